@@ -1,0 +1,31 @@
+package config
+
+// Catalog is the schema package's data beside #Environment: facts about
+// instance types and the planner's assumptions.
+type Catalog struct {
+	InstanceTypes map[string]InstanceType `json:"instance_types"`
+	Planning      Planning                `json:"planning"`
+}
+
+// InstanceType mirrors schema.#InstanceType.
+type InstanceType struct {
+	VCPU       int     `json:"vcpu"`
+	MemoryGiB  float64 `json:"memory_gib"`
+	MaxENIs    int     `json:"max_enis"`
+	IPv4PerENI int     `json:"ipv4_per_eni"`
+	MaxPods    int     `json:"max_pods"`
+	GPUs       int     `json:"gpus"`
+}
+
+// IPsPerNode is how many subnet addresses a full node holds: the VPC CNI
+// attaches every ENI with all its secondary addresses once pods fill it.
+func (t InstanceType) IPsPerNode() int { return t.MaxENIs * t.IPv4PerENI }
+
+// Planning mirrors schema.planning.
+type Planning struct {
+	AWSReservedIPsPerSubnet int `json:"aws_reserved_ips_per_subnet"`
+	MinSubnetPrefix         int `json:"min_subnet_prefix"`
+	DaemonSetPodIPsPerNode  int `json:"daemonset_pod_ips_per_node"`
+	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
+	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
+}

@@ -1,0 +1,103 @@
+// Package config holds the Go mirror of the CUE schema: the values an
+// environment file evaluates to, decoded after CUE has applied every default
+// and constraint. Nothing here has a default of its own.
+package config
+
+// Environment mirrors schema.#Environment field for field.
+type Environment struct {
+	ProjectName string            `json:"project_name"`
+	Environment string            `json:"environment"`
+	Owner       string            `json:"owner"`
+	AWSRegion   string            `json:"aws_region"`
+	Tags        map[string]string `json:"tags"`
+
+	VPCCIDR            string   `json:"vpc_cidr"`
+	AvailabilityZones  []string `json:"availability_zones"`
+	MaxWorkspaces      int      `json:"max_workspaces"`
+	EnableVPCEndpoints bool     `json:"enable_vpc_endpoints"`
+	EKSServiceIPv4CIDR string   `json:"eks_service_ipv4_cidr"`
+
+	EKSClusterVersion       string   `json:"eks_cluster_version"`
+	EKSEndpointPublicAccess bool     `json:"eks_endpoint_public_access"`
+	EKSPublicAccessCIDRs    []string `json:"eks_public_access_cidrs"`
+	EKSAdminRoleARNs        []string `json:"eks_admin_role_arns"`
+
+	ControlNodeInstanceType string `json:"control_node_instance_type"`
+	ControlNodeMinSize      int    `json:"control_node_min_size"`
+	ControlNodeMaxSize      int    `json:"control_node_max_size"`
+	ProvNodeInstanceType    string `json:"prov_node_instance_type"`
+	ProvNodeMinSize         int    `json:"prov_node_min_size"`
+	ProvNodeMaxSize         int    `json:"prov_node_max_size"`
+	ProvNodeDesiredPeak     int    `json:"prov_node_desired_peak"`
+	WSNodeInstanceType      string `json:"ws_node_instance_type"`
+	WSNodeMinSize           int    `json:"ws_node_min_size"`
+	WSNodeMaxSize           int    `json:"ws_node_max_size"`
+	WSNodeDesiredPeak       int    `json:"ws_node_desired_peak"`
+	WSUseSpotInstances      bool   `json:"ws_use_spot_instances"`
+	NodeVolumeSizeGiB       int    `json:"node_volume_size_gib"`
+
+	ScalingScheduleStart string `json:"scaling_schedule_start"`
+	ScalingScheduleStop  string `json:"scaling_schedule_stop"`
+	ScalingTimezone      string `json:"scaling_timezone"`
+
+	AuroraEngineVersion       string  `json:"aurora_engine_version"`
+	AuroraMinCapacity         float64 `json:"aurora_min_capacity"`
+	AuroraMaxCapacity         float64 `json:"aurora_max_capacity"`
+	AuroraBackupRetentionDays int     `json:"aurora_backup_retention_days"`
+	EnableCrossRegionBackup   bool    `json:"enable_cross_region_backup"`
+	BackupRegion              string  `json:"backup_region"`
+
+	BaseDomain                string `json:"base_domain"`
+	CoderSubdomain            string `json:"coder_subdomain"`
+	Route53ZoneID             string `json:"route53_zone_id"`
+	CreateACMCertificate      bool   `json:"create_acm_certificate"`
+	ExistingACMCertificateARN string `json:"existing_acm_certificate_arn"`
+
+	OIDCIssuerURL       string `json:"oidc_issuer_url"`
+	OIDCClientID        string `json:"oidc_client_id"`
+	OIDCClientSecretARN string `json:"oidc_client_secret_arn"`
+
+	ExternalAuthProvider        string `json:"external_auth_provider"`
+	ExternalAuthClientID        string `json:"external_auth_client_id"`
+	ExternalAuthClientSecretARN string `json:"external_auth_client_secret_arn"`
+
+	CoderVersion         string `json:"coder_version"`
+	CoderdReplicas       int    `json:"coderd_replicas"`
+	MaxWorkspacesPerUser int    `json:"max_workspaces_per_user"`
+
+	NLBSSLPolicy        string `json:"nlb_ssl_policy"`
+	NLBCrossZoneEnabled bool   `json:"nlb_cross_zone_enabled"`
+	EnableSTUN          bool   `json:"enable_stun"`
+
+	LogRetentionDays          int    `json:"log_retention_days"`
+	FluentBitVersion          string `json:"fluent_bit_version"`
+	EnableContainerInsights   bool   `json:"enable_container_insights"`
+	EnablePrometheusMetrics   bool   `json:"enable_prometheus_metrics"`
+	EnableAMPIntegration      bool   `json:"enable_amp_integration"`
+	AMPWorkspaceID            string `json:"amp_workspace_id"`
+	EnableCloudTrail          bool   `json:"enable_cloudtrail"`
+	AlertSNSTopicARN          string `json:"alert_sns_topic_arn"`
+	APILatencyP95ThresholdMS  int    `json:"api_latency_p95_threshold_ms"`
+	APILatencyP99ThresholdMS  int    `json:"api_latency_p99_threshold_ms"`
+	SkipQuotaCheck            bool   `json:"skip_quota_check"`
+	AutoRequestQuotaIncreases bool   `json:"auto_request_quota_increases"`
+
+	EnableCoderdProvider bool                    `json:"enable_coderd_provider"`
+	CoderAdminToken      string                  `json:"coder_admin_token"`
+	IDPGroupMappings     map[string]GroupMapping `json:"idp_group_mappings"`
+	ProvisionerKeyTags   map[string]string       `json:"provisioner_key_tags"`
+
+	TerraformStateBucket string `json:"terraform_state_bucket"`
+	TerraformStateKey    string `json:"terraform_state_key"`
+	TerraformStateRegion string `json:"terraform_state_region"`
+}
+
+// GroupMapping mirrors schema.#GroupMapping.
+type GroupMapping struct {
+	CoderGroup     string   `json:"coder_group"`
+	Roles          []string `json:"roles"`
+	QuotaAllowance int      `json:"quota_allowance"`
+}
+
+// ClusterName is the name the seed's runbooks use: "<project>-<env>".
+func (e *Environment) ClusterName() string { return e.ProjectName + "-" + e.Environment }

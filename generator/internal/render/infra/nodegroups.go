@@ -1,0 +1,119 @@
+package infra
+
+import (
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+)
+
+// nodeGroups renders the three managed node groups, their launch templates
+// and the business-hours schedules of the groups that have a peak size.
+func (b *module) nodeGroups(f *tfjson.File) {
+	role := f.Resource("aws_iam_role", "node", tfjson.Body{
+		"name":               b.m.Cluster.Name + "-node",
+		"assume_role_policy": assumeRolePolicy(f, "node_assume", "ec2.amazonaws.com"),
+	})
+	policies := map[string]string{
+		"node_worker":   "AmazonEKSWorkerNodePolicy",
+		"node_cni":      "AmazonEKS_CNI_Policy",
+		"node_ecr_read": "AmazonEC2ContainerRegistryReadOnly",
+		"node_ssm":      "AmazonSSMManagedInstanceCore",
+	}
+	var attachments []string
+	for key, policy := range policies {
+		attachments = append(attachments, f.Resource("aws_iam_role_policy_attachment", key, tfjson.Body{
+			"role":       tfjson.Attr(role, "name"),
+			"policy_arn": managedPolicy(policy),
+		}))
+	}
+	sortStrings(attachments)
+	for _, g := range b.m.NodeGroups {
+		b.nodeGroup(f, g, role, attachments)
+	}
+}
+
+func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string) {
+	lt := f.Resource("aws_launch_template", g.Key, tfjson.Body{
+		"name":                   g.Name,
+		"update_default_version": true,
+		// IMDSv2 only, one hop: pods cannot reach the node's credentials
+		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
+		"metadata_options": []tfjson.Body{{
+			"http_endpoint":               "enabled",
+			"http_tokens":                 "required",
+			"http_put_response_hop_limit": 1,
+		}},
+		"block_device_mappings": []tfjson.Body{{
+			"device_name": "/dev/xvda",
+			"ebs": []tfjson.Body{{
+				"volume_size":           g.VolumeGiB,
+				"volume_type":           "gp3",
+				"encrypted":             "true",
+				"kms_key_id":            tfjson.Attr("aws_kms_key.ebs", "arn"),
+				"delete_on_termination": "true",
+			}},
+		}},
+		"tag_specifications": []tfjson.Body{
+			{"resource_type": "instance", "tags": map[string]string{"Name": g.Name}},
+			{"resource_type": "volume", "tags": map[string]string{"Name": g.Name}},
+		},
+	})
+	capacity := "ON_DEMAND"
+	if g.Spot {
+		capacity = "SPOT"
+	}
+	body := tfjson.Body{
+		"cluster_name":    tfjson.Attr(cluster, "name"),
+		"node_group_name": g.Name,
+		"node_role_arn":   tfjson.Attr(role, "arn"),
+		"subnet_ids":      b.subnetIDs(g.Tier),
+		"instance_types":  []string{g.InstanceType},
+		"capacity_type":   capacity,
+		"ami_type":        "AL2023_x86_64_STANDARD",
+		"labels":          g.Labels,
+		"scaling_config":  []tfjson.Body{{"min_size": g.Min, "max_size": g.Max, "desired_size": g.Desired}},
+		"update_config":   []tfjson.Body{{"max_unavailable_percentage": 25}},
+		"launch_template": []tfjson.Body{{
+			"id":      tfjson.Attr(lt, "id"),
+			"version": tfjson.Attr(lt, "latest_version"),
+		}},
+		"depends_on": deps,
+	}
+	if g.Schedule != nil {
+		// The schedules own the group's size after creation.
+		body["lifecycle"] = []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}}
+	}
+	var taints []tfjson.Body
+	for _, t := range g.Taints {
+		taints = append(taints, tfjson.Body{"key": t.Key, "value": t.Value, "effect": t.Effect})
+	}
+	if len(taints) > 0 {
+		body["taint"] = taints
+	}
+	group := f.Resource("aws_eks_node_group", g.Key, body)
+	if g.Schedule != nil {
+		b.schedule(f, g, group)
+	}
+}
+
+// schedule scales the group's Auto Scaling group up to its peak before the
+// working day and back to its minimum after it, in the configured zone.
+func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
+	asg := tfjson.Ref(group + ".resources[0].autoscaling_groups[0].name")
+	for _, s := range []struct {
+		suffix, cron string
+		desired      int
+	}{
+		{"scale_up", g.Schedule.Start, g.Peak},
+		{"scale_down", g.Schedule.Stop, g.Min},
+	} {
+		f.Resource("aws_autoscaling_schedule", g.Key+"_"+s.suffix, tfjson.Body{
+			"scheduled_action_name":  g.Name + "-" + s.suffix,
+			"autoscaling_group_name": asg,
+			"recurrence":             s.cron,
+			"time_zone":              g.Schedule.TimeZone,
+			"min_size":               g.Min,
+			"max_size":               g.Max,
+			"desired_capacity":       s.desired,
+		})
+	}
+}

@@ -1,0 +1,30 @@
+package infra
+
+import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+
+// versions pins Terraform and the provider and configures the S3 backend
+// the bootstrap module creates. use_lockfile is S3-native state locking
+// (Terraform >= 1.10), which replaces the seed's DynamoDB table.
+func (b *module) versions(f *tfjson.File) {
+	f.Terraform(tfjson.Body{
+		"required_version": ">= 1.10.0",
+		"required_providers": tfjson.Body{
+			"aws": tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
+		},
+		"backend": tfjson.Body{
+			"s3": tfjson.Body{
+				"bucket":       b.m.Backend.Bucket,
+				"key":          b.m.Backend.Key,
+				"region":       b.m.Backend.Region,
+				"encrypt":      true,
+				"use_lockfile": true,
+			},
+		},
+	})
+	f.Provider("aws", tfjson.Body{
+		"region":       b.m.Region,
+		"default_tags": []tfjson.Body{{"tags": b.m.Tags}},
+	})
+	f.Data("aws_partition", "current", tfjson.Body{})
+	f.Data("aws_caller_identity", "current", tfjson.Body{})
+}

@@ -1,0 +1,77 @@
+// Command generator renders every environment under environments/ into
+// rendered/<env>/: Terraform JSON, Helm values, Coder templates and the Flux
+// objects that apply them. Run it from the repository root:
+//
+//	go run ./generator                  render every environment
+//	go run ./generator -env prod        render only prod (repeatable)
+//	go run ./generator -out DIR         write under DIR instead of rendered/
+//	go run ./generator -check           exit 1 if rendered/ is not current
+//
+// Exit codes: 0 success (or nothing to change), 1 -check found differences,
+// 2 an error (invalid environment, I/O); on error nothing is written.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+const (
+	exitOK    = 0
+	exitDiff  = 1
+	exitError = 2
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// options are the command line, parsed.
+type options struct {
+	root  string
+	out   string
+	envs  []string
+	check bool
+}
+
+type envList []string
+
+func (l *envList) String() string     { return strings.Join(*l, ",") }
+func (l *envList) Set(v string) error { *l = append(*l, v); return nil }
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("generator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.root, "root", ".", "repository root (holds schema/, environments/, ...)")
+	fs.StringVar(&o.out, "out", "", "output directory (default <root>/rendered)")
+	fs.Var((*envList)(&o.envs), "env", "render only this environment (repeatable)")
+	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.out == "" {
+		o.out = o.root + "/rendered"
+	}
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "generator:", err)
+		return exitError
+	}
+	if o.check {
+		return runCheck(o, stdout, stderr)
+	}
+	return runRender(o, stdout, stderr)
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/coder-eks/coder-eks/generator/internal/write"
+	"github.com/coder-eks/coder-eks/generator/pipeline"
+)
+
+// runRender renders and swaps the result into the output directory.
+func runRender(o options, stdout, stderr io.Writer) int {
+	tree, scope, err := renderTree(o)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	if err := write.Replace(o.out, tree, scope); err != nil {
+		fmt.Fprintln(stderr, "generator:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "rendered %d files for %d environment(s) into %s\n", len(tree), len(envNames(tree, scope)), o.out)
+	return exitOK
+}
+
+// renderTree renders the selected environments (all when -env is not
+// given) into one tree keyed by "<env>/<path>". The scope it returns is
+// nil when every environment was rendered, so the whole output directory
+// is replaced and removed environments disappear.
+func renderTree(o options) (write.Tree, []string, error) {
+	names := o.envs
+	var scope []string
+	if len(names) == 0 {
+		all, err := pipeline.Environments(o.root)
+		if err != nil {
+			return nil, nil, err
+		}
+		names = all
+	} else {
+		names = dedupe(names)
+		scope = names
+	}
+	sets, err := pipeline.RenderAll(o.root, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree := write.Tree{}
+	for env, fs := range sets {
+		for p, data := range fs {
+			tree[env+"/"+p] = data
+		}
+	}
+	return tree, scope, nil
+}
+
+func dedupe(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func envNames(t write.Tree, scope []string) []string {
+	if scope != nil {
+		return scope
+	}
+	seen := map[string]bool{}
+	var out []string
+	for p := range t {
+		env, _, _ := strings.Cut(p, "/")
+		if !seen[env] {
+			seen[env] = true
+			out = append(out, env)
+		}
+	}
+	return out
+}
