@@ -9,6 +9,8 @@ type Environment struct {
 	Environment string            `json:"environment"`
 	Owner       string            `json:"owner"`
 	AWSRegion   string            `json:"aws_region"`
+	AccountID   string            `json:"aws_account_id"`
+	Partition   string            `json:"aws_partition"`
 	Tags        map[string]string `json:"tags"`
 
 	VPCCIDR            string   `json:"vpc_cidr"`
@@ -98,6 +100,3 @@ type GroupMapping struct {
 	Roles          []string `json:"roles"`
 	QuotaAllowance int      `json:"quota_allowance"`
 }
-
-// ClusterName is the name the seed's runbooks use: "<project>-<env>".
-func (e *Environment) ClusterName() string { return e.ProjectName + "-" + e.Environment }

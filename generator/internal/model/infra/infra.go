@@ -6,11 +6,13 @@ package infra
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Infra is everything the infra module creates.
 type Infra struct {
+	Names      names.Names
 	Env        string // environment name
 	Source     string // environment file, for generated-file headers
 	Region     string
@@ -54,10 +56,17 @@ type Cluster struct {
 // Addon is an EKS managed add-on.
 type Addon struct {
 	Name string
-	// IRSARole names the role the add-on's service account assumes, if any.
-	IRSARole string
+	// IRSA is the role the add-on's service account assumes, if any.
+	IRSA *IRSA
 	// AfterNodes is set for add-ons whose pods need nodes to become active.
 	AfterNodes bool
+}
+
+// IRSA is an IAM role only one Kubernetes service account can assume.
+type IRSA struct {
+	Key                       string // resource name in Terraform
+	Role                      string // IAM role name
+	Namespace, ServiceAccount string
 }
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -95,19 +104,20 @@ type LogGroups struct {
 // Build derives the model from a checked environment.
 func Build(env *validate.Checked) Infra {
 	c := &env.Config
-	name := c.ClusterName()
+	n := names.For(c)
 	return Infra{
+		Names:      n,
 		Env:        env.Name,
 		Source:     env.RelFile(),
 		Region:     c.AWSRegion,
 		Tags:       tags(c),
 		Backend:    Backend{Bucket: c.TerraformStateBucket, Key: c.TerraformStateKey, Region: c.TerraformStateRegion},
-		Network:    network(c, env.Subnets),
-		Cluster:    cluster(c),
-		NodeGroups: nodeGroups(c),
+		Network:    network(c, n, env.Subnets),
+		Cluster:    cluster(c, n),
+		NodeGroups: nodeGroups(c, n),
 		LogGroups: LogGroups{
 			Retention: c.LogRetentionDays,
-			Cluster:   "/aws/eks/" + name + "/cluster",
+			Cluster:   n.ClusterLogGroup,
 		},
 	}
 }
@@ -134,14 +144,14 @@ var interfaceEndpoints = []string{
 	"elasticloadbalancing", "kms", "logs", "secretsmanager", "sts",
 }
 
-func network(c *config.Environment, plan cidr.Plan) Network {
+func network(c *config.Environment, nm names.Names, plan cidr.Plan) Network {
 	n := Network{
-		Name:         c.ClusterName(),
+		Name:         nm.Cluster,
 		CIDR:         c.VPCCIDR,
 		AZs:          c.AvailabilityZones,
 		Subnets:      plan,
 		NATPerAZ:     true,
-		FlowLogGroup: "/" + c.ProjectName + "/" + c.Environment + "/vpc-flow-logs",
+		FlowLogGroup: nm.FlowLogGroup,
 	}
 	if c.EnableVPCEndpoints {
 		n.Endpoints = interfaceEndpoints
@@ -150,9 +160,9 @@ func network(c *config.Environment, plan cidr.Plan) Network {
 	return n
 }
 
-func cluster(c *config.Environment) Cluster {
+func cluster(c *config.Environment, n names.Names) Cluster {
 	return Cluster{
-		Name:              c.ClusterName(),
+		Name:              n.Cluster,
 		Version:           c.EKSClusterVersion,
 		ServiceCIDR:       c.EKSServiceIPv4CIDR,
 		PublicAccess:      c.EKSEndpointPublicAccess,
@@ -164,16 +174,12 @@ func cluster(c *config.Environment) Cluster {
 			{Name: "kube-proxy"},
 			{Name: "eks-pod-identity-agent"},
 			{Name: "coredns", AfterNodes: true},
-			{Name: "aws-ebs-csi-driver", IRSARole: "ebs_csi", AfterNodes: true},
+			{Name: "aws-ebs-csi-driver", IRSA: &IRSA{Key: "ebs_csi", Role: n.EBSCSIRole, Namespace: names.SystemNamespace, ServiceAccount: names.EBSCSIServiceAccount}, AfterNodes: true},
 		},
 	}
 }
 
-// NodeGroupLabel is the node label every workload selects its group by.
-const NodeGroupLabel = "coder.com/node-group"
-
-func nodeGroups(c *config.Environment) []NodeGroup {
-	name := c.ClusterName()
+func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	sched := func(peak int) *Schedule {
 		if peak == 0 {
 			return nil
@@ -184,29 +190,29 @@ func nodeGroups(c *config.Environment) []NodeGroup {
 	// load balancer controller, autoscaler) run there beside coderd.
 	return []NodeGroup{
 		{
-			Key: "control", Name: name + "-control", Tier: validate.TierControl,
+			Key: "control", Name: n.ControlNodeGroup, Tier: validate.TierControl,
 			InstanceType: c.ControlNodeInstanceType,
 			Min:          c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
 			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{NodeGroupLabel: "control"},
+			Labels:    map[string]string{names.NodeGroupLabel: "control"},
 		},
 		{
-			Key: "prov", Name: name + "-prov", Tier: validate.TierProvisioner,
+			Key: "prov", Name: n.ProvNodeGroup, Tier: validate.TierProvisioner,
 			InstanceType: c.ProvNodeInstanceType,
 			Min:          c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
 			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{NodeGroupLabel: "provisioner"},
-			Taints:    []Taint{{Key: NodeGroupLabel, Value: "provisioner", Effect: "NO_SCHEDULE"}},
+			Labels:    map[string]string{names.NodeGroupLabel: "provisioner"},
+			Taints:    []Taint{{Key: names.NodeGroupLabel, Value: "provisioner", Effect: "NO_SCHEDULE"}},
 			Schedule:  sched(c.ProvNodeDesiredPeak),
 		},
 		{
-			Key: "ws", Name: name + "-ws", Tier: validate.TierWorkspace,
+			Key: "ws", Name: n.WSNodeGroup, Tier: validate.TierWorkspace,
 			InstanceType: c.WSNodeInstanceType,
 			Min:          c.WSNodeMinSize, Max: c.WSNodeMaxSize, Desired: c.WSNodeMinSize, Peak: c.WSNodeDesiredPeak,
 			Spot:      c.WSUseSpotInstances,
 			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{NodeGroupLabel: "workspace"},
-			Taints:    []Taint{{Key: NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
+			Labels:    map[string]string{names.NodeGroupLabel: "workspace"},
+			Taints:    []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
 			Schedule:  sched(c.WSNodeDesiredPeak),
 		},
 	}

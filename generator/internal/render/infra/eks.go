@@ -86,9 +86,9 @@ func (b *module) addons(f *tfjson.File) {
 			"resolve_conflicts_on_create": "OVERWRITE",
 			"resolve_conflicts_on_update": "OVERWRITE",
 		}
-		if a.IRSARole != "" {
-			role := b.irsaRole(f, a.IRSARole, "kube-system", "ebs-csi-controller-sa")
-			f.Resource("aws_iam_role_policy_attachment", a.IRSARole, tfjson.Body{
+		if a.IRSA != nil {
+			role := b.irsaRole(f, *a.IRSA)
+			f.Resource("aws_iam_role_policy_attachment", a.IRSA.Key, tfjson.Body{
 				"role":       tfjson.Attr(role, "name"),
 				"policy_arn": managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
 			})

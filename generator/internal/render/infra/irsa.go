@@ -1,6 +1,9 @@
 package infra
 
-import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+import (
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+)
 
 // oidcProvider is the cluster's IAM OIDC provider, the trust anchor of
 // every IAM role for a service account.
@@ -8,7 +11,8 @@ const oidcProvider = "aws_iam_openid_connect_provider.eks"
 
 // irsaRole creates an IAM role that only the named Kubernetes service
 // account can assume, and returns the role's address.
-func (b *module) irsaRole(f *tfjson.File, key, namespace, serviceAccount string) string {
+func (b *module) irsaRole(f *tfjson.File, r model.IRSA) string {
+	key, namespace, serviceAccount := r.Key, r.Namespace, r.ServiceAccount
 	issuer := `${replace(` + oidcProvider + `.url, "https://", "")}`
 	trust := f.Data("aws_iam_policy_document", key+"_assume", tfjson.Body{
 		"statement": []tfjson.Body{{
@@ -24,7 +28,7 @@ func (b *module) irsaRole(f *tfjson.File, key, namespace, serviceAccount string)
 		}},
 	})
 	return f.Resource("aws_iam_role", key, tfjson.Body{
-		"name":               b.m.Cluster.Name + "-" + serviceAccount,
+		"name":               r.Role,
 		"assume_role_policy": tfjson.Attr(trust, "json"),
 	})
 }
