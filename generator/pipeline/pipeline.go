@@ -15,8 +15,12 @@ import (
 	"sync"
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	coderdr "github.com/coder-eks/coder-eks/generator/internal/render/coderd"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
+	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -49,8 +53,11 @@ func Render(root, name string) (FileSet, error) {
 		return nil, err
 	}
 	fs := FileSet{}
+	templates := templatesm.Build(checked)
 	parts := []func() (map[string][]byte, error){
 		func() (map[string][]byte, error) { return infrar.Render(infram.Build(checked)) },
+		func() (map[string][]byte, error) { return templatesr.Render(templates) },
+		func() (map[string][]byte, error) { return coderdr.Render(coderdm.Build(checked, templates)) },
 	}
 	for _, part := range parts {
 		files, err := part()

@@ -1,10 +1,15 @@
 package config
 
 // Catalog is the schema package's data beside #Environment: facts about
-// instance types and the planner's assumptions.
+// instance types, the planner's assumptions and the template contract's
+// tables.
 type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
+	// CapabilityValues lists each capability's values, default first.
+	CapabilityValues map[string][]any     `json:"capability_values"`
+	ComputeChoices   ComputeChoices       `json:"compute_choices"`
+	OSVariants       map[string]OSVariant `json:"os_variants"`
 }
 
 // InstanceType mirrors schema.#InstanceType.

@@ -89,6 +89,9 @@ type Environment struct {
 	IDPGroupMappings     map[string]GroupMapping `json:"idp_group_mappings"`
 	ProvisionerKeyTags   map[string]string       `json:"provisioner_key_tags"`
 
+	ProvisionerKeyRotationDays int                `json:"provisioner_key_rotation_days"`
+	TemplatePairings           map[string]Pairing `json:"template_pairings"`
+
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`
 	TerraformStateRegion string `json:"terraform_state_region"`

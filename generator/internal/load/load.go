@@ -30,6 +30,8 @@ type Environment struct {
 	Value   cue.Value
 	Config  config.Environment
 	Catalog config.Catalog
+	// Layers are the toolchains and bases pairings compose.
+	Layers *Layers
 }
 
 // Discover lists the environments under root, sorted by name.
@@ -84,6 +86,9 @@ func Load(root, name string) (*Environment, error) {
 	}
 	if err := schema.Decode(&env.Catalog); err != nil {
 		return nil, fmt.Errorf("decode schema catalog: %w", err)
+	}
+	if env.Layers, err = loadLayers(ctx, root, schema); err != nil {
+		return nil, err
 	}
 	return env, nil
 }

@@ -1,12 +1,13 @@
 // Package validate is the pipeline's second step: checks that need more
-// than CUE's per-field constraints (address planning, time zones), done in
-// Go and reported with the position of the field at fault. What it
-// computes on the way (the subnet plan) is handed on to the model step so
-// nothing is computed twice.
+// than CUE's per-field constraints (address planning, time zones, template
+// pairings), done in Go and reported with the position of the field at
+// fault. What it computes on the way (the subnet plan, the composed
+// templates) is handed on to the model step so nothing is computed twice.
 package validate
 
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
+	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 )
@@ -16,6 +17,8 @@ import (
 type Checked struct {
 	*load.Environment
 	Subnets cidr.Plan
+	// Templates are the enabled pairings composed, in name order.
+	Templates []config.Composition
 }
 
 // Environment runs every check and returns all failures at once.
@@ -26,8 +29,10 @@ func Environment(env *load.Environment) (*Checked, error) {
 		errs = append(errs, err...)
 	}
 	errs = append(errs, checkTimeZone(env)...)
+	templates, terrs := checkTemplates(env)
+	errs = append(errs, terrs...)
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
-	return &Checked{Environment: env, Subnets: plan}, nil
+	return &Checked{Environment: env, Subnets: plan, Templates: templates}, nil
 }

@@ -22,6 +22,35 @@ const (
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
 	NodeGroupLabel = "coder.com/node-group"
+	// WorkspaceNodeGroup is NodeGroupLabel's value (and taint value) on the
+	// workspace node group.
+	WorkspaceNodeGroup = "workspace"
+
+	// WorkspaceNamespace is where Kubernetes workspaces run: the
+	// provisioners create their pods, volumes, service accounts and
+	// network policies there.
+	WorkspaceNamespace = "coder-workspaces"
+	// WorkspaceServiceAccountPrefix starts the name of each Kubernetes
+	// workspace's service account (prefix + workspace ID); the workspace
+	// IRSA role trusts system:serviceaccount:<WorkspaceNamespace>:<prefix>*.
+	WorkspaceServiceAccountPrefix = "coder-ws-"
+	// WorkspaceStorageClass is the encrypted gp3 EBS StorageClass workspace
+	// volumes are provisioned from.
+	WorkspaceStorageClass = "gp3-encrypted"
+
+	// CoderService is the Service the coder Helm release creates in
+	// CoderNamespace; CoderHTTPPort is the coderd container port behind it.
+	CoderService  = "coder"
+	CoderHTTPPort = 8080
+
+	// ProvisionerKeySecret is the Kubernetes Secret in ProvisionerNamespace
+	// holding the external provisioners' key (the seed's runbook reads its
+	// annotations for the expiry).
+	ProvisionerKeySecret = "coder-provisioner-key"
+
+	// CoderdStateKey is the coderd module's state object, in the same
+	// bucket as the infra module's.
+	CoderdStateKey = "coderd/terraform.tfstate"
 )
 
 // Names are an environment's derived names.
@@ -44,6 +73,18 @@ type Names struct {
 
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
+
+	// WorkspaceRole is the IAM role workspaces with identity-mode iam get:
+	// through IRSA on Kubernetes, through WorkspaceInstanceProfile on EC2.
+	WorkspaceRole, WorkspaceInstanceProfile string
+	// WorkspaceSecretsPrefix is the Secrets Manager name prefix workspaces
+	// with secrets-injection secrets-manager read (coder/prod/workspaces/).
+	WorkspaceSecretsPrefix string
+	// LicenseSecret is the Secrets Manager secret holding the Coder
+	// Premium license the coderd module applies (coder/prod/license).
+	LicenseSecret string
+	// CoderInternalURL is coderd's in-cluster URL.
+	CoderInternalURL string
 }
 
 // For derives the names of one environment.
@@ -73,6 +114,12 @@ func For(c *config.Environment) Names {
 		LBControllerRole:    cluster + "-aws-load-balancer-controller",
 		FluentBitRole:       cluster + "-fluent-bit",
 		AutoscalerRole:      cluster + "-cluster-autoscaler",
+
+		WorkspaceRole:            cluster + "-workspace",
+		WorkspaceInstanceProfile: cluster + "-workspace",
+		WorkspaceSecretsPrefix:   p + "/" + e + "/workspaces/",
+		LicenseSecret:            p + "/" + e + "/license",
+		CoderInternalURL:         "http://" + CoderService + "." + CoderNamespace + ".svc.cluster.local",
 	}
 }
 

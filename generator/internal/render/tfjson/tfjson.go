@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Body is a block's arguments and nested blocks. Nested blocks are written
@@ -139,3 +140,10 @@ func Ref(expr string) string { return "${" + expr + "}" }
 
 // Attr is the interpolated reference to an attribute of an address.
 func Attr(addr, attr string) string { return Ref(addr + "." + attr) }
+
+// Escape makes s a literal Terraform string: "${" and "%{" would start an
+// interpolation or a template directive, so scripts carrying shell
+// variables are written with "$${" and "%%{".
+func Escape(s string) string {
+	return strings.NewReplacer("${", "$${", "%{", "%%{").Replace(s)
+}

@@ -1,0 +1,150 @@
+// Package coderd is the model of the Day-1/2 root module: what the coderd
+// provider manages inside a running Coder deployment (the license, groups,
+// the external provisioners' key and the composed templates), derived from
+// a checked environment and its templates.
+package coderd
+
+import (
+	"sort"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// Coderd is everything the coderd module manages.
+type Coderd struct {
+	// Enabled is enable_coderd_provider: the module exists only once Coder
+	// runs, because the coderd provider needs a live deployment even to
+	// plan.
+	Enabled   bool
+	Env       string
+	Source    string // environment file, for generated-file headers
+	Region    string
+	Tags      map[string]string
+	Backend   Backend
+	AccessURL string
+	Cluster   string // EKS cluster holding the provisioner key's Secret
+
+	LicenseSecret  string // Secrets Manager secret the license variable is fed from
+	Groups         []Group
+	ProvisionerKey ProvisionerKey
+	Templates      []Template
+}
+
+// Backend is where the module's state lives.
+type Backend struct {
+	Bucket, Key, Region string
+}
+
+// Group is a Coder group and the IdP groups that map to it.
+type Group struct {
+	Key            string // resource name
+	Name           string // Coder group name
+	IDPGroups      []string
+	QuotaAllowance int
+}
+
+// ProvisionerKey authenticates the external provisioners; it is replaced
+// every RotationDays and written to the Secret the provisioner chart reads.
+type ProvisionerKey struct {
+	Name            string
+	Tags            map[string]string
+	RotationDays    int
+	SecretName      string
+	SecretNamespace string
+}
+
+// Template is one composed template pushed to Coder.
+type Template struct {
+	Key         string // resource name
+	Name        string
+	DisplayName string
+	Description string
+	Icon        string
+	Dir         string // rendered template, relative to the module
+}
+
+// Build derives the model.
+func Build(env *validate.Checked, ts []templates.Template) Coderd {
+	c := &env.Config
+	n := names.For(c)
+	m := Coderd{
+		Enabled:       c.EnableCoderdProvider,
+		Env:           env.Name,
+		Source:        env.RelFile(),
+		Region:        c.AWSRegion,
+		Tags:          tags(c),
+		Backend:       Backend{Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion},
+		AccessURL:     n.AccessURL,
+		Cluster:       n.Cluster,
+		LicenseSecret: n.LicenseSecret,
+		Groups:        groups(c),
+		ProvisionerKey: ProvisionerKey{
+			Name:            n.Cluster + "-provisioners",
+			Tags:            c.ProvisionerKeyTags,
+			RotationDays:    c.ProvisionerKeyRotationDays,
+			SecretName:      names.ProvisionerKeySecret,
+			SecretNamespace: names.ProvisionerNamespace,
+		},
+	}
+	for _, t := range ts {
+		m.Templates = append(m.Templates, Template{
+			Key:         key(t.Name),
+			Name:        t.Name,
+			DisplayName: t.DisplayName,
+			Description: t.Description,
+			Icon:        t.Toolchain.Icon,
+			Dir:         "../../templates/" + t.Name,
+		})
+	}
+	return m
+}
+
+// groups are the Coder groups idp_group_mappings names, in name order.
+// Several IdP groups may map to one Coder group; it gets the largest
+// quota_allowance among them, so no member loses budget by the merge.
+func groups(c *config.Environment) []Group {
+	byName := map[string]*Group{}
+	for idp, m := range c.IDPGroupMappings {
+		g := byName[m.CoderGroup]
+		if g == nil {
+			g = &Group{Key: key(m.CoderGroup), Name: m.CoderGroup}
+			byName[m.CoderGroup] = g
+		}
+		g.IDPGroups = append(g.IDPGroups, idp)
+		g.QuotaAllowance = max(g.QuotaAllowance, m.QuotaAllowance)
+	}
+	out := make([]Group, 0, len(byName))
+	for _, g := range byName {
+		sort.Strings(g.IDPGroups)
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func tags(c *config.Environment) map[string]string {
+	t := map[string]string{
+		"Project":     c.ProjectName,
+		"Environment": c.Environment,
+		"Owner":       c.Owner,
+		"ManagedBy":   "coder-eks",
+	}
+	for k, v := range c.Tags {
+		t[k] = v
+	}
+	return t
+}
+
+// key turns a name into a Terraform resource name.
+func key(s string) string {
+	out := []byte(s)
+	for i, ch := range out {
+		if ch == '-' || ch == '.' || ch == ' ' {
+			out[i] = '_'
+		}
+	}
+	return string(out)
+}

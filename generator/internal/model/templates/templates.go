@@ -1,0 +1,223 @@
+// Package templates is the model of the composed Coder workspace templates:
+// one Template per enabled pairing, holding the two layers, the capabilities
+// CUE resolved, what users choose from, and the literal inputs the template
+// needs from the environment. A template runs in Coder's provisioner, not
+// in the infra module's state, so every input is a literal or something
+// the template looks up by name or tag.
+package templates
+
+import (
+	"sort"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// Template is one composed Coder template.
+type Template struct {
+	Name        string // pod-swdev: the template's name in Coder and its directory
+	DisplayName string
+	Description string
+	Source      string // environment file, for generated-file headers
+
+	Toolchain config.Toolchain
+	Base      config.Base
+	OS        string // an os_variants key
+	OSDisplay string
+
+	// Capabilities as composed; a capability in UserToggles is the
+	// workspace parameter's value instead (its value here is the default).
+	Capabilities config.Capabilities
+	UserToggles  []string
+	// Features are the on/off capabilities that add something to the
+	// workspace (a script, an app, environment variables), in name order.
+	Features []Feature
+
+	Profile config.ComputeProfile
+	Choices Choices
+	Inputs  Inputs
+}
+
+// Feature is what an on/off capability adds to a workspace when it is on.
+type Feature struct {
+	Capability string
+	User       bool // switched per workspace by a parameter
+	Script     string
+	App        *config.App
+	Env        map[string]string
+}
+
+// Choices are the compute options a workspace parameter offers.
+type Choices struct {
+	CPU           []int // vCPU (Kubernetes)
+	MemoryGiB     []int // GiB (Kubernetes)
+	InstanceTypes []InstanceType
+	MinDiskGiB    int
+	MaxDiskGiB    int
+	// CPU a pod requests per vCPU of its limit.
+	CPURequestMillisPerVCPU int
+}
+
+// InstanceType is one EC2 instance type users may choose.
+type InstanceType struct {
+	Name      string
+	VCPU      int
+	MemoryGiB float64
+	GPUs      int
+}
+
+// Inputs are the template's inputs from the environment.
+type Inputs struct {
+	Env       string // environment name
+	Region    string
+	Partition string
+	// Tags every AWS resource and label value every Kubernetes object
+	// carries, besides the workspace's own.
+	Tags map[string]string
+
+	// Kubernetes bases.
+	Namespace            string
+	NodeSelector         map[string]string
+	TaintKey, TaintValue string
+	ServiceAccountPrefix string
+	StorageClass         string
+	CoderNamespace       string
+	CoderPort            int
+
+	// EC2 bases: the VPC and workspace subnets are found by the tags the
+	// infra module gives them.
+	VPCName         string
+	SubnetTier      string
+	InstanceProfile string
+	AMIOwner        string
+	AMIName         string
+
+	// AgentURL is the URL the agent dials: coderd's in-cluster service on
+	// Kubernetes, the access URL (empty: Coder's own) on EC2.
+	AgentURL         string
+	WorkspaceRoleARN string
+	SecretsPrefix    string
+}
+
+// Build derives a model for each composed template of a checked
+// environment, in name order.
+func Build(env *validate.Checked) []Template {
+	out := make([]Template, 0, len(env.Templates))
+	for _, c := range env.Templates {
+		out = append(out, BuildOne(env, c))
+	}
+	return out
+}
+
+// BuildOne derives the model of one composition.
+func BuildOne(env *validate.Checked, c config.Composition) Template {
+	cfg := &env.Config
+	return Template{
+		Name:         c.Name,
+		DisplayName:  c.Pairing.DisplayName,
+		Description:  c.Pairing.Description,
+		Source:       env.RelFile(),
+		Toolchain:    c.Toolchain,
+		Base:         c.Base,
+		OS:           c.OS,
+		OSDisplay:    env.Catalog.OSVariants[c.OS].Display,
+		Capabilities: c.Capabilities,
+		UserToggles:  c.UserCapabilities,
+		Features:     features(c),
+		Profile:      c.ComputeProfile,
+		Choices:      choices(env, c),
+		Inputs:       inputs(cfg, c),
+	}
+}
+
+// features lists the on/off capabilities whose base support adds to the
+// workspace, on or left to the user.
+func features(c config.Composition) []Feature {
+	user := map[string]bool{}
+	for _, k := range c.UserCapabilities {
+		user[k] = true
+	}
+	var out []Feature
+	for _, k := range sortedKeys(c.Base.Capabilities) {
+		s := c.Base.Capabilities[k]
+		on := c.Capabilities.Bool(k)
+		if !on && !user[k] {
+			continue
+		}
+		if s.Script == "" && s.App == nil && len(s.Env) == 0 {
+			continue
+		}
+		out = append(out, Feature{Capability: k, User: user[k] && !on, Script: s.Script, App: s.App, Env: s.Env})
+	}
+	return out
+}
+
+func choices(env *validate.Checked, c config.Composition) Choices {
+	ch := Choices{
+		CPU:                     c.Choices.CPU,
+		MemoryGiB:               c.Choices.MemoryGiB,
+		MinDiskGiB:              c.Choices.MinDiskGiB,
+		MaxDiskGiB:              c.ComputeProfile.StorageGiB,
+		CPURequestMillisPerVCPU: env.Catalog.ComputeChoices.KubernetesCPURequestMillisPerVCPU,
+	}
+	for _, name := range c.Choices.InstanceTypes {
+		it := env.Catalog.InstanceTypes[name]
+		ch.InstanceTypes = append(ch.InstanceTypes, InstanceType{Name: name, VCPU: it.VCPU, MemoryGiB: it.MemoryGiB, GPUs: it.GPUs})
+	}
+	return ch
+}
+
+func inputs(cfg *config.Environment, c config.Composition) Inputs {
+	n := names.For(cfg)
+	in := Inputs{
+		Env:              cfg.Environment,
+		Region:           cfg.AWSRegion,
+		Partition:        cfg.Partition,
+		Tags:             tags(cfg, c),
+		WorkspaceRoleARN: names.RoleARN(cfg, n.WorkspaceRole),
+		SecretsPrefix:    n.WorkspaceSecretsPrefix,
+	}
+	switch c.Base.Platform {
+	case config.PlatformKubernetes:
+		in.Namespace = names.WorkspaceNamespace
+		in.NodeSelector = map[string]string{names.NodeGroupLabel: names.WorkspaceNodeGroup}
+		in.TaintKey, in.TaintValue = names.NodeGroupLabel, names.WorkspaceNodeGroup
+		in.ServiceAccountPrefix = names.WorkspaceServiceAccountPrefix
+		in.StorageClass = names.WorkspaceStorageClass
+		in.CoderNamespace, in.CoderPort = names.CoderNamespace, names.CoderHTTPPort
+		in.AgentURL = n.CoderInternalURL
+	case config.PlatformEC2:
+		in.VPCName = n.Cluster
+		in.SubnetTier = validate.TierWorkspace
+		in.InstanceProfile = n.WorkspaceInstanceProfile
+		ami := c.Base.Images[c.OS]
+		in.AMIOwner, in.AMIName = ami.Owners[cfg.Partition], ami.Name
+	}
+	return in
+}
+
+// tags are the environment's resource tags plus the template's provenance.
+func tags(cfg *config.Environment, c config.Composition) map[string]string {
+	t := map[string]string{
+		"Project":             cfg.ProjectName,
+		"Environment":         cfg.Environment,
+		"ManagedBy":           "coder",
+		"coder-eks/template":  c.Name,
+		"coder-eks/toolchain": c.Toolchain.Name,
+		"coder-eks/base":      c.Base.Name,
+	}
+	for k, v := range cfg.Tags {
+		t[k] = v
+	}
+	return t
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,144 @@
+package validate
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/load"
+)
+
+// checkTemplates composes every enabled pairing. CUE works out what a base
+// cannot honour (schema.#Composition's violations); this turns each into a
+// diagnostic that names both layers and the capability, at the pairing's
+// position: the field the environment file sets when it sets one, else the
+// pairing's default in the schema.
+func checkTemplates(env *load.Environment) ([]config.Composition, diag.List) {
+	var out []config.Composition
+	var errs diag.List
+	for _, name := range pairingNames(env.Config.TemplatePairings) {
+		p := env.Config.TemplatePairings[name]
+		if !p.Enabled {
+			continue
+		}
+		path := pairingPath(name)
+		c, err := env.Layers.Compose(name, p)
+		var unknown *load.UnknownLayerError
+		switch {
+		case errors.As(err, &unknown):
+			errs = append(errs, diag.Diagnostic{Pos: pairingPos(env, name, unknown.Layer), Path: path, Msg: err.Error()})
+			continue
+		case err != nil:
+			return nil, append(errs, diag.Diagnostic{Pos: pairingPos(env, name), Path: path, Msg: err.Error()})
+		}
+		for _, v := range c.Violations {
+			errs = append(errs, diag.Diagnostic{Pos: pairingPos(env, name, violationFields(v)...), Path: path, Msg: Describe(c, v)})
+		}
+		out = append(out, c)
+	}
+	return out, errs
+}
+
+func pairingNames(m map[string]config.Pairing) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func pairingPath(name string) string { return `template_pairings."` + name + `"` }
+
+// pairingPos is the first of the pairing's fields the environment file
+// sets, else the pairing itself.
+func pairingPos(env *load.Environment, name string, fields ...string) diag.Position {
+	for _, f := range fields {
+		if p, ok := env.FieldPos(pairingPath(name) + "." + f); ok {
+			return p
+		}
+	}
+	if p, ok := env.FieldPos(pairingPath(name)); ok {
+		return p
+	}
+	return env.Pos(pairingPath(name))
+}
+
+// violationFields are the pairing's fields that can cause a violation, most
+// specific first.
+func violationFields(v config.Violation) []string {
+	capField := `capabilities."` + v.Capability + `"`
+	switch v.Kind {
+	case "required", "capability":
+		return []string{capField, "base", "toolchain"}
+	case "needs":
+		needs := `capabilities."` + v.Needs + `"`
+		if strings.HasPrefix(v.Needs, "compute_profile.") {
+			needs = v.Needs
+		}
+		return []string{capField, needs, "base"}
+	case "os-family":
+		return []string{"base", "toolchain"}
+	case "os":
+		return []string{"os", "base"}
+	case "limit", "too-small":
+		return []string{v.Capability, "base"}
+	case "no-choice":
+		return []string{"compute_profile", "base"}
+	}
+	return []string{"base", "toolchain"}
+}
+
+// Describe says what is wrong with a composition in the user's terms,
+// naming the toolchain, the base and the capability at fault.
+func Describe(c config.Composition, v config.Violation) string {
+	tc, base := c.Toolchain.Name, c.Base.Name
+	prefix := fmt.Sprintf("%s on %s: capability %s: ", tc, base, v.Capability)
+	switch v.Kind {
+	case "required":
+		return prefix + fmt.Sprintf("the pairing asks for %v but toolchain %s requires %s", v.Requested, tc, values(v.Supported))
+	case "capability":
+		return prefix + fmt.Sprintf("base %s cannot honour %v (%s); it supports %s", base, v.Requested, origin(c, v.Capability), values(v.Supported))
+	case "os-family":
+		return prefix + fmt.Sprintf("toolchain %s runs on %v but base %s runs %s", tc, v.Requested, base, values(v.Supported))
+	case "os":
+		return prefix + fmt.Sprintf("base %s does not run %v; it runs %s", base, v.Requested, values(v.Supported))
+	case "needs":
+		return prefix + fmt.Sprintf("%v needs %s %s", v.Requested, v.Needs, values(v.Supported))
+	case "limit":
+		return prefix + fmt.Sprintf("%v is above base %s's limit of %d", v.Requested, base, v.Limit)
+	case "too-small":
+		return prefix + fmt.Sprintf("%v GiB is below the smallest disk of %d GiB on base %s", v.Requested, v.Limit, base)
+	case "no-choice":
+		return prefix + fmt.Sprintf("no %s of base %s fits the compute profile %s", v.Choice, base, profile(c.ComputeProfile))
+	case "image":
+		return prefix + fmt.Sprintf("base %s runs container images but toolchain %s has no container_image", base, tc)
+	}
+	return prefix + fmt.Sprintf("%s: %v", v.Kind, v.Requested)
+}
+
+// origin says who asked for a capability's value.
+func origin(c config.Composition, capability string) string {
+	if _, ok := c.Toolchain.Capabilities.Required[capability]; ok {
+		return "required by toolchain " + c.Toolchain.Name
+	}
+	if _, ok := c.Pairing.Capabilities[capability]; ok {
+		return "asked for by the pairing"
+	}
+	return "the contract's default"
+}
+
+func values(vs []any) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, " or ")
+}
+
+func profile(p config.ComputeProfile) string {
+	return fmt.Sprintf("{cpu: %d, memory_gib: %d, storage_gib: %d, gpu: %d}", p.CPU, p.MemoryGiB, p.StorageGiB, p.GPU)
+}
