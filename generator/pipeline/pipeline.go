@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -48,9 +49,14 @@ func Render(root, name string) (FileSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	infra, err := infram.Build(checked)
+	if err != nil {
+		return nil, err
+	}
 	fs := FileSet{}
 	parts := []func() (map[string][]byte, error){
-		func() (map[string][]byte, error) { return infrar.Render(infram.Build(checked)) },
+		func() (map[string][]byte, error) { return infrar.Render(infra) },
+		func() (map[string][]byte, error) { return bootstrapr.Render(infra) },
 	}
 	for _, part := range parts {
 		files, err := part()

@@ -19,6 +19,30 @@ const (
 	FluentBitServiceAccount    = "fluent-bit"
 	AutoscalerServiceAccount   = "cluster-autoscaler"
 
+	// The Container Insights add-on (amazon-cloudwatch-observability)
+	// installs its agent here under this service account.
+	CloudWatchNamespace           = "amazon-cloudwatch"
+	CloudWatchAgentServiceAccount = "cloudwatch-agent"
+	// Fluent Bit (the seed's fluent_bit_version chart) ships container logs
+	// to the /<project>/<env>/* log groups.
+	LoggingNamespace = "logging"
+	// The Prometheus agent that remote-writes to Amazon Managed Prometheus.
+	MonitoringNamespace      = "monitoring"
+	PrometheusServiceAccount = "prometheus"
+
+	// WorkspaceTagKey tags every EC2 workspace instance and volume with the
+	// cluster name; the provisioners' IAM policy only launches and manages
+	// resources carrying it, so templates must set it.
+	WorkspaceTagKey = "coder-eks/environment"
+
+	// Database and user coderd connects as (the cluster's master user).
+	DBName = "coder"
+	DBUser = "coder"
+	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
+	// at the NLB) and STUN.
+	CoderdHTTPPort = 8080
+	STUNPort       = 3478
+
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
 	NodeGroupLabel = "coder.com/node-group"
@@ -44,6 +68,30 @@ type Names struct {
 
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
+	CloudWatchAgentRole, PrometheusRole                                                      string
+
+	// Network load balancer and its target groups; the AWS Load Balancer
+	// Controller's TargetGroupBindings bind the coderd Service to them.
+	NLB, CoderdTargetGroup, STUNTargetGroup string
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+
+	// AWS Backup vaults (local and in backup_region) and plan.
+	BackupVault, BackupPlan string
+
+	// EC2 workspaces the composed templates launch: their instance role
+	// (and profile) and security group.
+	WorkspaceInstanceRole, WorkspaceSecurityGroup string
+
+	CloudTrail     string // coder-prod
+	Dashboard      string // coder-prod
+	MetricsSpace   string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
+	AuroraLogGroup string // /aws/rds/cluster/coder-prod/postgresql
+
+	// ContainerInsightsLogGroups are the groups the Container Insights
+	// add-on writes; the module creates them encrypted and with retention.
+	ContainerInsightsLogGroups []string
+
+	StateKMSAlias string // alias/coder-prod-terraform-state
 }
 
 // For derives the names of one environment.
@@ -73,8 +121,37 @@ func For(c *config.Environment) Names {
 		LBControllerRole:    cluster + "-aws-load-balancer-controller",
 		FluentBitRole:       cluster + "-fluent-bit",
 		AutoscalerRole:      cluster + "-cluster-autoscaler",
+		CloudWatchAgentRole: cluster + "-cloudwatch-agent",
+		PrometheusRole:      cluster + "-prometheus",
+
+		NLB:               cluster,
+		CoderdTargetGroup: cluster + "-coderd",
+		STUNTargetGroup:   cluster + "-stun",
+		NLBLogsBucket:     cluster + "-nlb-access-logs",
+
+		BackupVault: cluster,
+		BackupPlan:  cluster + "-aurora",
+
+		WorkspaceInstanceRole:  cluster + "-ec2-workspace",
+		WorkspaceSecurityGroup: cluster + "-ec2-workspaces",
+
+		CloudTrail:     cluster,
+		Dashboard:      cluster,
+		MetricsSpace:   "Coder/" + cluster,
+		AuroraLogGroup: "/aws/rds/cluster/" + cluster + "/postgresql",
+		ContainerInsightsLogGroups: []string{
+			"/aws/containerinsights/" + cluster + "/application",
+			"/aws/containerinsights/" + cluster + "/dataplane",
+			"/aws/containerinsights/" + cluster + "/host",
+			"/aws/containerinsights/" + cluster + "/performance",
+		},
+		StateKMSAlias: "alias/" + cluster + "-terraform-state",
 	}
 }
+
+// TargetGroupNameMax is the longest name an ELB target group or load
+// balancer may have.
+const TargetGroupNameMax = 32
 
 // RoleARN is the ARN of an IAM role of this environment's account, in its
 // partition.
