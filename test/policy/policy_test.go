@@ -71,7 +71,7 @@ func first(t *testing.T, b Body, key string) Body {
 // module passes it, the same module with one hand-made violation does not.
 func TestRulesCatchViolations(t *testing.T) {
 	cases := []struct {
-		rule  string
+		rule   string
 		break_ func(t *testing.T, m *Module)
 	}{
 		{"CKV_AWS_79/AVD-AWS-0130", func(t *testing.T, m *Module) {
