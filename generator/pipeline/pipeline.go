@@ -18,6 +18,7 @@ import (
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
 	coderdr "github.com/coder-eks/coder-eks/generator/internal/render/coderd"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
 	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
@@ -52,10 +53,15 @@ func Render(root, name string) (FileSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	infra, err := infram.Build(checked)
+	if err != nil {
+		return nil, err
+	}
 	fs := FileSet{}
 	templates := templatesm.Build(checked)
 	parts := []func() (map[string][]byte, error){
-		func() (map[string][]byte, error) { return infrar.Render(infram.Build(checked)) },
+		func() (map[string][]byte, error) { return infrar.Render(infra) },
+		func() (map[string][]byte, error) { return bootstrapr.Render(infra) },
 		func() (map[string][]byte, error) { return templatesr.Render(templates) },
 		func() (map[string][]byte, error) { return coderdr.Render(coderdm.Build(checked, templates)) },
 	}

@@ -29,6 +29,7 @@ func Environment(env *load.Environment) (*Checked, error) {
 		errs = append(errs, err...)
 	}
 	errs = append(errs, checkTimeZone(env)...)
+	errs = append(errs, checkNameLengths(env)...)
 	templates, terrs := checkTemplates(env)
 	errs = append(errs, terrs...)
 	if len(errs) > 0 {

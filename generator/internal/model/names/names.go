@@ -19,6 +19,30 @@ const (
 	FluentBitServiceAccount    = "fluent-bit"
 	AutoscalerServiceAccount   = "cluster-autoscaler"
 
+	// The Container Insights add-on (amazon-cloudwatch-observability)
+	// installs its agent here under this service account.
+	CloudWatchNamespace           = "amazon-cloudwatch"
+	CloudWatchAgentServiceAccount = "cloudwatch-agent"
+	// Fluent Bit (the seed's fluent_bit_version chart) ships container logs
+	// to the /<project>/<env>/* log groups.
+	LoggingNamespace = "logging"
+	// The Prometheus agent that remote-writes to Amazon Managed Prometheus.
+	MonitoringNamespace      = "monitoring"
+	PrometheusServiceAccount = "prometheus"
+
+	// WorkspaceTagKey tags every EC2 workspace instance and volume with the
+	// cluster name; the provisioners' IAM policy only launches and manages
+	// resources carrying it, so templates must set it.
+	WorkspaceTagKey = "coder-eks/environment"
+
+	// Database and user coderd connects as (the cluster's master user).
+	DBName = "coder"
+	DBUser = "coder"
+	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
+	// at the NLB) and STUN.
+	CoderdHTTPPort = 8080
+	STUNPort       = 3478
+
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
 	NodeGroupLabel = "coder.com/node-group"
@@ -39,9 +63,8 @@ const (
 	WorkspaceStorageClass = "gp3-encrypted"
 
 	// CoderService is the Service the coder Helm release creates in
-	// CoderNamespace; CoderHTTPPort is the coderd container port behind it.
-	CoderService  = "coder"
-	CoderHTTPPort = 8080
+	// CoderNamespace, in front of CoderdHTTPPort.
+	CoderService = "coder"
 
 	// ProvisionerKeySecret is the Kubernetes Secret in ProvisionerNamespace
 	// holding the external provisioners' key (the seed's runbook reads its
@@ -73,10 +96,35 @@ type Names struct {
 
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
+	CloudWatchAgentRole, PrometheusRole                                                      string
 
-	// WorkspaceRole is the IAM role workspaces with identity-mode iam get:
-	// through IRSA on Kubernetes, through WorkspaceInstanceProfile on EC2.
-	WorkspaceRole, WorkspaceInstanceProfile string
+	// Network load balancer and its target groups; the AWS Load Balancer
+	// Controller's TargetGroupBindings bind the coderd Service to them.
+	NLB, CoderdTargetGroup, STUNTargetGroup string
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+
+	// AWS Backup vaults (local and in backup_region) and plan.
+	BackupVault, BackupPlan string
+
+	// EC2 workspaces the composed templates launch: their instance role
+	// (and profile) and security group.
+	WorkspaceInstanceRole, WorkspaceSecurityGroup string
+
+	CloudTrail     string // coder-prod
+	Dashboard      string // coder-prod
+	MetricsSpace   string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
+	AuroraLogGroup string // /aws/rds/cluster/coder-prod/postgresql
+
+	// ContainerInsightsLogGroups are the groups the Container Insights
+	// add-on writes; the module creates them encrypted and with retention.
+	ContainerInsightsLogGroups []string
+
+	StateKMSAlias string // alias/coder-prod-terraform-state
+
+	// WorkspaceRole is the IAM role Kubernetes workspaces with
+	// identity-mode iam assume through IRSA (EC2 workspaces get
+	// WorkspaceInstanceRole's instance profile).
+	WorkspaceRole string
 	// WorkspaceSecretsPrefix is the Secrets Manager name prefix workspaces
 	// with secrets-injection secrets-manager read (coder/prod/workspaces/).
 	WorkspaceSecretsPrefix string
@@ -85,6 +133,9 @@ type Names struct {
 	LicenseSecret string
 	// CoderInternalURL is coderd's in-cluster URL.
 	CoderInternalURL string
+	// EBSKeyAlias is the KMS key EKS node and EC2 workspace volumes are
+	// encrypted with.
+	EBSKeyAlias string
 }
 
 // For derives the names of one environment.
@@ -114,17 +165,56 @@ func For(c *config.Environment) Names {
 		LBControllerRole:    cluster + "-aws-load-balancer-controller",
 		FluentBitRole:       cluster + "-fluent-bit",
 		AutoscalerRole:      cluster + "-cluster-autoscaler",
+		CloudWatchAgentRole: cluster + "-cloudwatch-agent",
+		PrometheusRole:      cluster + "-prometheus",
 
-		WorkspaceRole:            cluster + "-workspace",
-		WorkspaceInstanceProfile: cluster + "-workspace",
-		WorkspaceSecretsPrefix:   p + "/" + e + "/workspaces/",
-		LicenseSecret:            p + "/" + e + "/license",
-		CoderInternalURL:         "http://" + CoderService + "." + CoderNamespace + ".svc.cluster.local",
+		NLB:               cluster,
+		CoderdTargetGroup: cluster + "-coderd",
+		STUNTargetGroup:   cluster + "-stun",
+		NLBLogsBucket:     cluster + "-nlb-access-logs",
+
+		BackupVault: cluster,
+		BackupPlan:  cluster + "-aurora",
+
+		WorkspaceInstanceRole:  cluster + "-ec2-workspace",
+		WorkspaceSecurityGroup: cluster + "-ec2-workspaces",
+
+		CloudTrail:     cluster,
+		Dashboard:      cluster,
+		MetricsSpace:   "Coder/" + cluster,
+		AuroraLogGroup: "/aws/rds/cluster/" + cluster + "/postgresql",
+		ContainerInsightsLogGroups: []string{
+			"/aws/containerinsights/" + cluster + "/application",
+			"/aws/containerinsights/" + cluster + "/dataplane",
+			"/aws/containerinsights/" + cluster + "/host",
+			"/aws/containerinsights/" + cluster + "/performance",
+		},
+		StateKMSAlias: "alias/" + cluster + "-terraform-state",
+
+		WorkspaceRole:          cluster + "-workspace",
+		WorkspaceSecretsPrefix: p + "/" + e + "/workspaces/",
+		LicenseSecret:          p + "/" + e + "/license",
+		CoderInternalURL:       "http://" + CoderService + "." + CoderNamespace + ".svc.cluster.local",
+		EBSKeyAlias:            "alias/" + cluster + "-ebs",
 	}
 }
+
+// TargetGroupNameMax is the longest name an ELB target group or load
+// balancer may have.
+const TargetGroupNameMax = 32
 
 // RoleARN is the ARN of an IAM role of this environment's account, in its
 // partition.
 func RoleARN(c *config.Environment, role string) string {
 	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
+}
+
+// WorkspaceSecurityGroupFor is the shared security group of EC2 workspaces
+// with the given network-egress: one group per egress mode, not one per
+// workspace (3,000 workspaces would exceed the VPC's security-group quota).
+func (n Names) WorkspaceSecurityGroupFor(egress string) string {
+	if egress == "https-only" {
+		return n.WorkspaceSecurityGroup
+	}
+	return n.WorkspaceSecurityGroup + "-" + egress
 }

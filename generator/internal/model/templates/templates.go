@@ -85,13 +85,18 @@ type Inputs struct {
 	CoderNamespace       string
 	CoderPort            int
 
-	// EC2 bases: the VPC and workspace subnets are found by the tags the
-	// infra module gives them.
+	// EC2 bases: the VPC, workspace subnets, security group and EBS key
+	// are found by the names and tags the infra module gives them.
 	VPCName         string
 	SubnetTier      string
+	SecurityGroup   string
+	EBSKeyAlias     string
 	InstanceProfile string
 	AMIOwner        string
 	AMIName         string
+	// WorkspaceTag marks instances and volumes as this environment's: the
+	// provisioners' IAM policy only launches and manages tagged ones.
+	WorkspaceTagKey, WorkspaceTagValue string
 
 	// AgentURL is the URL the agent dials: coderd's in-cluster service on
 	// Kubernetes, the access URL (empty: Coder's own) on EC2.
@@ -185,12 +190,15 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 		in.TaintKey, in.TaintValue = names.NodeGroupLabel, names.WorkspaceNodeGroup
 		in.ServiceAccountPrefix = names.WorkspaceServiceAccountPrefix
 		in.StorageClass = names.WorkspaceStorageClass
-		in.CoderNamespace, in.CoderPort = names.CoderNamespace, names.CoderHTTPPort
+		in.CoderNamespace, in.CoderPort = names.CoderNamespace, names.CoderdHTTPPort
 		in.AgentURL = n.CoderInternalURL
 	case config.PlatformEC2:
 		in.VPCName = n.Cluster
 		in.SubnetTier = validate.TierWorkspace
-		in.InstanceProfile = n.WorkspaceInstanceProfile
+		in.SecurityGroup = n.WorkspaceSecurityGroupFor(c.Capabilities.NetworkEgress)
+		in.EBSKeyAlias = n.EBSKeyAlias
+		in.InstanceProfile = n.WorkspaceInstanceRole
+		in.WorkspaceTagKey, in.WorkspaceTagValue = names.WorkspaceTagKey, n.Cluster
 		ami := c.Base.Images[c.OS]
 		in.AMIOwner, in.AMIName = ami.Owners[cfg.Partition], ami.Name
 	}

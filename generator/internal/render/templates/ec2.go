@@ -8,8 +8,9 @@ import (
 
 // ec2 renders the EC2 bases: an instance that lives as long as the
 // workspace and is stopped and started with it, in a workspace subnet
-// found by the infra module's tags, behind a security group that follows
-// network-egress. The aws provider uses the provisioner's IRSA role.
+// found by the infra module's tags, in the infra module's security group
+// for its network-egress. The aws provider uses the provisioner's IRSA
+// role.
 func (b *template) ec2() {
 	in := b.m.Inputs
 	f := b.f
@@ -33,6 +34,7 @@ func (b *template) ec2() {
 	// workspace keeps its subnet (and so its volume's AZ) for life.
 	f.Local("subnet_id", `${element(sort(data.aws_subnets.workspace.ids), parseint(substr(sha1(`+unref(id())+`), 0, 6), 16))}`)
 	sg := b.securityGroup(tfjson.Attr(vpc, "id"))
+	f.Data("aws_kms_alias", "ebs", tfjson.Body{"name": in.EBSKeyAlias})
 	instance := b.instance(sg)
 	f.Resource("aws_ec2_instance_state", "workspace", tfjson.Body{
 		"instance_id": tfjson.Attr(instance, "id"),
@@ -53,44 +55,40 @@ func workspaceName() string {
 	return "coder-" + tfjson.Ref(localOwner) + "-" + tfjson.Ref(localWorkspaceName)
 }
 
-// securityGroup admits nothing in (the agent connects out) and lets out
-// HTTPS only or everything. Traffic to the Amazon DNS resolver and the
-// instance metadata service is not filtered by security groups.
+// securityGroup is the infra module's shared group for the workspace's
+// network-egress: no ingress (the agent connects out), egress HTTPS and
+// STUN or everything. Traffic to the Amazon DNS resolver and the instance
+// metadata service is not filtered by security groups.
 func (b *template) securityGroup(vpcID string) string {
-	mode := b.m.Capabilities.NetworkEgress
-	sg := b.f.Resource("aws_security_group", "workspace", tfjson.Body{
-		"name":        resourceName(""),
-		"description": "Coder workspace " + workspaceName() + ": network-egress " + mode,
-		"vpc_id":      vpcID,
-		"tags":        map[string]string{"Name": workspaceName()},
+	return b.f.Data("aws_security_group", "workspace", tfjson.Body{
+		"name":   b.m.Inputs.SecurityGroup,
+		"vpc_id": vpcID,
 	})
-	rule := tfjson.Body{
-		"security_group_id": tfjson.Attr(sg, "id"),
-		"cidr_ipv4":         "0.0.0.0/0",
+}
+
+func (b *template) instanceTags() map[string]string {
+	in := b.m.Inputs
+	return map[string]string{
+		"Name":               workspaceName(),
+		"Coder_Provisioned":  "true",
+		"coder-workspace-id": id(),
+		"coder-owner":        tfjson.Ref(localOwner),
+		in.WorkspaceTagKey:   in.WorkspaceTagValue,
 	}
-	switch mode {
-	case "https-only":
-		rule["description"] = "HTTPS out"
-		rule["ip_protocol"] = "tcp"
-		rule["from_port"] = 443
-		rule["to_port"] = 443
-		b.f.Resource("aws_vpc_security_group_egress_rule", "https", rule)
-	case "unrestricted":
-		rule["description"] = "Everything out"
-		rule["ip_protocol"] = "-1"
-		b.f.Resource("aws_vpc_security_group_egress_rule", "all", rule)
-	}
-	return sg
 }
 
 func (b *template) instance(sg string) string {
+	in := b.m.Inputs
 	body := tfjson.Body{
 		"ami":                    tfjson.Ref(localImageID),
 		"instance_type":          param(paramInstanceType),
 		"subnet_id":              "${local.subnet_id}",
 		"vpc_security_group_ids": []string{tfjson.Attr(sg, "id")},
 		"user_data":              b.userData(),
-		"ebs_optimized":          true,
+		// The instance identity the agent authenticates with stays the
+		// same; new user data is applied while the instance is stopped.
+		"user_data_replace_on_change": false,
+		"ebs_optimized":               true,
 		// IMDSv2 only, one hop: the agent proves the instance's identity
 		// to coderd, containers on the instance cannot reach its role.
 		"metadata_options": []tfjson.Body{{
@@ -98,21 +96,20 @@ func (b *template) instance(sg string) string {
 			"http_tokens":                 "required",
 			"http_put_response_hop_limit": 1,
 		}},
-		// The root volume is the workspace's home: encrypted gp3, deleted
-		// only with the instance, which only a workspace deletion does.
+		// The root volume is the workspace's home: encrypted gp3 with the
+		// environment's EBS key, deleted only with the instance, which only
+		// a workspace deletion does.
 		"root_block_device": []tfjson.Body{{
 			"volume_type":           "gp3",
 			"volume_size":           tfjson.Ref(localComputeProfile + ".storage_gib"),
 			"encrypted":             true,
+			"kms_key_id":            tfjson.Attr("data.aws_kms_alias.ebs", "target_key_arn"),
 			"delete_on_termination": true,
-			"tags":                  map[string]string{"Name": workspaceName()},
 		}},
-		"tags": map[string]string{
-			"Name":               workspaceName(),
-			"Coder_Provisioned":  "true",
-			"coder-workspace-id": id(),
-			"coder-owner":        tfjson.Ref(localOwner),
-		},
+		// Instance and volumes carry the environment's tag at launch: the
+		// provisioners may only launch and manage tagged resources.
+		"tags":        b.instanceTags(),
+		"volume_tags": map[string]string{"Name": workspaceName(), in.WorkspaceTagKey: in.WorkspaceTagValue},
 		// A newer AMI must not replace the instance and its home.
 		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"ami"}}},
 	}
