@@ -31,8 +31,10 @@ var (
 )
 
 // settingFields match secretField but switch features: IMDS's
-// http_tokens takes "required" or "optional".
-var settingFields = map[string]bool{"http_tokens": true}
+// http_tokens takes "required" or "optional"; the template contract's
+// secrets-injection capability takes "variables", "vault" or
+// "secrets-manager".
+var settingFields = map[string]bool{"http_tokens": true, "secrets-injection": true}
 
 // ScanText reports credential-shaped strings in any file.
 func ScanText(data []byte) []string {
