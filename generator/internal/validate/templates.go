@@ -113,7 +113,11 @@ func Describe(c config.Composition, v config.Violation) string {
 	case "too-small":
 		return prefix + fmt.Sprintf("%v GiB is below the smallest disk of %d GiB on base %s", v.Requested, v.Limit, base)
 	case "no-choice":
-		return prefix + fmt.Sprintf("no %s of base %s fits the compute profile %s", v.Choice, base, profile(c.ComputeProfile))
+		what := map[string]string{
+			"instance_types": "instance type (families " + strings.Join(c.Base.InstanceFamilies, ", ") + ")",
+			"cpu":            "vCPU choice", "memory_gib": "memory choice",
+		}[v.Choice]
+		return prefix + fmt.Sprintf("no %s of base %s fits the compute profile %s", what, base, profile(c.ComputeProfile))
 	case "image":
 		return prefix + fmt.Sprintf("base %s runs container images but toolchain %s has no container_image", base, tc)
 	}

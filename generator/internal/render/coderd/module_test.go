@@ -1,0 +1,162 @@
+package coderd
+
+import (
+	"encoding/json"
+	"path"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/coder-eks/coder-eks/generator/internal/load"
+	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
+	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+const repoRoot = "../../../.."
+
+// render renders an environment's coderd module and templates.
+func render(t *testing.T, env string, enabled bool) (coderd, templates map[string][]byte) {
+	t.Helper()
+	e, err := load.Load(repoRoot, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := validate.Environment(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := templatesm.Build(checked)
+	m := model.Build(checked, ts)
+	m.Enabled = enabled
+	if coderd, err = Render(m); err != nil {
+		t.Fatal(err)
+	}
+	if templates, err = templatesr.Render(ts); err != nil {
+		t.Fatal(err)
+	}
+	return coderd, templates
+}
+
+func TestDisabledRendersNothing(t *testing.T) {
+	files, _ := render(t, "prod", false)
+	if len(files) != 0 {
+		t.Errorf("enable_coderd_provider false rendered %d files", len(files))
+	}
+}
+
+// decode decodes the module's files into one document per file.
+func decode(t *testing.T, files map[string][]byte) map[string]map[string]any {
+	t.Helper()
+	tf := map[string][]byte{}
+	out := map[string]map[string]any{}
+	for p, data := range files {
+		if !strings.HasSuffix(p, ".tf.json") {
+			continue
+		}
+		tf[path.Base(p)] = data
+		var d map[string]any
+		if err := json.Unmarshal(data, &d); err != nil {
+			t.Fatal(err)
+		}
+		out[path.Base(p)] = d
+	}
+	if refs, err := tfjson.Unresolved(tf); err != nil || len(refs) > 0 {
+		t.Fatalf("unresolved references %v, err %v", refs, err)
+	}
+	return out
+}
+
+func get(v any, keys ...any) any {
+	for _, k := range keys {
+		switch k := k.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+func TestModule(t *testing.T) {
+	files, templates := render(t, "prod", true)
+	m := decode(t, files)
+
+	t.Run("no token, no license value", func(t *testing.T) {
+		for p, data := range files {
+			if strings.Contains(string(data), `"token":`) && !strings.Contains(string(data), "aws_eks_cluster_auth.this.token") {
+				t.Errorf("%s sets a token", p)
+			}
+		}
+		if got := get(m["versions.tf.json"], "provider", "coderd", 0); !cmp.Equal(got, map[string]any{"url": "https://coder.example.com"}) {
+			t.Errorf("coderd provider = %v; want only the access URL (the token comes from CODER_SESSION_TOKEN)", got)
+		}
+		license := get(m["license.tf.json"], "variable", "coder_license")
+		if get(license, "sensitive") != true || get(license, "default") != nil {
+			t.Errorf("coder_license variable = %v; want sensitive, without a default", license)
+		}
+		if got := get(m["license.tf.json"], "resource", "coderd_license", "premium", "license"); got != "${var.coder_license}" {
+			t.Errorf("license = %v", got)
+		}
+	})
+
+	t.Run("templates point at the rendered templates", func(t *testing.T) {
+		tpls, _ := get(m["templates.tf.json"], "resource", "coderd_template").(map[string]any)
+		if len(tpls) != 4 {
+			t.Fatalf("%d templates, want the 4 default pairings", len(tpls))
+		}
+		for key, body := range tpls {
+			dir := strings.TrimPrefix(get(body, "versions", 0, "directory").(string), "${path.module}/")
+			main := path.Join(Dir, dir, "main.tf.json")
+			if _, ok := templates[main]; !ok {
+				t.Errorf("%s: version directory %s does not hold a rendered template (%s)", key, dir, main)
+			}
+			if got := get(body, "versions", 0, "provisioner_tags"); !cmp.Equal(got, []any{map[string]any{"name": "scope", "value": "organization"}}) {
+				t.Errorf("%s: provisioner tags = %v", key, got)
+			}
+		}
+	})
+
+	t.Run("groups", func(t *testing.T) {
+		groups, _ := get(m["groups.tf.json"], "resource", "coderd_group").(map[string]any)
+		var names []string
+		for _, g := range groups {
+			names = append(names, get(g, "name").(string))
+			if _, ok := get(g, "quota_allowance").(float64); !ok {
+				t.Errorf("group %v has no quota_allowance", get(g, "name"))
+			}
+		}
+		if diff := cmp.Diff([]string{"developers", "platform-admins", "template-admins"}, sortedStrings(names)); diff != "" {
+			t.Errorf("groups (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("provisioner key rotation", func(t *testing.T) {
+		p := m["provisioner.tf.json"]
+		if got := get(p, "resource", "time_rotating", "provisioner_key", "rotation_days"); got != float64(90) {
+			t.Errorf("rotation_days = %v", got)
+		}
+		if got := get(p, "resource", "coderd_provisioner_key", "external", "lifecycle", 0, "replace_triggered_by", 0); got != "time_rotating.provisioner_key" {
+			t.Errorf("replace_triggered_by = %v", got)
+		}
+		if got := get(p, "resource", "kubernetes_secret_v1", "provisioner_key", "metadata", 0, "namespace"); got != "coder-prov" {
+			t.Errorf("secret namespace = %v", got)
+		}
+	})
+}
+
+func sortedStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
