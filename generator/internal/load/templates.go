@@ -3,9 +3,11 @@ package load
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
+	cueload "cuelang.org/go/cue/load"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
@@ -41,13 +43,20 @@ func loadLayers(ctx *cue.Context, root string, schema cue.Value) (*Layers, error
 		{ToolchainsDir, &l.toolchains, &l.Toolchains},
 		{BasesDir, &l.bases, &l.Bases},
 	} {
-		pkg, err := build(ctx, root, "./"+layer.dir, "")
-		if err != nil {
-			return nil, err
+		insts := cueload.Instances([]string{"./" + layer.dir}, &cueload.Config{Dir: root})
+		if err := insts[0].Err; err != nil {
+			return nil, diag.FromCUE(err, root, "")
 		}
+		pkg := ctx.BuildInstance(insts[0])
 		v := pkg.LookupPath(cue.ParsePath(layer.dir))
-		if err := v.Validate(cue.Concrete(true)); err != nil {
-			errs = append(errs, diag.FromCUE(err, root, "")...)
+		err := pkg.Err()
+		if err == nil {
+			err = v.Validate(cue.Concrete(true))
+		}
+		if err != nil {
+			for _, d := range diag.FromCUE(err, root, "") {
+				errs = append(errs, inLayer(pkg, root, layer.dir, d))
+			}
 			continue
 		}
 		if err := v.Decode(layer.out); err != nil {
@@ -59,6 +68,55 @@ func loadLayers(ctx *cue.Context, root string, schema cue.Value) (*Layers, error
 		return nil, errs.Sorted()
 	}
 	return l, nil
+}
+
+// inLayer moves a diagnostic CUE placed in the schema (a missing field,
+// a value outside an enum) to the layer's own file: the nearest enclosing
+// value the layer's files declare, which is what its author edits. The
+// package's pattern file (toolchains/toolchains.cue) is the last resort.
+func inLayer(pkg cue.Value, root, dir string, d diag.Diagnostic) diag.Diagnostic {
+	prefix, index := dir+"/", dir+"/"+dir+".cue"
+	if strings.HasPrefix(d.Pos.File, prefix) && d.Pos.File != index {
+		return d
+	}
+	sels := selectors(d.Path)
+	fallback := d.Pos
+	for n := len(sels); n > 0; n-- {
+		v := pkg.LookupPath(cue.MakePath(sels[:n]...))
+		if !v.Exists() {
+			continue
+		}
+		_, args := v.Expr()
+		for _, c := range append([]cue.Value{v}, args...) {
+			p := diag.FromPos(root, c.Pos())
+			switch {
+			case p.File == index && !strings.HasPrefix(fallback.File, prefix):
+				fallback = p
+			case strings.HasPrefix(p.File, prefix) && p.File != index:
+				d.Pos = p
+				return d
+			}
+		}
+	}
+	d.Pos = fallback
+	return d
+}
+
+// selectors parses a diagnostic's path ("bases.\"base-k8s\".values.2").
+func selectors(path string) []cue.Selector {
+	var out []cue.Selector
+	for _, s := range strings.Split(path, ".") {
+		if n, err := strconv.Atoi(s); err == nil {
+			out = append(out, cue.Index(n))
+			continue
+		}
+		sel := cue.ParsePath(s).Selectors()
+		if len(sel) != 1 {
+			break
+		}
+		out = append(out, sel[0])
+	}
+	return out
 }
 
 // UnknownLayerError is a pairing naming a toolchain or base that does not
