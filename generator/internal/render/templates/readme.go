@@ -79,7 +79,8 @@ func Readme(t model.Template) []byte {
 		w("- The agent dials coderd at `%s`\n", in.AgentURL)
 	} else {
 		w("- Region `%s`; VPC tagged `Name=%s`, subnets tagged `Tier=%s`\n", in.Region, in.VPCName, in.SubnetTier)
-		w("- AMI owner `%s`\n", in.AMIOwner)
+		w("- Security group `%s`, EBS key `%s`, AMI owner `%s`\n", in.SecurityGroup, in.EBSKeyAlias, in.AMIOwner)
+		w("- Instances and volumes tagged `%s=%s` (the provisioners manage only tagged ones)\n", in.WorkspaceTagKey, in.WorkspaceTagValue)
 	}
 	if t.Capabilities.IdentityMode == "iam" {
 		if base.Platform == config.PlatformKubernetes {
