@@ -6,6 +6,16 @@ type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
 	Sizing        Sizing                  `json:"sizing"`
+	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
+}
+
+// ServiceQuota mirrors schema.#ServiceQuota.
+type ServiceQuota struct {
+	ServiceCode string `json:"service_code"`
+	QuotaCode   string `json:"quota_code"`
+	Name        string `json:"name"`
+	Unit        string `json:"unit"`
+	PerAZ       bool   `json:"per_az"`
 }
 
 // InstanceType mirrors schema.#InstanceType.
@@ -16,6 +26,8 @@ type InstanceType struct {
 	IPv4PerENI int     `json:"ipv4_per_eni"`
 	MaxPods    int     `json:"max_pods"`
 	GPUs       int     `json:"gpus"`
+	// VCPUQuotaClass is "standard", "g_vt" or "p".
+	VCPUQuotaClass string `json:"vcpu_quota_class"`
 }
 
 // IPsPerNode is how many subnet addresses a full node holds: the VPC CNI
@@ -29,6 +41,13 @@ type Planning struct {
 	DaemonSetPodIPsPerNode  int `json:"daemonset_pod_ips_per_node"`
 	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
 	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
+
+	VPCInterfaceEndpoints          []string `json:"vpc_interface_endpoints"`
+	EKSControlPlaneENIs            int      `json:"eks_control_plane_enis"`
+	WorkspaceHomeVolumeGiB         int      `json:"workspace_home_volume_gib"`
+	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
+	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`
+	AuroraMaxConnectionsCap        int      `json:"aurora_max_connections_cap"`
 }
 
 // Sizing mirrors schema.sizing.

@@ -31,7 +31,14 @@ func FromCUE(err error, root, envFile string) List {
 	return out.Sorted()
 }
 
-var conflictRE = regexp.MustCompile(`^conflicting values (.+) and (.+)$`)
+var (
+	conflictRE = regexp.MustCompile(`^conflicting values (.+?) and (.+?)(?: \(mismatched types (\S+) and (\S+)\))?$`)
+	patternRE  = regexp.MustCompile(`^invalid value (.+) \(out of bound =~"(.*)"\)$`)
+)
+
+// longPattern is the length past which a regular expression is not worth
+// printing: the schema position tells where to read it.
+const longPattern = 60
 
 // fromGroup simplifies the errors CUE reports for one field. A field with a
 // default is a disjunction, so a bad value fails twice: once against the
@@ -40,8 +47,13 @@ var conflictRE = regexp.MustCompile(`^conflicting values (.+) and (.+)$`)
 // conflict, the field is an enum and the branches are its allowed values.
 func fromGroup(path string, errs []errors.Error, root, envFile string) List {
 	var conflicts, others []errors.Error
+	seen := map[string]bool{}
 	for _, e := range errs {
 		msg := message(e)
+		if seen[msg] {
+			continue
+		}
+		seen[msg] = true
 		switch {
 		case strings.HasSuffix(msg, "errors in empty disjunction:"):
 		case conflictRE.MatchString(msg):
@@ -52,42 +64,68 @@ func fromGroup(path string, errs []errors.Error, root, envFile string) List {
 	}
 	var out List
 	for _, e := range others {
-		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, envFile)})
+		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, root, envFile)})
 	}
 	if len(others) > 0 || len(conflicts) == 0 {
 		return out
 	}
 	if len(conflicts) == 1 {
 		e := conflicts[0]
-		return List{{Pos: position(e, root, envFile), Path: path, Msg: message(e)}}
+		msg := message(e)
+		if sensitive(path) {
+			msg = "the value given conflicts with the schema; see the field's comment at " + declared(e, root, envFile)
+		}
+		if m := conflictRE.FindStringSubmatch(msg); m != nil && m[3] != "" {
+			msg = fmt.Sprintf("%s and %s have different types (%s, %s)", m[1], m[2], m[3], m[4])
+		}
+		return List{{Pos: position(e, root, envFile), Path: path, Msg: msg}}
 	}
 	return List{enumDiagnostic(path, conflicts, root, envFile)}
 }
 
 // enumDiagnostic reports a value outside an enum as the value and the
-// allowed ones, instead of one conflict per allowed value.
+// allowed ones, instead of one conflict per allowed value; a value of the
+// wrong type as its type and the type wanted.
 func enumDiagnostic(path string, conflicts []errors.Error, root, envFile string) Diagnostic {
 	count := map[string]int{}
+	types := map[string]string{}
 	for _, e := range conflicts {
 		m := conflictRE.FindStringSubmatch(message(e))
 		count[m[1]]++
 		count[m[2]]++
+		if m[3] != "" {
+			types[m[1]], types[m[2]] = m[3], m[4]
+		}
 	}
 	var given string
-	var allowed []string
+	var others []string
 	for v, n := range count {
 		if n == len(conflicts) && given == "" {
 			given = v
 			continue
 		}
-		allowed = append(allowed, v)
+		others = append(others, v)
 	}
-	sort.Strings(allowed)
-	return Diagnostic{
-		Pos:  position(conflicts[0], root, envFile),
-		Path: path,
-		Msg:  fmt.Sprintf("%s is not allowed; allowed values: %s", given, strings.Join(allowed, ", ")),
+	sort.Strings(others)
+	if sensitive(path) {
+		given = "the value given"
 	}
+	msg := fmt.Sprintf("%s is not allowed; allowed values: %s", given, strings.Join(others, ", "))
+	if t, ok := types[given]; ok {
+		msg = fmt.Sprintf("%s is a %s, want %s", given, t, types[others[0]])
+	}
+	return Diagnostic{Pos: position(conflicts[0], root, envFile), Path: path, Msg: msg}
+}
+
+// sensitive reports whether a field may hold a secret the user pasted by
+// mistake, whose value must not reach a CI log.
+func sensitive(path string) bool {
+	for _, s := range []string{"token", "password", "secret"} {
+		if strings.Contains(path, s) && !strings.HasSuffix(path, "_arn") {
+			return true
+		}
+	}
+	return false
 }
 
 func message(e errors.Error) string {
@@ -95,17 +133,29 @@ func message(e errors.Error) string {
 	return fmt.Sprintf(f, args...)
 }
 
-// rewrite turns CUE's wording for a missing value into the user's terms.
-func rewrite(e errors.Error, envFile string) string {
+// rewrite puts CUE's wording into the user's terms: a missing value is a
+// missing required field (with where the schema declares it), and a long
+// regular expression is replaced by where the schema defines it.
+func rewrite(e errors.Error, root, envFile string) string {
 	msg := message(e)
 	if strings.HasPrefix(msg, "incomplete value") {
-		where := ""
-		if p := e.Position(); p.IsValid() {
-			where = fmt.Sprintf(" (constraint %s)", strings.TrimPrefix(msg, "incomplete value "))
-		}
-		return "required field is missing" + where
+		return fmt.Sprintf("required field is missing: it has no default (declared at %s)", declared(e, root, envFile))
+	}
+	if m := patternRE.FindStringSubmatch(msg); m != nil && len(m[2]) > longPattern {
+		return fmt.Sprintf("invalid value %s: does not match the pattern defined at %s", m[1], declared(e, root, envFile))
 	}
 	return msg
+}
+
+// declared is the first position of an error outside the environment file:
+// where the schema states the rule that was broken.
+func declared(e errors.Error, root, envFile string) string {
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && p.Filename() != envFile {
+			return FromPos(root, p).String()
+		}
+	}
+	return "-"
 }
 
 // position picks the most useful place for an error: the last position in

@@ -72,10 +72,12 @@ func Load(root, name string) (*Environment, error) {
 	env := &Environment{Name: name, Root: root, File: file}
 	// Unifying with the definition, not only embedding it in the file, is
 	// what makes unknown fields an error whatever the file says.
-	env.Value = raw.Unify(schema.LookupPath(cue.MakePath(cue.Def("Environment")))).
-		FillPath(cue.ParsePath("environment"), name)
-	if err := env.Value.Validate(cue.Concrete(true)); err != nil {
-		return nil, diag.FromCUE(err, root, file)
+	def := schema.LookupPath(cue.MakePath(cue.Def("Environment")))
+	// The name is filled in before unifying: FillPath on a value that
+	// already has errors hides all but the first of them.
+	env.Value = raw.FillPath(cue.ParsePath("environment"), name).Unify(def)
+	if errs := validateAll(env.Value, []cue.Value{def, raw}, root, file); len(errs) > 0 {
+		return nil, errs
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", diag.Relative(root, file), err)
@@ -86,6 +88,43 @@ func Load(root, name string) (*Environment, error) {
 	return env, nil
 }
 
+// validateAll reports every invalid field. CUE's Validate stops at the
+// first failing field of a struct, so each field the schema or the file
+// declares is also validated on its own and the results are merged.
+func validateAll(v cue.Value, sources []cue.Value, root, file string) diag.List {
+	err := v.Validate(cue.Concrete(true))
+	if err == nil {
+		return nil
+	}
+	errs := diag.FromCUE(err, root, file)
+	for _, label := range labels(sources) {
+		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
+			errs = append(errs, diag.FromCUE(ferr, root, file)...)
+		}
+	}
+	return errs.Sorted()
+}
+
+// labels lists the regular field names of the given structs, sorted.
+func labels(structs []cue.Value) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range structs {
+		it, err := s.Fields(cue.Optional(true))
+		if err != nil {
+			continue
+		}
+		for it.Next() {
+			if l := it.Selector().Unquoted(); !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // build loads and evaluates one CUE instance (a package directory or a
 // single file), returning CUE's errors as diagnostics.
 func build(ctx *cue.Context, root, arg, envFile string) (cue.Value, error) {
@@ -94,7 +133,9 @@ func build(ctx *cue.Context, root, arg, envFile string) (cue.Value, error) {
 		return cue.Value{}, diag.FromCUE(err, root, envFile)
 	}
 	v := ctx.BuildInstance(insts[0])
-	if err := v.Err(); err != nil {
+	// An environment file's errors are reported by validateAll, which
+	// finds all of them; v.Err() would hold only the first.
+	if err := v.Err(); err != nil && envFile == "" {
 		return cue.Value{}, diag.FromCUE(err, root, envFile)
 	}
 	return v, nil

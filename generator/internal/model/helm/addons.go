@@ -130,8 +130,9 @@ func fluentBit(c *config.Environment, n names.Names) Release {
 		outputs = append(outputs, s.output(c.AWSRegion))
 	}
 	return Release{
-		Name: ReleaseFluentBit, Layer: LayerInfrastructure, Namespace: names.SystemNamespace,
+		Name: ReleaseFluentBit, Layer: LayerInfrastructure, Namespace: names.LoggingNamespace,
 		Repository: repoFluent, Chart: "fluent-bit", Version: c.FluentBitVersion,
+		CreateNamespace: true,
 		Values: map[string]any{
 			"serviceAccount": map[string]any{
 				"create":      true,

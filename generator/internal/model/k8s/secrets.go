@@ -27,11 +27,16 @@ const (
 	SecretFluxGit         = "flux-system"
 )
 
-// dbURLTemplate builds coderd's connection URL from the database secret's
-// JSON fields. User and password are URL-escaped; sslmode=require
-// encrypts without verifying the RDS certificate, whose CA the coder
-// image does not carry.
-const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ .password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require"
+// dbURLTemplate builds coderd's connection URL. Host, port, database and
+// user come from the DB secret's JSON fields; the password from the
+// RDS-managed master secret (key "master", its JSON as a string), which RDS
+// rotates: the refresh picks a new password up. User and password are
+// URL-escaped. sslmode=require encrypts without verifying the server
+// certificate: the RDS CA is not in the coder image's trust store.
+const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ (.master | fromJson).password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require"
+
+// masterKey is the key the RDS-managed secret is found under.
+const masterKey = "master"
 
 // Refresh intervals: secrets written after Day 0 (the provisioner key, the
 // session token) are polled more often so they arrive soon after they are
@@ -44,7 +49,7 @@ const (
 func externalSecrets(c *config.Environment, n names.Names) []any {
 	out := []any{
 		secretStore(c),
-		templated(helm.SecretDBURL, names.CoderNamespace, n.DBSecret, map[string]string{helm.SecretDBURLKey: dbURLTemplate}),
+		dbURL(c, n),
 		single(helm.SecretOIDC, names.CoderNamespace, helm.SecretClientSecretKey, c.OIDCClientSecretARN, refreshStable),
 	}
 	if c.ExternalAuthClientID != "" {
@@ -87,17 +92,30 @@ func single(name, namespace, key, remote, refresh string) any {
 	})
 }
 
-// templated reads a JSON secret's fields and writes keys built from them.
-func templated(name, namespace, remote string, data map[string]string) any {
-	return custom(esAPI, "ExternalSecret", name, namespace, map[string]any{
+// dbURL reads the DB secret's fields and finds the RDS-managed master
+// secret by the tag RDS gives it (its name, rds!cluster-<id>, is known only
+// after Day 0), then writes the connection URL.
+func dbURL(c *config.Environment, n names.Names) any {
+	return custom(esAPI, "ExternalSecret", helm.SecretDBURL, names.CoderNamespace, map[string]any{
 		"refreshInterval": refreshStable,
 		"secretStoreRef":  storeRef(),
 		"target": map[string]any{
-			"name":           name,
+			"name":           helm.SecretDBURL,
 			"creationPolicy": "Owner",
-			"template":       map[string]any{"engineVersion": "v2", "data": data},
+			"template": map[string]any{
+				"engineVersion": "v2",
+				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate},
+			},
 		},
-		"dataFrom": []any{map[string]any{"extract": map[string]any{"key": remote}}},
+		"dataFrom": []any{
+			map[string]any{"extract": map[string]any{"key": n.DBSecret}},
+			map[string]any{
+				"find": map[string]any{"tags": map[string]string{
+					"aws:rds:primaryDBClusterArn": names.AuroraClusterARN(c, n),
+				}},
+				"rewrite": []any{map[string]any{"regexp": map[string]any{"source": ".*", "target": masterKey}}},
+			},
+		},
 	})
 }
 

@@ -4,13 +4,7 @@
 // seed's runbooks use, so its troubleshooting commands work unchanged.
 package names
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-
-	"github.com/coder-eks/coder-eks/generator/internal/config"
-)
+import "github.com/coder-eks/coder-eks/generator/internal/config"
 
 // Kubernetes namespaces and service accounts.
 const (
@@ -41,6 +35,30 @@ const (
 	// it reads and writes that module's state in the state bucket.
 	TofuRunnerServiceAccount = "tf-runner"
 
+	// The Container Insights add-on (amazon-cloudwatch-observability)
+	// installs its agent here under this service account.
+	CloudWatchNamespace           = "amazon-cloudwatch"
+	CloudWatchAgentServiceAccount = "cloudwatch-agent"
+	// Fluent Bit (the seed's fluent_bit_version chart) ships container logs
+	// to the /<project>/<env>/* log groups.
+	LoggingNamespace = "logging"
+	// The Prometheus agent that remote-writes to Amazon Managed Prometheus.
+	MonitoringNamespace      = "monitoring"
+	PrometheusServiceAccount = "prometheus"
+
+	// WorkspaceTagKey tags every EC2 workspace instance and volume with the
+	// cluster name; the provisioners' IAM policy only launches and manages
+	// resources carrying it, so templates must set it.
+	WorkspaceTagKey = "coder-eks/environment"
+
+	// Database and user coderd connects as (the cluster's master user).
+	DBName = "coder"
+	DBUser = "coder"
+	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
+	// at the NLB) and STUN.
+	CoderdHTTPPort = 8080
+	STUNPort       = 3478
+
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
 	NodeGroupLabel = "coder.com/node-group"
@@ -58,8 +76,9 @@ type Names struct {
 
 	CloudTrailBucket string // coder-prod-cloudtrail-logs
 	AuroraCluster    string // coder-prod
-	// DBSecret is a JSON object with the keys username, password, host,
-	// port and dbname; the cluster builds coderd's connection URL from it.
+	// DBSecret holds the connection details (JSON: host, port, dbname,
+	// username, ...) but not the password, which stays in the RDS-managed
+	// secret (tagged aws:rds:primaryDBClusterArn with the cluster's ARN).
 	DBSecret string // coder/prod/db-password
 
 	// Secrets Manager secrets whose values are written after Day 0. Day 0
@@ -77,14 +96,9 @@ type Names struct {
 	// EBSKeyAlias is the KMS alias of the key EBS volumes are encrypted
 	// with; the gp3 StorageClass encrypts persistent volumes with it too.
 	EBSKeyAlias string
-
 	// VPC is the VPC's Name tag; the load balancer controller finds the VPC
 	// by it because pods cannot reach the instance metadata service.
 	VPC string
-	// CoderdTargetGroup is the NLB target group (target type ip, TCP 8080)
-	// the NLB's TLS listener forwards to; the load balancer controller
-	// registers coderd pod IPs in it by name. At most 32 characters.
-	CoderdTargetGroup string
 
 	AccessURL         string // https://coder.example.com
 	WildcardAccessURL string // *.coder.example.com
@@ -92,10 +106,34 @@ type Names struct {
 
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
+	CloudWatchAgentRole, PrometheusRole                                                      string
 	// ExternalSecretsRole (external-secrets/external-secrets) may read the
 	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
 	// the Terraform state bucket.
 	ExternalSecretsRole, TofuRunnerRole string
+
+	// Network load balancer and its target groups; the AWS Load Balancer
+	// Controller's TargetGroupBindings bind the coderd Service to them.
+	NLB, CoderdTargetGroup, STUNTargetGroup string
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+
+	// AWS Backup vaults (local and in backup_region) and plan.
+	BackupVault, BackupPlan string
+
+	// EC2 workspaces the composed templates launch: their instance role
+	// (and profile) and security group.
+	WorkspaceInstanceRole, WorkspaceSecurityGroup string
+
+	CloudTrail     string // coder-prod
+	Dashboard      string // coder-prod
+	MetricsSpace   string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
+	AuroraLogGroup string // /aws/rds/cluster/coder-prod/postgresql
+
+	// ContainerInsightsLogGroups are the groups the Container Insights
+	// add-on writes; the module creates them encrypted and with retention.
+	ContainerInsightsLogGroups []string
+
+	StateKMSAlias string // alias/coder-prod-terraform-state
 }
 
 // For derives the names of one environment.
@@ -121,7 +159,6 @@ func For(c *config.Environment) Names {
 		FluxGitSecret:        p + "/" + e + "/flux-git-credentials",
 		EBSKeyAlias:          "alias/" + cluster + "-ebs",
 		VPC:                  cluster,
-		CoderdTargetGroup:    targetGroupName(cluster, "coderd"),
 		AccessURL:            "https://" + host,
 		WildcardAccessURL:    "*." + host,
 		AccessHost:           host,
@@ -131,24 +168,44 @@ func For(c *config.Environment) Names {
 		LBControllerRole:     cluster + "-aws-load-balancer-controller",
 		FluentBitRole:        cluster + "-fluent-bit",
 		AutoscalerRole:       cluster + "-cluster-autoscaler",
+		CloudWatchAgentRole:  cluster + "-cloudwatch-agent",
+		PrometheusRole:       cluster + "-prometheus",
 		ExternalSecretsRole:  cluster + "-external-secrets",
 		TofuRunnerRole:       cluster + "-tf-runner",
+
+		NLB:               cluster,
+		CoderdTargetGroup: cluster + "-coderd",
+		STUNTargetGroup:   cluster + "-stun",
+		NLBLogsBucket:     cluster + "-nlb-access-logs",
+
+		BackupVault: cluster,
+		BackupPlan:  cluster + "-aurora",
+
+		WorkspaceInstanceRole:  cluster + "-ec2-workspace",
+		WorkspaceSecurityGroup: cluster + "-ec2-workspaces",
+
+		CloudTrail:     cluster,
+		Dashboard:      cluster,
+		MetricsSpace:   "Coder/" + cluster,
+		AuroraLogGroup: "/aws/rds/cluster/" + cluster + "/postgresql",
+		ContainerInsightsLogGroups: []string{
+			"/aws/containerinsights/" + cluster + "/application",
+			"/aws/containerinsights/" + cluster + "/dataplane",
+			"/aws/containerinsights/" + cluster + "/host",
+			"/aws/containerinsights/" + cluster + "/performance",
+		},
+		StateKMSAlias: "alias/" + cluster + "-terraform-state",
 	}
 }
 
-// targetGroupName is "<cluster>-<suffix>" cut to the 32 characters ELB
-// allows; a cut name ends in a hash of the full one so that two long
-// cluster names still give different target groups.
-func targetGroupName(cluster, suffix string) string {
-	const max = 32
-	name := cluster + "-" + suffix
-	if len(name) <= max {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	hash := hex.EncodeToString(sum[:])[:6]
-	keep := max - len(suffix) - len(hash) - 2
-	return strings.TrimRight(cluster[:keep], "-") + "-" + suffix + "-" + hash
+// TargetGroupNameMax is the longest name an ELB target group or load
+// balancer may have.
+const TargetGroupNameMax = 32
+
+// RoleARN is the ARN of an IAM role of this environment's account, in its
+// partition.
+func RoleARN(c *config.Environment, role string) string {
+	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
 }
 
 // KMSAliasARN is the ARN of a KMS alias in the environment's account and
@@ -157,8 +214,8 @@ func KMSAliasARN(c *config.Environment, alias string) string {
 	return "arn:" + c.Partition + ":kms:" + c.AWSRegion + ":" + c.AccountID + ":" + alias
 }
 
-// RoleARN is the ARN of an IAM role of this environment's account, in its
-// partition.
-func RoleARN(c *config.Environment, role string) string {
-	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
+// AuroraClusterARN is the ARN of the environment's Aurora cluster; RDS tags
+// the secret holding its master password with it.
+func AuroraClusterARN(c *config.Environment, n Names) string {
+	return "arn:" + c.Partition + ":rds:" + c.AWSRegion + ":" + c.AccountID + ":cluster:" + n.AuroraCluster
 }

@@ -130,9 +130,18 @@ type externalSecret struct {
 			} `json:"remoteRef"`
 		} `json:"data"`
 		DataFrom []struct {
-			Extract struct {
+			Extract *struct {
 				Key string `json:"key"`
 			} `json:"extract"`
+			Find *struct {
+				Tags map[string]string `json:"tags"`
+			} `json:"find"`
+			Rewrite []struct {
+				Regexp struct {
+					Source string `json:"source"`
+					Target string `json:"target"`
+				} `json:"regexp"`
+			} `json:"rewrite"`
 		} `json:"dataFrom"`
 	} `json:"spec"`
 }
@@ -184,6 +193,11 @@ func checkExternalSecret(v any) error {
 	for _, d := range e.Spec.Data {
 		if d.SecretKey == "" || d.RemoteRef.Key == "" {
 			return fmt.Errorf("data entry without secretKey or remoteRef.key")
+		}
+	}
+	for _, d := range e.Spec.DataFrom {
+		if (d.Extract == nil) == (d.Find == nil) {
+			return fmt.Errorf("dataFrom entry needs exactly one of extract and find")
 		}
 	}
 	return nil
