@@ -105,6 +105,7 @@ type Environment struct {
 	ExternalSecretsVersion           string   `json:"external_secrets_version"`
 	TofuControllerVersion            string   `json:"tofu_controller_version"`
 	STUNAddresses                    []string `json:"stun_addresses"`
+	STUNServerImage                  string   `json:"stun_server_image"`
 	OIDCScopes                       []string `json:"oidc_scopes"`
 
 	TerraformStateBucket string `json:"terraform_state_bucket"`

@@ -26,8 +26,8 @@ const (
 // LoadBalancer Service would make the controller create a second NLB).
 //
 // There is no 3478/UDP port: coderd has no STUN listener (its embedded
-// DERP node advertises no STUN port), so the STUN servers are
-// stun_addresses, reached directly by clients and agents.
+// DERP node advertises no STUN port); the NLB's STUN listener goes to the
+// STUN server (stun.go).
 func coderdService(n names.Names) []any {
 	svc := &corev1.Service{
 		TypeMeta:   typeMeta("v1", "Service"),

@@ -9,6 +9,7 @@ import (
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -38,6 +39,7 @@ var decoders = map[string]decoder{
 	"v1/ConfigMap":                                 typed[corev1.ConfigMap](),
 	"storage.k8s.io/v1/StorageClass":               typed[storagev1.StorageClass](),
 	"policy/v1/PodDisruptionBudget":                typed[policyv1.PodDisruptionBudget](),
+	"apps/v1/Deployment":                           typed[appsv1.Deployment](),
 	"networking.k8s.io/v1/NetworkPolicy":           typed[networkingv1.NetworkPolicy](),
 	"rbac.authorization.k8s.io/v1/Role":            typed[rbacv1.Role](),
 	"rbac.authorization.k8s.io/v1/RoleBinding":     typed[rbacv1.RoleBinding](),
