@@ -87,13 +87,20 @@ func TestInvalidEnvironment(t *testing.T) {
 // environment, not just the first.
 func TestAllErrorsReported(t *testing.T) {
 	r := newTestRepo(t)
-	r.writeEnv("prod", r.readEnv("prod")+"ws_node_max_size: 500\nmax_workspaces: 0\n")
+	prod := r.readEnv("prod")
+	r.writeEnv("prod", prod+"ws_node_max_size: 500\nmax_workspaces: 0\n")
 	r.writeEnv("staging", r.readEnv("staging")+"vpc_cidrr: \"x\"\n")
 	code, _, stderr := r.run()
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
-	for _, want := range []string{"prod.cue:28:19: ws_node_max_size", "prod.cue:29:17: max_workspaces", "staging.cue:", "vpc_cidrr: field not allowed"} {
+	// The appended fields are on the lines after the file's last one.
+	last := strings.Count(prod, "\n")
+	for _, want := range []string{
+		fmt.Sprintf("prod.cue:%d:19: ws_node_max_size", last+1),
+		fmt.Sprintf("prod.cue:%d:17: max_workspaces", last+2),
+		"staging.cue:", "vpc_cidrr: field not allowed",
+	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

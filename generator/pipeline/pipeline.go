@@ -16,11 +16,17 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
+	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
+	helmm "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
 	coderdr "github.com/coder-eks/coder-eks/generator/internal/render/coderd"
+	fluxr "github.com/coder-eks/coder-eks/generator/internal/render/flux"
+	helmr "github.com/coder-eks/coder-eks/generator/internal/render/helm"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
+	k8sr "github.com/coder-eks/coder-eks/generator/internal/render/k8s"
 	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -57,11 +63,18 @@ func Render(root, name string) (FileSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	releases, err := helmm.Build(checked)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
 	fs := FileSet{}
 	templates := templatesm.Build(checked)
 	parts := []func() (map[string][]byte, error){
 		func() (map[string][]byte, error) { return infrar.Render(infra) },
 		func() (map[string][]byte, error) { return bootstrapr.Render(infra) },
+		func() (map[string][]byte, error) { return helmr.Render(releases) },
+		func() (map[string][]byte, error) { return k8sr.Render(k8sm.Build(checked)) },
+		func() (map[string][]byte, error) { return fluxr.Render(fluxm.Build(checked, releases)) },
 		func() (map[string][]byte, error) { return templatesr.Render(templates) },
 		func() (map[string][]byte, error) { return coderdr.Render(coderdm.Build(checked, templates)) },
 	}
@@ -76,6 +89,9 @@ func Render(root, name string) (FileSet, error) {
 			}
 			fs[p] = data
 		}
+	}
+	if err := fluxr.GuardSubstitution(fs); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return fs, nil
 }

@@ -19,14 +19,9 @@ func loadRendered(t *testing.T) []*Module {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every environment has an infra and a bootstrap module, and a coderd
-	// module once enable_coderd_provider is set.
-	coderd, err := filepath.Glob("../../rendered/*/terraform/coderd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 2*len(envs) + len(coderd); len(mods) != want || len(envs) == 0 {
-		t.Fatalf("found %d rendered modules for %d environments (%d with coderd), want %d", len(mods), len(envs), len(coderd), want)
+	// Every environment has an infra, a bootstrap and a coderd module.
+	if want := 3 * len(envs); len(mods) != want || want == 0 {
+		t.Fatalf("found %d rendered modules for %d environments, want %d", len(mods), len(envs), want)
 	}
 	return mods
 }

@@ -6,11 +6,12 @@ package config
 type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
+	Sizing        Sizing                  `json:"sizing"`
+	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
 	// CapabilityValues lists each capability's values, default first.
-	CapabilityValues map[string][]any        `json:"capability_values"`
-	ComputeChoices   ComputeChoices          `json:"compute_choices"`
-	OSVariants       map[string]OSVariant    `json:"os_variants"`
-	ServiceQuotas    map[string]ServiceQuota `json:"service_quotas"`
+	CapabilityValues map[string][]any     `json:"capability_values"`
+	ComputeChoices   ComputeChoices       `json:"compute_choices"`
+	OSVariants       map[string]OSVariant `json:"os_variants"`
 }
 
 // ServiceQuota mirrors schema.#ServiceQuota.
@@ -52,4 +53,19 @@ type Planning struct {
 	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
 	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`
 	AuroraMaxConnectionsCap        int      `json:"aurora_max_connections_cap"`
+}
+
+// Sizing mirrors schema.sizing.
+type Sizing struct {
+	KubeReservedCPUPercent       []float64 `json:"kube_reserved_cpu_percent"`
+	KubeReservedCPUPercentRest   float64   `json:"kube_reserved_cpu_percent_rest"`
+	KubeReservedMemoryMiBBase    int       `json:"kube_reserved_memory_mib_base"`
+	KubeReservedMemoryMiBPerPod  int       `json:"kube_reserved_memory_mib_per_pod"`
+	EvictionHardMemoryMiB        int       `json:"eviction_hard_memory_mib"`
+	DaemonSetCPUMillis           int       `json:"daemonset_cpu_millis"`
+	DaemonSetMemoryMiB           int       `json:"daemonset_memory_mib"`
+	CoderdNodeShare              float64   `json:"coderd_node_share"`
+	ProvisionerCPUMillis         int       `json:"provisioner_cpu_millis"`
+	ProvisionerMemoryMiB         int       `json:"provisioner_memory_mib"`
+	ProvisionerTerminationGraceS int       `json:"provisioner_termination_grace_seconds"`
 }

@@ -100,6 +100,17 @@ type Environment struct {
 	ProvisionerKeyRotationDays int                `json:"provisioner_key_rotation_days"`
 	TemplatePairings           map[string]Pairing `json:"template_pairings"`
 
+	FluxGitURL                       string   `json:"flux_git_url"`
+	FluxGitBranch                    string   `json:"flux_git_branch"`
+	AWSLoadBalancerControllerVersion string   `json:"aws_load_balancer_controller_version"`
+	ClusterAutoscalerVersion         string   `json:"cluster_autoscaler_version"`
+	ClusterAutoscalerImageTag        string   `json:"cluster_autoscaler_image_tag"`
+	ExternalSecretsVersion           string   `json:"external_secrets_version"`
+	TofuControllerVersion            string   `json:"tofu_controller_version"`
+	STUNAddresses                    []string `json:"stun_addresses"`
+	STUNServerImage                  string   `json:"stun_server_image"`
+	OIDCScopes                       []string `json:"oidc_scopes"`
+
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`
 	TerraformStateRegion string `json:"terraform_state_region"`

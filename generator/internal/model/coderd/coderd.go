@@ -15,9 +15,8 @@ import (
 
 // Coderd is everything the coderd module manages.
 type Coderd struct {
-	// Enabled is enable_coderd_provider: the module exists only once Coder
-	// runs, because the coderd provider needs a live deployment even to
-	// plan.
+	// Enabled is enable_coderd_provider, the default of the module's
+	// variable of the same name that counts every resource in or out.
 	Enabled   bool
 	Env       string
 	Source    string // environment file, for generated-file headers
@@ -25,7 +24,6 @@ type Coderd struct {
 	Tags      map[string]string
 	Backend   Backend
 	AccessURL string
-	Cluster   string // EKS cluster holding the provisioner key's Secret
 
 	LicenseSecret  string // Secrets Manager secret the license variable is fed from
 	Groups         []Group
@@ -47,13 +45,14 @@ type Group struct {
 }
 
 // ProvisionerKey authenticates the external provisioners; it is replaced
-// every RotationDays and written to the Secret the provisioner chart reads.
+// every RotationDays and written to a Secrets Manager secret (created on
+// Day 0), which External Secrets copies to the Secret the provisioner
+// chart reads.
 type ProvisionerKey struct {
-	Name            string
-	Tags            map[string]string
-	RotationDays    int
-	SecretName      string
-	SecretNamespace string
+	Name         string
+	Tags         map[string]string
+	RotationDays int
+	Secret       string // Secrets Manager secret name
 }
 
 // Template is one composed template pushed to Coder.
@@ -78,15 +77,13 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		Tags:          tags(c),
 		Backend:       Backend{Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion},
 		AccessURL:     n.AccessURL,
-		Cluster:       n.Cluster,
 		LicenseSecret: n.LicenseSecret,
 		Groups:        groups(c),
 		ProvisionerKey: ProvisionerKey{
-			Name:            n.Cluster + "-provisioners",
-			Tags:            c.ProvisionerKeyTags,
-			RotationDays:    c.ProvisionerKeyRotationDays,
-			SecretName:      names.ProvisionerKeySecret,
-			SecretNamespace: names.ProvisionerNamespace,
+			Name:         n.Cluster + "-provisioners",
+			Tags:         c.ProvisionerKeyTags,
+			RotationDays: c.ProvisionerKeyRotationDays,
+			Secret:       n.ProvisionerKeySecret,
 		},
 	}
 	for _, t := range ts {

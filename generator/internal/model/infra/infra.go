@@ -34,6 +34,8 @@ type Infra struct {
 	// CoderdSecrets are the environment's secrets coderd reads (OIDC and
 	// external auth client secrets), by ARN.
 	CoderdSecrets []string
+	// Secrets are the Secrets Manager secrets this module creates empty.
+	Secrets       []PlatformSecret
 	Workspaces    EC2Workspaces
 	Observability Observability
 	Quotas        Quotas
@@ -84,6 +86,12 @@ type Addon struct {
 	AfterNodes bool
 }
 
+// PlatformSecret is a Secrets Manager secret whose value arrives after
+// Day 0.
+type PlatformSecret struct {
+	Key, Name, Description string
+}
+
 // IRSA is an IAM role only one Kubernetes service account can assume.
 type IRSA struct {
 	Key                       string // resource name in Terraform
@@ -101,6 +109,7 @@ const (
 	RoleCloudWatchAgent = "cloudwatch_agent"
 	RoleEBSCSI          = "ebs_csi"
 	RolePrometheus      = "prometheus"
+	RoleExternalSecrets = "external_secrets"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -171,6 +180,7 @@ func Build(env *validate.Checked) (Infra, error) {
 		DNS:           dns(c, n),
 		Roles:         roles(c, n),
 		CoderdSecrets: coderdSecrets(c),
+		Secrets:       platformSecrets(n),
 		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        quotas,
@@ -218,7 +228,9 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 		AdminRoleARNs:     c.EKSAdminRoleARNs,
 		LogTypes:          []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
 		Addons: []Addon{
-			{Name: "vpc-cni"},
+			// The CNI's network policy agent enforces the NetworkPolicies
+			// the cluster manifests rely on; it is off by default.
+			{Name: "vpc-cni", Config: `{"enableNetworkPolicy":"true"}`},
 			{Name: "kube-proxy"},
 			{Name: "eks-pod-identity-agent"},
 			{Name: "coredns", AfterNodes: true},

@@ -7,9 +7,11 @@
 package templates
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -76,14 +78,15 @@ type Inputs struct {
 	// carries, besides the workspace's own.
 	Tags map[string]string
 
-	// Kubernetes bases.
+	// Kubernetes bases. EgressLabel carries the pod's network-egress, which
+	// the namespace's baseline NetworkPolicy reads.
 	Namespace            string
+	EgressLabel          string
 	NodeSelector         map[string]string
 	TaintKey, TaintValue string
 	ServiceAccountPrefix string
 	StorageClass         string
 	CoderNamespace       string
-	CoderPort            int
 
 	// EC2 bases: the VPC, workspace subnets, security group and EBS key
 	// are found by the names and tags the infra module gives them.
@@ -186,12 +189,15 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 	switch c.Base.Platform {
 	case config.PlatformKubernetes:
 		in.Namespace = names.WorkspaceNamespace
+		in.EgressLabel = names.NetworkEgressLabel
 		in.NodeSelector = map[string]string{names.NodeGroupLabel: names.WorkspaceNodeGroup}
 		in.TaintKey, in.TaintValue = names.NodeGroupLabel, names.WorkspaceNodeGroup
 		in.ServiceAccountPrefix = names.WorkspaceServiceAccountPrefix
-		in.StorageClass = names.WorkspaceStorageClass
-		in.CoderNamespace, in.CoderPort = names.CoderNamespace, names.CoderdHTTPPort
-		in.AgentURL = n.CoderInternalURL
+		in.StorageClass = k8s.StorageClassName
+		in.CoderNamespace = names.CoderNamespace
+		// coderd's Service speaks plain HTTP on its port (TLS ends at the
+		// NLB).
+		in.AgentURL = fmt.Sprintf("http://%s.%s.svc.cluster.local:%d", k8s.CoderdService, names.CoderNamespace, k8s.CoderdServicePort)
 	case config.PlatformEC2:
 		in.VPCName = n.Cluster
 		in.SubnetTier = validate.TierWorkspace

@@ -3,11 +3,12 @@
 // license, groups, the external provisioners' key and its rotation, and a
 // coderd_template per composed template.
 //
-// The module is rendered only when the environment sets
-// enable_coderd_provider: the coderd provider logs in to Coder when it is
-// configured, so a module planned before Coder runs would fail even with
-// every resource counted out. Day 0 renders without it; Day 1 flips the
-// field, re-renders and applies this module.
+// The module is always rendered (Flux's tofu-controller object points at
+// it) and gated by enable_coderd_provider: the environment's value is the
+// default of a variable of that name, and every resource and data source
+// is counted (or keyed) by it. The coderd provider itself logs in to Coder
+// when configured, so the module is applied only once Coder runs and an
+// owner's token is in CODER_SESSION_TOKEN; no file holds that token.
 package coderd
 
 import (
@@ -21,6 +22,14 @@ import (
 
 // Dir is where the module goes inside an environment's rendered tree.
 const Dir = "terraform/coderd"
+
+// Expressions every file uses.
+const (
+	enabled = "var.enable_coderd_provider"
+	// count is the count of everything the module manages.
+	count = "${" + enabled + " ? 1 : 0}"
+	orgID = "${data.coderd_organization.default[0].id}"
+)
 
 type module struct {
 	m     model.Coderd
@@ -37,11 +46,8 @@ func (b *module) file(name string) *tfjson.File {
 }
 
 // Render returns the module's files keyed by path relative to the
-// environment's rendered directory; none when the module is disabled.
+// environment's rendered directory.
 func Render(m model.Coderd) (map[string][]byte, error) {
-	if !m.Enabled {
-		return map[string][]byte{}, nil
-	}
 	b := &module{m: m, files: map[string]*tfjson.File{}}
 	b.versions(b.file("versions.tf.json"))
 	b.license(b.file("license.tf.json"))
@@ -60,18 +66,17 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 	return out, nil
 }
 
-// versions pins the providers and configures them. No file holds a Coder
-// token: the coderd provider reads CODER_SESSION_TOKEN. The kubernetes
-// provider reaches the cluster with the caller's AWS identity.
+// versions pins the providers and configures them. The coderd provider
+// reads CODER_SESSION_TOKEN (never a file); the aws provider writes the
+// provisioner key to Secrets Manager.
 func (b *module) versions(f *tfjson.File) {
 	m := b.m
 	f.Terraform(tfjson.Body{
 		"required_version": ">= 1.10.0",
 		"required_providers": tfjson.Body{
-			"coderd":     tfjson.Body{"source": "coder/coderd", "version": "~> 0.0.12"},
-			"aws":        tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
-			"kubernetes": tfjson.Body{"source": "hashicorp/kubernetes", "version": "~> 2.38"},
-			"time":       tfjson.Body{"source": "hashicorp/time", "version": "~> 0.13"},
+			"coderd": tfjson.Body{"source": "coder/coderd", "version": "~> 0.0.12"},
+			"aws":    tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
+			"time":   tfjson.Body{"source": "hashicorp/time", "version": "~> 0.13"},
 		},
 		"backend": tfjson.Body{"s3": tfjson.Body{
 			"bucket":       m.Backend.Bucket,
@@ -81,19 +86,18 @@ func (b *module) versions(f *tfjson.File) {
 			"use_lockfile": true,
 		}},
 	})
+	f.Variable("enable_coderd_provider", tfjson.Body{
+		"type":        "bool",
+		"nullable":    false,
+		"default":     m.Enabled,
+		"description": "Manage Coder with the coderd provider (enable_coderd_provider in " + m.Source + "); false leaves every resource out.",
+	})
 	f.Provider("coderd", tfjson.Body{"url": m.AccessURL})
 	f.Provider("aws", tfjson.Body{
 		"region":       m.Region,
 		"default_tags": []tfjson.Body{{"tags": m.Tags}},
 	})
-	cluster := f.Data("aws_eks_cluster", "this", tfjson.Body{"name": m.Cluster})
-	auth := f.Data("aws_eks_cluster_auth", "this", tfjson.Body{"name": m.Cluster})
-	f.Provider("kubernetes", tfjson.Body{
-		"host":                   tfjson.Attr(cluster, "endpoint"),
-		"cluster_ca_certificate": "${base64decode(" + cluster + ".certificate_authority[0].data)}",
-		"token":                  tfjson.Attr(auth, "token"),
-	})
-	f.Data("coderd_organization", "default", tfjson.Body{"is_default": true})
+	f.Data("coderd_organization", "default", tfjson.Body{"count": count, "is_default": true})
 }
 
 // license applies the Premium license the seed requires. Its value is a
@@ -102,15 +106,15 @@ func (b *module) license(f *tfjson.File) {
 	f.Variable("coder_license", tfjson.Body{
 		"type":      "string",
 		"sensitive": true,
-		"nullable":  false,
-		"description": fmt.Sprintf("Coder Premium license (JWT). Feed it from Secrets Manager, never a file: "+
-			"export TF_VAR_coder_license=\"$(aws secretsmanager get-secret-value --secret-id %s --query SecretString --output text)\"", b.m.LicenseSecret),
+		"default":   nil,
+		"description": fmt.Sprintf("Coder Premium license (JWT), from Secrets Manager secret %s, never a file: "+
+			"export TF_VAR_coder_license=\"$(aws secretsmanager get-secret-value --secret-id %s --query SecretString --output text)\"", b.m.LicenseSecret, b.m.LicenseSecret),
 		"validation": []tfjson.Body{{
-			"condition":     "${length(trimspace(var.coder_license)) > 0}",
-			"error_message": "coder_license is empty: export TF_VAR_coder_license from Secrets Manager secret " + b.m.LicenseSecret + ".",
+			"condition":     "${!" + enabled + " || try(length(trimspace(var.coder_license)), 0) > 0}",
+			"error_message": "coder_license is empty: set TF_VAR_coder_license from Secrets Manager secret " + b.m.LicenseSecret + ".",
 		}},
 	})
-	f.Resource("coderd_license", "premium", tfjson.Body{"license": "${var.coder_license}"})
+	f.Resource("coderd_license", "premium", tfjson.Body{"count": count, "license": "${var.coder_license}"})
 }
 
 // groups are the Coder groups of idp_group_mappings with their quota
@@ -119,9 +123,10 @@ func (b *module) license(f *tfjson.File) {
 func (b *module) groups(f *tfjson.File) {
 	for _, g := range b.m.Groups {
 		f.Resource("coderd_group", g.Key, tfjson.Body{
+			"count":           count,
 			"name":            g.Name,
 			"display_name":    g.Name,
-			"organization_id": tfjson.Attr("data.coderd_organization.default", "id"),
+			"organization_id": orgID,
 			"quota_allowance": g.QuotaAllowance,
 			// Quotas are a Premium feature.
 			"depends_on": []string{"coderd_license.premium"},
@@ -131,18 +136,18 @@ func (b *module) groups(f *tfjson.File) {
 
 // provisionerKey is the external provisioners' key, replaced every
 // rotation period: time_rotating leaves the state when its period ends,
-// and replace_triggered_by replaces the key in the same apply. The key is
-// written to the Secret the provisioner chart reads, with its rotation
-// dates as annotations (the seed's runbook reads them with kubectl).
-// Provisioner pods pick a new key up when they restart.
+// and replace_triggered_by replaces the key in the same apply; the new key
+// is created before the old one is deleted. The key goes to the Secrets
+// Manager secret Day 0 created, which External Secrets copies to the
+// provisioners' Secret; provisioner pods pick it up when they restart.
 func (b *module) provisionerKey(f *tfjson.File) {
 	k := b.m.ProvisionerKey
-	rotation := f.Resource("time_rotating", "provisioner_key", tfjson.Body{"rotation_days": k.RotationDays})
+	rotation := f.Resource("time_rotating", "provisioner_key", tfjson.Body{"count": count, "rotation_days": k.RotationDays})
 	key := f.Resource("coderd_provisioner_key", "external", tfjson.Body{
-		// Named per rotation, so the new key exists before the old one goes
-		// (key names are unique in an organization).
-		"name":            k.Name + "-" + tfjson.Attr(rotation, "unix"),
-		"organization_id": tfjson.Attr("data.coderd_organization.default", "id"),
+		"count": count,
+		// Named per rotation: key names are unique in an organization.
+		"name":            k.Name + "-" + tfjson.Ref(rotation+"[0].unix"),
+		"organization_id": orgID,
 		"tags":            k.Tags,
 		"lifecycle": []tfjson.Body{{
 			"create_before_destroy": true,
@@ -151,22 +156,20 @@ func (b *module) provisionerKey(f *tfjson.File) {
 		// External provisioners are a Premium feature.
 		"depends_on": []string{"coderd_license.premium"},
 	})
-	f.Resource("kubernetes_secret_v1", "provisioner_key", tfjson.Body{
-		"metadata": []tfjson.Body{{
-			"name":      k.SecretName,
-			"namespace": k.SecretNamespace,
-			"annotations": map[string]string{
-				"coder-eks/rotated-at": tfjson.Attr(rotation, "rfc3339"),
-				"coder-eks/expires-at": tfjson.Attr(rotation, "rotation_rfc3339"),
-			},
-		}},
-		"type": "Opaque",
-		"data": map[string]string{"key": tfjson.Attr(key, "key")},
+	secret := f.Data("aws_secretsmanager_secret", "provisioner_key", tfjson.Body{"count": count, "name": k.Secret})
+	f.Resource("aws_secretsmanager_secret_version", "provisioner_key", tfjson.Body{
+		"count":         count,
+		"secret_id":     tfjson.Ref(secret + "[0].id"),
+		"secret_string": tfjson.Ref(key + "[0].key"),
+	})
+	f.Output("provisioner_key_expires_at", tfjson.Body{
+		"description": "When the provisioner key is next replaced (RFC 3339)",
+		"value":       "${" + enabled + " ? " + rotation + "[0].rotation_rfc3339 : null}",
 	})
 }
 
 // templates pushes each composed template. A version is built by an
-// external provisioner carrying the key's tags, so the key's Secret comes
+// external provisioner carrying the key's tags, so the key is stored
 // first; a changed directory makes a new active version.
 func (b *module) templates(f *tfjson.File) {
 	tags := b.m.ProvisionerKey.Tags
@@ -176,17 +179,18 @@ func (b *module) templates(f *tfjson.File) {
 	}
 	for _, t := range b.m.Templates {
 		f.Resource("coderd_template", t.Key, tfjson.Body{
+			"count":           count,
 			"name":            t.Name,
 			"display_name":    t.DisplayName,
 			"description":     t.Description,
 			"icon":            t.Icon,
-			"organization_id": tfjson.Attr("data.coderd_organization.default", "id"),
+			"organization_id": orgID,
 			"versions": []tfjson.Body{{
 				"directory":        "${path.module}/" + t.Dir,
 				"active":           true,
 				"provisioner_tags": ptags,
 			}},
-			"depends_on": []string{"kubernetes_secret_v1.provisioner_key"},
+			"depends_on": []string{"aws_secretsmanager_secret_version.provisioner_key"},
 		})
 	}
 }
@@ -197,16 +201,19 @@ func (b *module) readme() []byte {
 	w := func(format string, args ...any) { fmt.Fprintf(&s, format, args...) }
 	w("<!-- Code generated by coder-eks from %s; DO NOT EDIT. -->\n\n", m.Source)
 	w("# coderd: Day-1/2 configuration of Coder in %s\n\n", m.Env)
-	w("Applied after Coder runs (`enable_coderd_provider: true` in %s). It manages:\n\n", m.Source)
+	w("Applied once Coder runs; `enable_coderd_provider` (%t in %s) is the default of the\n", m.Enabled, m.Source)
+	w("variable of that name, and false leaves every resource out. It manages:\n\n")
 	w("- the Coder Premium license (`coderd_license.premium`);\n")
 	w("- the groups of `idp_group_mappings` with their quota allowance (%s);\n", join(m.Groups, func(g model.Group) string { return "`" + g.Name + "`" }))
-	w("- the external provisioners' key `%s`, replaced every %d days, in Secret `%s/%s`;\n", m.ProvisionerKey.Name, m.ProvisionerKey.RotationDays, m.ProvisionerKey.SecretNamespace, m.ProvisionerKey.SecretName)
+	w("- the external provisioners' key `%s-<rotation>`, replaced every %d days and stored in Secrets Manager secret `%s`;\n", m.ProvisionerKey.Name, m.ProvisionerKey.RotationDays, m.ProvisionerKey.Secret)
 	w("- the composed templates (%s), each from `../../templates/<name>`.\n\n", join(m.Templates, func(t model.Template) string { return "`" + t.Name + "`" }))
-	w("## Apply\n\n```sh\n")
-	w("export CODER_SESSION_TOKEN=...   # an Owner's token; never written to a file\n")
+	w("## Apply\n\n")
+	w("Flux's tofu-controller applies it with an owner's token; by hand:\n\n```sh\n")
+	w("export CODER_SESSION_TOKEN=...   # an owner's token; never written to a file\n")
 	w("export TF_VAR_coder_license=\"$(aws secretsmanager get-secret-value --secret-id %s --query SecretString --output text)\"\n", m.LicenseSecret)
 	w("terraform init && terraform apply\n```\n\n")
-	w("Rotate the provisioner key early with `terraform apply -replace=time_rotating.provisioner_key`.\n")
+	w("Rotate the provisioner key early with `terraform apply -replace='time_rotating.provisioner_key[0]'`;\n")
+	w("`terraform output provisioner_key_expires_at` says when it rotates next.\n")
 	return []byte(s.String())
 }
 

@@ -42,11 +42,31 @@ func render(t *testing.T, env string, enabled bool) (coderd, templates map[strin
 	return coderd, templates
 }
 
-func TestDisabledRendersNothing(t *testing.T) {
-	files, _ := render(t, "prod", false)
-	if len(files) != 0 {
-		t.Errorf("enable_coderd_provider false rendered %d files", len(files))
+// TestEnabledIsTheVariableDefault: the module is always rendered, and
+// enable_coderd_provider is the default of the variable that counts every
+// resource in or out.
+func TestEnabledIsTheVariableDefault(t *testing.T) {
+	for _, enabled := range []bool{false, true} {
+		files, _ := render(t, "prod", enabled)
+		m := decode(t, files)
+		if got := get(m["versions.tf.json"], "variable", "enable_coderd_provider", "default"); got != enabled {
+			t.Errorf("enabled %t: variable default = %v", enabled, got)
+		}
+		for file, d := range m {
+			for typ, rs := range mapOf(get(d, "resource")) {
+				for name, r := range mapOf(rs) {
+					if get(r, "count") != "${var.enable_coderd_provider ? 1 : 0}" {
+						t.Errorf("%s: %s.%s is not counted by enable_coderd_provider", file, typ, name)
+					}
+				}
+			}
+		}
 	}
+}
+
+func mapOf(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // decode decodes the module's files into one document per file.
@@ -94,7 +114,7 @@ func TestModule(t *testing.T) {
 
 	t.Run("no token, no license value", func(t *testing.T) {
 		for p, data := range files {
-			if strings.Contains(string(data), `"token":`) && !strings.Contains(string(data), "aws_eks_cluster_auth.this.token") {
+			if strings.Contains(string(data), `"token"`) {
 				t.Errorf("%s sets a token", p)
 			}
 		}
@@ -103,7 +123,7 @@ func TestModule(t *testing.T) {
 		}
 		license := get(m["license.tf.json"], "variable", "coder_license")
 		if get(license, "sensitive") != true || get(license, "default") != nil {
-			t.Errorf("coder_license variable = %v; want sensitive, without a default", license)
+			t.Errorf("coder_license variable = %v; want sensitive, without a value", license)
 		}
 		if got := get(m["license.tf.json"], "resource", "coderd_license", "premium", "license"); got != "${var.coder_license}" {
 			t.Errorf("license = %v", got)
@@ -149,8 +169,11 @@ func TestModule(t *testing.T) {
 		if got := get(p, "resource", "coderd_provisioner_key", "external", "lifecycle", 0, "replace_triggered_by", 0); got != "time_rotating.provisioner_key" {
 			t.Errorf("replace_triggered_by = %v", got)
 		}
-		if got := get(p, "resource", "kubernetes_secret_v1", "provisioner_key", "metadata", 0, "namespace"); got != "coder-prov" {
-			t.Errorf("secret namespace = %v", got)
+		if got := get(p, "data", "aws_secretsmanager_secret", "provisioner_key", "name"); got != "coder/prod/provisioner-key" {
+			t.Errorf("key secret = %v", got)
+		}
+		if got := get(p, "resource", "aws_secretsmanager_secret_version", "provisioner_key", "secret_string"); got != "${coderd_provisioner_key.external[0].key}" {
+			t.Errorf("secret_string = %v", got)
 		}
 	})
 }

@@ -14,12 +14,13 @@ import (
 // and List calls, which have none.
 func (b *module) iam(f *tfjson.File) {
 	policies := map[string]func() []tfjson.Body{
-		model.RoleCoderd:       b.coderdPolicy,
-		model.RoleProvisioner:  b.provisionerPolicy,
-		model.RoleLBController: b.lbControllerPolicy,
-		model.RoleFluentBit:    b.fluentBitPolicy,
-		model.RoleAutoscaler:   b.autoscalerPolicy,
-		model.RolePrometheus:   b.prometheusPolicy,
+		model.RoleCoderd:          b.coderdPolicy,
+		model.RoleProvisioner:     b.provisionerPolicy,
+		model.RoleLBController:    b.lbControllerPolicy,
+		model.RoleFluentBit:       b.fluentBitPolicy,
+		model.RoleAutoscaler:      b.autoscalerPolicy,
+		model.RolePrometheus:      b.prometheusPolicy,
+		model.RoleExternalSecrets: b.externalSecretsPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
@@ -32,6 +33,14 @@ func (b *module) iam(f *tfjson.File) {
 	// with a customer-managed key.
 	b.inlinePolicy(f, model.RoleEBSCSI, "aws_iam_role."+model.RoleEBSCSI, b.ebsKeyUse())
 	b.ec2Workspaces(f)
+	for _, s := range b.m.Secrets {
+		f.Resource("aws_secretsmanager_secret", s.Key, tfjson.Body{
+			"name":                    s.Name,
+			"description":             s.Description,
+			"kms_key_id":              kmsARN("secrets"),
+			"recovery_window_in_days": 30,
+		})
+	}
 }
 
 func (b *module) inlinePolicy(f *tfjson.File, key, role string, statements []tfjson.Body) {
@@ -171,6 +180,23 @@ func (b *module) autoscalerPolicy() []tfjson.Body {
 		allow("ScaleNodeGroups", []string{
 			"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
 		}, asgs),
+	}
+}
+
+// externalSecretsPolicy lets External Secrets read every secret the
+// cluster needs: coderd's, the database's (including the RDS-managed
+// password, found by its tag, hence ListSecrets) and the platform secrets.
+func (b *module) externalSecretsPolicy() []tfjson.Body {
+	secrets := append([]string{}, b.m.CoderdSecrets...)
+	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+	for _, s := range b.m.Secrets {
+		secrets = append(secrets, tfjson.Attr("aws_secretsmanager_secret."+s.Key, "arn"))
+	}
+	return []tfjson.Body{
+		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
 	}
 }
 

@@ -44,6 +44,7 @@ func (b *template) labels() map[string]string {
 		"coder-eks/template":           b.m.Name,
 		"coder-eks/toolchain":          b.m.Toolchain.Name,
 		"coder-eks/base":               b.m.Base.Name,
+		b.m.Inputs.EgressLabel:         b.m.Capabilities.NetworkEgress,
 	}
 }
 
@@ -162,9 +163,12 @@ func (b *template) serviceAccount() string {
 // role, whatever the egress.
 const imds = "169.254.169.254/32"
 
-// networkPolicy denies all ingress (the agent connects out) and allows
-// egress by network-egress: always DNS and coderd, plus HTTPS or
-// everything.
+// networkPolicy is the workspace's own policy. The namespace's baseline
+// (default deny, DNS, and for every pod not labelled network-egress
+// "none": in from coderd, out to coderd, HTTPS and STUN) is rendered with
+// the cluster; policies only add up, so this one states the workspace's
+// egress on top: coderd and DNS always, HTTPS or everything, never the
+// instance metadata service.
 func (b *template) networkPolicy() {
 	in := b.m.Inputs
 	namespace := func(name string) tfjson.Body {
@@ -174,7 +178,7 @@ func (b *template) networkPolicy() {
 	dns["pod_selector"] = []tfjson.Body{{"match_labels": map[string]string{"k8s-app": "kube-dns"}}}
 	egress := []tfjson.Body{
 		{"to": []tfjson.Body{dns}, "ports": []tfjson.Body{{"port": "53", "protocol": "UDP"}, {"port": "53", "protocol": "TCP"}}},
-		{"to": []tfjson.Body{namespace(in.CoderNamespace)}, "ports": []tfjson.Body{{"port": itoa(in.CoderPort), "protocol": "TCP"}}},
+		{"to": []tfjson.Body{namespace(in.CoderNamespace)}},
 	}
 	internet := []tfjson.Body{{"ip_block": []tfjson.Body{{"cidr": "0.0.0.0/0", "except": []string{imds}}}}}
 	switch b.m.Capabilities.NetworkEgress {
@@ -188,7 +192,9 @@ func (b *template) networkPolicy() {
 		"spec": []tfjson.Body{{
 			"pod_selector": []tfjson.Body{{"match_labels": selector()}},
 			"policy_types": []string{"Ingress", "Egress"},
-			"egress":       egress,
+			// coderd reaches the agent over the tailnet it relays.
+			"ingress": []tfjson.Body{{"from": []tfjson.Body{namespace(in.CoderNamespace)}}},
+			"egress":  egress,
 		}},
 	})
 }

@@ -126,20 +126,24 @@ func TestKubernetesBase(t *testing.T) {
 			if got := d.get("resource", "kubernetes_service_account_v1", "workspace", "metadata", 0, "annotations", "eks.amazonaws.com/role-arn"); got != "arn:aws:iam::111122223333:role/coder-prod-workspace" {
 				t.Errorf("IRSA role = %v", got)
 			}
-			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "TCP/8080", "TCP/443"}, egressPorts(d)); diff != "" {
+			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "all", "TCP/443"}, egressPorts(d)); diff != "" {
 				t.Errorf("https-only egress (-want +got):\n%s", diff)
 			}
-			if got := d.get("locals", "agent_endpoint"); got != "http://coder.coder.svc.cluster.local" {
+			if got := d.get("locals", "agent_endpoint"); got != "http://coder.coder.svc.cluster.local:443" {
 				t.Errorf("agent endpoint = %v", got)
 			}
 		}},
 		{"no egress", nil, func(c *config.Capabilities) { c.NetworkEgress = "none" }, func(t *testing.T, d doc) {
-			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "TCP/8080"}, egressPorts(d)); diff != "" {
+			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "all"}, egressPorts(d)); diff != "" {
 				t.Errorf("egress none (-want +got):\n%s", diff)
+			}
+			// The label keeps the pod out of the namespace's HTTPS baseline.
+			if got := d.get("resource", "kubernetes_deployment_v1", "workspace", "spec", 0, "template", 0, "metadata", 0, "labels", "coder-eks/network-egress"); got != "none" {
+				t.Errorf("pod network-egress label = %v", got)
 			}
 		}},
 		{"unrestricted egress", nil, func(c *config.Capabilities) { c.NetworkEgress = "unrestricted" }, func(t *testing.T, d doc) {
-			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "TCP/8080", "all"}, egressPorts(d)); diff != "" {
+			if diff := cmp.Diff([]string{"UDP/53", "TCP/53", "all", "all"}, egressPorts(d)); diff != "" {
 				t.Errorf("egress unrestricted (-want +got):\n%s", diff)
 			}
 		}},
