@@ -2,10 +2,10 @@ package diag
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 )
@@ -15,10 +15,23 @@ import (
 // evaluated (envFile), that file's position is the one reported: it is the
 // line the user wrote and can change.
 func FromCUE(err error, root, envFile string) List {
+	return FromCUEWithSchema(err, root, envFile, cue.Value{})
+}
+
+// FromCUEWithSchema is FromCUE knowing the definition the file was checked
+// against (def), which lets a message name what the schema expects: the
+// nearest valid name for an unknown field, the type a field takes, the
+// value a fixed field must have. Paths are reported relative to def, so
+// "#Environment.vpc_cidr" reads "vpc_cidr". A nil err gives no diagnostics.
+func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
+	if err == nil {
+		return nil
+	}
+	src := source{root: root, envFile: envFile, def: def}
 	byPath := map[string][]errors.Error{}
 	var paths []string
 	for _, e := range errors.Errors(err) {
-		p := strings.Join(e.Path(), ".")
+		p := joinPath(e.Path())
 		if _, ok := byPath[p]; !ok {
 			paths = append(paths, p)
 		}
@@ -26,86 +39,205 @@ func FromCUE(err error, root, envFile string) List {
 	}
 	var out List
 	for _, p := range paths {
-		out = append(out, fromGroup(p, byPath[p], root, envFile)...)
+		if shadowedNotAllowed(p, byPath[p], paths) {
+			continue
+		}
+		out = append(out, src.fromGroup(p, byPath[p])...)
 	}
 	return out.Sorted()
 }
 
-var conflictRE = regexp.MustCompile(`^conflicting values (.+) and (.+)$`)
+// source is what a message is made relative to.
+type source struct {
+	root, envFile string
+	def           cue.Value // zero when unknown
+}
+
+// joinPath drops a leading definition name: errors of a value unified
+// with #Environment are reported as "#Environment.<field>".
+func joinPath(p []string) string {
+	if len(p) > 0 && strings.HasPrefix(p[0], "#") {
+		p = p[1:]
+	}
+	return strings.Join(p, ".")
+}
+
+// shadowedNotAllowed is whether path's only complaint is "field not
+// allowed" while a deeper path has errors too. That happens when a value
+// fails every branch of a disjunction: the default branch (a closed
+// struct) rejects the new key, the other branch finds the real mistake
+// inside it, and only the latter helps.
+func shadowedNotAllowed(path string, errs []errors.Error, paths []string) bool {
+	for _, e := range errs {
+		if f, _ := msg(e); f != "field not allowed" && !isDisjunctionHeader(f) {
+			return false
+		}
+	}
+	for _, other := range paths {
+		if strings.HasPrefix(other, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// group sorts one field's errors by what they say.
+type group struct {
+	conflicts  []errors.Error // "conflicting values A and B"
+	mismatches []errors.Error // conflicts of different types
+	notAllowed []errors.Error // a field outside a closed struct
+	others     []errors.Error // bounds, validators, missing values
+	noise      []errors.Error // consequences of another error ("_|_")
+}
+
+func classify(errs []errors.Error) group {
+	var g group
+	for _, e := range errs {
+		f, args := msg(e)
+		switch {
+		case isDisjunctionHeader(f):
+		case f == "conflicting values %s and %s (mismatched types %s and %s)":
+			g.mismatches = append(g.mismatches, e)
+		case f == "conflicting values %s and %s":
+			g.conflicts = append(g.conflicts, e)
+		case f == "field not allowed":
+			g.notAllowed = append(g.notAllowed, e)
+		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"):
+			g.noise = append(g.noise, e)
+		default:
+			g.others = append(g.others, e)
+		}
+	}
+	return g
+}
 
 // fromGroup simplifies the errors CUE reports for one field. A field with a
 // default is a disjunction, so a bad value fails twice: once against the
 // default ("conflicting values 200 and 500") and once against the
 // constraint; only the second says what is wrong. When every branch is a
 // conflict, the field is an enum and the branches are its allowed values.
-func fromGroup(path string, errs []errors.Error, root, envFile string) List {
-	var conflicts, others []errors.Error
-	for _, e := range errs {
-		msg := message(e)
-		switch {
-		case strings.HasSuffix(msg, "errors in empty disjunction:"):
-		case conflictRE.MatchString(msg):
-			conflicts = append(conflicts, e)
-		default:
-			others = append(others, e)
+func (s source) fromGroup(path string, errs []errors.Error) List {
+	g := classify(errs)
+	var out List
+	for _, e := range g.notAllowed {
+		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
+	}
+	for _, e := range g.others {
+		d := Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(e)}
+		if strings.HasPrefix(d.Msg, missing) && s.envFile != "" {
+			d.Pos = Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
+		}
+		out = append(out, d)
+	}
+	switch {
+	case len(out) > 0:
+	case len(g.mismatches) > 0:
+		out = append(out, s.typeDiagnostic(path, g.mismatches))
+	case len(g.conflicts) == 1:
+		out = append(out, s.fixedDiagnostic(path, g.conflicts[0]))
+	case len(g.conflicts) > 1:
+		out = append(out, s.enumDiagnostic(path, g.conflicts))
+	default:
+		for _, e := range g.noise {
+			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(e)})
 		}
 	}
-	var out List
-	for _, e := range others {
-		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, envFile)})
-	}
-	if len(others) > 0 || len(conflicts) == 0 {
-		return out
-	}
-	if len(conflicts) == 1 {
-		e := conflicts[0]
-		return List{{Pos: position(e, root, envFile), Path: path, Msg: message(e)}}
-	}
-	return List{enumDiagnostic(path, conflicts, root, envFile)}
+	return out
 }
 
 // enumDiagnostic reports a value outside an enum as the value and the
 // allowed ones, instead of one conflict per allowed value.
-func enumDiagnostic(path string, conflicts []errors.Error, root, envFile string) Diagnostic {
-	count := map[string]int{}
-	for _, e := range conflicts {
-		m := conflictRE.FindStringSubmatch(message(e))
-		count[m[1]]++
-		count[m[2]]++
+func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
+	given, allowed := commonArg(conflicts)
+	sortValues(allowed)
+	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", given, strings.Join(allowed, " | "))
+	if near, ok := NearestValue(given, allowed); ok {
+		m += fmt.Sprintf("; did you mean %s?", near)
 	}
-	var given string
-	var allowed []string
-	for v, n := range count {
-		if n == len(conflicts) && given == "" {
+	return Diagnostic{Pos: s.position(conflicts[0]), Path: path, Msg: m}
+}
+
+// typeDiagnostic reports a value of the wrong type ("yes" for a bool).
+func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnostic {
+	given, _ := commonArg(mismatches)
+	_, args := msg(mismatches[0])
+	givenKind, want := args[2], args[3]
+	if given == args[1] {
+		givenKind, want = args[3], args[2]
+	}
+	if k, ok := s.kindAt(path); ok {
+		want = k
+	}
+	return Diagnostic{
+		Pos:  s.position(mismatches[0]),
+		Path: path,
+		Msg:  fmt.Sprintf("%s is a %s, the field takes %s (rule: type %s)", given, givenKind, article(want), want),
+	}
+}
+
+// fixedDiagnostic reports a value that conflicts with one the schema sets:
+// a field fixed to one value (coder_admin_token: "") or derived from
+// other fields (aws_partition from aws_region).
+func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
+	_, args := msg(e)
+	fixed, given := args[0], args[1]
+	if v, ok := s.concreteAt(path); ok {
+		if v == given {
+			fixed, given = given, fixed
+		}
+		return Diagnostic{Pos: s.position(e), Path: path,
+			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s)", given, fixed, fixed)}
+	}
+	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", fixed, given)
+	if p := s.schemaPosition(e); p.File != "" {
+		m += fmt.Sprintf(" (the schema's rule is at %s)", p)
+	}
+	return Diagnostic{Pos: s.position(e), Path: path, Msg: m}
+}
+
+// commonArg splits the conflicts' values into the one every conflict
+// shares (the value given) and the others (what was allowed).
+func commonArg(conflicts []errors.Error) (given string, others []string) {
+	count := map[string]int{}
+	var order []string
+	for _, e := range conflicts {
+		_, args := msg(e)
+		for _, a := range args[:2] {
+			if count[a] == 0 {
+				order = append(order, a)
+			}
+			count[a]++
+		}
+	}
+	for _, v := range order {
+		if count[v] == len(conflicts) && given == "" {
 			given = v
 			continue
 		}
-		allowed = append(allowed, v)
+		others = append(others, v)
 	}
-	sort.Strings(allowed)
-	return Diagnostic{
-		Pos:  position(conflicts[0], root, envFile),
-		Path: path,
-		Msg:  fmt.Sprintf("%s is not allowed; allowed values: %s", given, strings.Join(allowed, ", ")),
-	}
+	return given, others
 }
 
-func message(e errors.Error) string {
+func msg(e errors.Error) (string, []string) {
 	f, args := e.Msg()
-	return fmt.Sprintf(f, args...)
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = fmt.Sprint(a)
+	}
+	return f, out
 }
 
-// rewrite turns CUE's wording for a missing value into the user's terms.
-func rewrite(e errors.Error, envFile string) string {
-	msg := message(e)
-	if strings.HasPrefix(msg, "incomplete value") {
-		where := ""
-		if p := e.Position(); p.IsValid() {
-			where = fmt.Sprintf(" (constraint %s)", strings.TrimPrefix(msg, "incomplete value "))
-		}
-		return "required field is missing" + where
+func isDisjunctionHeader(format string) bool {
+	return strings.HasSuffix(format, "errors in empty disjunction:")
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
 	}
-	return msg
+	return out
 }
 
 // position picks the most useful place for an error: the last position in
@@ -113,17 +245,17 @@ func rewrite(e errors.Error, envFile string) string {
 // schema), else the error's own position, else the first input position.
 // An error with no position in the environment file but about it (a
 // missing field) points at the file's first line.
-func position(e errors.Error, root, envFile string) Position {
+func (s source) position(e errors.Error) Position {
 	var best token.Pos
 	all := append([]token.Pos{e.Position()}, e.InputPositions()...)
 	for _, p := range all {
-		if p.IsValid() && p.Filename() == envFile && (!best.IsValid() || p.Offset() > best.Offset()) {
+		if p.IsValid() && p.Filename() == s.envFile && (!best.IsValid() || p.Offset() > best.Offset()) {
 			best = p
 		}
 	}
 	if !best.IsValid() {
-		if strings.HasPrefix(message(e), "incomplete value") && envFile != "" {
-			return Position{File: Relative(root, envFile), Line: 1, Col: 1}
+		if f, _ := msg(e); strings.HasPrefix(f, "incomplete value") && s.envFile != "" {
+			return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
 		}
 		for _, p := range all {
 			if p.IsValid() {
@@ -133,9 +265,20 @@ func position(e errors.Error, root, envFile string) Position {
 		}
 	}
 	if !best.IsValid() {
-		return Position{File: Relative(root, envFile), Line: 1, Col: 1}
+		return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
 	}
-	return Position{File: Relative(root, best.Filename()), Line: best.Line(), Col: best.Column()}
+	return FromPos(s.root, best)
+}
+
+// schemaPosition is the first position of e outside the environment file:
+// where the schema states the rule that was broken.
+func (s source) schemaPosition(e errors.Error) Position {
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && p.Filename() != s.envFile {
+			return FromPos(s.root, p)
+		}
+	}
+	return Position{}
 }
 
 // FromPos converts a CUE position.
@@ -144,4 +287,33 @@ func FromPos(root string, p token.Pos) Position {
 		return Position{}
 	}
 	return Position{File: Relative(root, p.Filename()), Line: p.Line(), Col: p.Column()}
+}
+
+// Without returns l less the diagnostics for the paths of other: a check
+// that reported a field already needs no second report of it from CUE.
+func (l List) Without(other List) List {
+	drop := map[string]bool{}
+	for _, d := range other {
+		drop[d.Path] = true
+	}
+	var out List
+	for _, d := range l {
+		if !drop[d.Path] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// sortValues orders allowed values numerically when they are numbers,
+// else as text, so "90 | 120 | 365" reads in order.
+func sortValues(v []string) {
+	sort.SliceStable(v, func(i, j int) bool {
+		a, aok := number(v[i])
+		b, bok := number(v[j])
+		if aok && bok {
+			return a < b
+		}
+		return v[i] < v[j]
+	})
 }

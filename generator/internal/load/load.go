@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueload "cuelang.org/go/cue/load"
 
@@ -61,21 +62,31 @@ func Load(root, name string) (*Environment, error) {
 		return nil, fmt.Errorf("load %s: no environment file %s", name, diag.Relative(root, file))
 	}
 	ctx := cuecontext.New()
-	schema, err := build(ctx, root, "./schema", "")
+	schema, err := Schema(ctx, root)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := build(ctx, root, "./"+filepath.ToSlash(filepath.Join(EnvironmentsDir, name+".cue")), file)
+	def := schema.LookupPath(EnvironmentDef)
+	inst, err := instance(root, "./"+filepath.ToSlash(filepath.Join(EnvironmentsDir, name+".cue")), file)
 	if err != nil {
 		return nil, err
 	}
+	// The file embeds schema.#Environment, but fields declared beside an
+	// embedded definition escape its closedness, all the way down: a
+	// misspelt field would pass and a struct default (idp_group_mappings)
+	// would be merged with the file's entries instead of replaced. So the
+	// embedding is checked and taken out, and the file's own fields are
+	// unified with the definition.
+	if !stripSchemaEmbed(inst.Files[0]) {
+		return nil, diag.List{missingEmbed(root, file)}
+	}
+	unknown := unknownFields(inst.Files[0], def, root)
+	// BuildInstance reports only the first error; Validate reports every
+	// field's.
 	env := &Environment{Name: name, Root: root, File: file}
-	// Unifying with the definition, not only embedding it in the file, is
-	// what makes unknown fields an error whatever the file says.
-	env.Value = raw.Unify(schema.LookupPath(cue.MakePath(cue.Def("Environment")))).
-		FillPath(cue.ParsePath("environment"), name)
-	if err := env.Value.Validate(cue.Concrete(true)); err != nil {
-		return nil, diag.FromCUE(err, root, file)
+	env.Value = def.Unify(ctx.BuildInstance(inst)).FillPath(cue.ParsePath("environment"), name)
+	if err := env.Value.Validate(cue.Concrete(true)); err != nil || len(unknown) > 0 {
+		return nil, append(unknown, diag.FromCUEWithSchema(err, root, file, def).Without(unknown)...).Sorted()
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", diag.Relative(root, file), err)
@@ -86,18 +97,36 @@ func Load(root, name string) (*Environment, error) {
 	return env, nil
 }
 
+// EnvironmentDef is the path of the environment definition in the schema
+// package.
+var EnvironmentDef = cue.MakePath(cue.Def("Environment"))
+
+// Schema evaluates the schema package (schema/) in ctx.
+func Schema(ctx *cue.Context, root string) (cue.Value, error) {
+	return build(ctx, root, "./schema", "")
+}
+
 // build loads and evaluates one CUE instance (a package directory or a
 // single file), returning CUE's errors as diagnostics.
 func build(ctx *cue.Context, root, arg, envFile string) (cue.Value, error) {
-	insts := cueload.Instances([]string{arg}, &cueload.Config{Dir: root})
-	if err := insts[0].Err; err != nil {
-		return cue.Value{}, diag.FromCUE(err, root, envFile)
+	inst, err := instance(root, arg, envFile)
+	if err != nil {
+		return cue.Value{}, err
 	}
-	v := ctx.BuildInstance(insts[0])
+	v := ctx.BuildInstance(inst)
 	if err := v.Err(); err != nil {
 		return cue.Value{}, diag.FromCUE(err, root, envFile)
 	}
 	return v, nil
+}
+
+// instance loads and parses one CUE instance without evaluating it.
+func instance(root, arg, envFile string) (*cuebuild.Instance, error) {
+	insts := cueload.Instances([]string{arg}, &cueload.Config{Dir: root})
+	if err := insts[0].Err; err != nil {
+		return nil, diag.FromCUE(err, root, envFile)
+	}
+	return insts[0], nil
 }
 
 // Pos is where the field at path got its value: the environment file's line
