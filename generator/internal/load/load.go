@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueload "cuelang.org/go/cue/load"
@@ -62,10 +63,11 @@ func Load(root, name string) (*Environment, error) {
 		return nil, fmt.Errorf("load %s: no environment file %s", name, diag.Relative(root, file))
 	}
 	ctx := cuecontext.New()
-	schema, err := Schema(ctx, root)
+	pkg, err := LoadSchema(ctx, root)
 	if err != nil {
 		return nil, err
 	}
+	schema := pkg.Value
 	def := schema.LookupPath(EnvironmentDef)
 	inst, err := instance(root, "./"+filepath.ToSlash(filepath.Join(EnvironmentsDir, name+".cue")), file)
 	if err != nil {
@@ -84,7 +86,7 @@ func Load(root, name string) (*Environment, error) {
 	// BuildInstance reports only the first error; Validate reports every
 	// field's.
 	env := &Environment{Name: name, Root: root, File: file}
-	env.Value = def.Unify(ctx.BuildInstance(inst)).FillPath(cue.ParsePath("environment"), name)
+	env.Value = def.Unify(ctx.BuildInstance(inst)).FillPath(cue.MakePath(cue.Str(NameField)), name)
 	if err := env.Value.Validate(cue.Concrete(true)); err != nil || len(unknown) > 0 {
 		return nil, append(unknown, diag.FromCUEWithSchema(err, root, file, def).Without(unknown)...).Sorted()
 	}
@@ -101,23 +103,32 @@ func Load(root, name string) (*Environment, error) {
 // package.
 var EnvironmentDef = cue.MakePath(cue.Def("Environment"))
 
-// Schema evaluates the schema package (schema/) in ctx.
-func Schema(ctx *cue.Context, root string) (cue.Value, error) {
-	return build(ctx, root, "./schema", "")
+// NameField is the field the generator sets to the environment's name,
+// taken from its file name.
+const NameField = "environment"
+
+// SetByGenerator lists the fields the generator fills in, with where
+// their value comes from, for the reference documentation.
+var SetByGenerator = map[string]string{NameField: "from the file name"}
+
+// Schema is the schema package (schema/), evaluated, with its parsed files
+// for what only the source has: comments, expressions as written.
+type Schema struct {
+	Value cue.Value
+	Files []*ast.File
 }
 
-// build loads and evaluates one CUE instance (a package directory or a
-// single file), returning CUE's errors as diagnostics.
-func build(ctx *cue.Context, root, arg, envFile string) (cue.Value, error) {
-	inst, err := instance(root, arg, envFile)
+// LoadSchema loads and evaluates the schema package in ctx.
+func LoadSchema(ctx *cue.Context, root string) (Schema, error) {
+	inst, err := instance(root, "./schema", "")
 	if err != nil {
-		return cue.Value{}, err
+		return Schema{}, err
 	}
 	v := ctx.BuildInstance(inst)
 	if err := v.Err(); err != nil {
-		return cue.Value{}, diag.FromCUE(err, root, envFile)
+		return Schema{}, diag.FromCUE(err, root, "")
 	}
-	return v, nil
+	return Schema{Value: v, Files: inst.Files}, nil
 }
 
 // instance loads and parses one CUE instance without evaluating it.
