@@ -11,6 +11,8 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+
+	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
 // Page is one generated reference page: the fields of one definition of
@@ -63,7 +65,7 @@ type Input struct {
 func Render(in Input) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, p := range Pages {
-		lit, file := definition(in.Files, p.Def)
+		lit, file := schemainfo.Definition(in.Files, p.Def)
 		if lit == nil {
 			if p.Optional {
 				continue
@@ -75,7 +77,7 @@ func Render(in Input) (map[string][]byte, error) {
 			return nil, fmt.Errorf("docs %s: %s: %w", p.Path, p.Def, err)
 		}
 		w := &page{Page: p, in: in, source: "schema/" + filepath.Base(file.Filename)}
-		out[p.Path] = w.render(fields(lit, file, def))
+		out[p.Path] = w.render(schemainfo.Fields(lit, file, def))
 	}
 	return out, nil
 }

@@ -6,10 +6,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
 	cueload "cuelang.org/go/cue/load"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -56,40 +57,12 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
-func TestFields(t *testing.T) {
-	in := loadFixture(t)
-	lit, file := definition(in.Files, "#Environment")
-	fs := fields(lit, file, in.Schema.LookupPath(cuePath("#Environment")))
-	byName := map[string]Field{}
-	for _, f := range fs {
-		f.Doc = ""
-		byName[f.Name] = f
-	}
-	tests := []Field{
-		{Name: "project_name", Section: "General", Type: "string", Default: `"coder"`, Constraint: "#Name"},
-		{Name: "environment", Section: "General", Type: "string", Constraint: "#Name", Required: true},
-		{Name: "version", Section: "General", Type: "string", Default: `"1.33"`, Constraint: `"1.32" | "1.33"`, Patterns: `sr-simple="1.32"`},
-		{Name: "zone_id", Section: "Network", Type: "string", Default: `""`, Constraint: `"" | =~"^Z[A-Z0-9]+$"`},
-		{Name: "max_nodes", Section: "Network", Type: "int", Default: "10", Constraint: "int & >=1 & <=100"},
-		{Name: "cidrs", Section: "Network", Type: "list", Constraint: "[...string]", Conditions: []string{"if public: list.MinItems(1)"}},
-		{Name: "admins", Section: "Network", Type: "list", Constraint: "[...string] & list.MinItems(1)", Required: true},
-		{Name: "groups", Section: "Network", Type: "map", Default: `{admins: {name: "admins"}}`, Constraint: "{[string]: #Group}"},
-		{Name: "bucket", Section: "Network", Type: "string", Default: `"\(project_name)-state"`, Constraint: "string"},
-		{Name: "token", Section: "Network", Type: "string", Constraint: `""`},
-	}
-	for _, want := range tests {
-		if diff := cmp.Diff(want, byName[want.Name]); diff != "" {
-			t.Errorf("field %s (-want +got):\n%s", want.Name, diff)
-		}
-	}
-}
-
 // TestRenderSkipsOptionalPage: a schema without #Capabilities renders
 // the variables page only.
 func TestRenderSkipsOptionalPage(t *testing.T) {
 	in := loadFixture(t)
 	for _, f := range in.Files {
-		if field := topField(f, "#Capabilities"); field != nil {
+		if field := schemainfo.TopField(f, "#Capabilities"); field != nil {
 			field.Value = nil // not found as a struct any more
 		}
 	}
@@ -109,5 +82,3 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
-
-func cuePath(s string) cue.Path { return cue.ParsePath(s) }

@@ -1,4 +1,9 @@
-package docs
+// Package schemainfo reads the schema as it is written: the fields of a
+// definition in source order with their sections ("// ---- VPC ----"),
+// doc comments, defaults and constraints as expressions. The reference
+// docs are generated from it and import-tfvars orders the fields it
+// writes by it.
+package schemainfo
 
 import (
 	"regexp"
@@ -11,7 +16,7 @@ import (
 	"cuelang.org/go/cue/token"
 )
 
-// Field is one field of a definition, as the reference documents it.
+// Field is one field of a definition, as written in the schema.
 type Field struct {
 	Name       string
 	Section    string // from the nearest "// ---- Section ----" comment above
@@ -27,12 +32,12 @@ type Field struct {
 // sectionRE matches a section heading comment: "// ---- VPC ----".
 var sectionRE = regexp.MustCompile(`^----\s*(.+?)\s*----$`)
 
-// definition finds the top-level field label (e.g. "#Environment") in
+// Definition finds the top-level field label (e.g. "#Environment") in
 // files and returns its struct literal and file; nil when the label is
 // absent or not a struct.
-func definition(files []*ast.File, label string) (*ast.StructLit, *ast.File) {
+func Definition(files []*ast.File, label string) (*ast.StructLit, *ast.File) {
 	for _, f := range files {
-		if field := topField(f, label); field != nil {
+		if field := TopField(f, label); field != nil {
 			if s, ok := field.Value.(*ast.StructLit); ok {
 				return s, f
 			}
@@ -41,8 +46,8 @@ func definition(files []*ast.File, label string) (*ast.StructLit, *ast.File) {
 	return nil, nil
 }
 
-// topField is f's top-level field label, nil if there is none.
-func topField(f *ast.File, label string) *ast.Field {
+// TopField is f's top-level field label, nil if there is none.
+func TopField(f *ast.File, label string) *ast.Field {
 	for _, d := range f.Decls {
 		field, ok := d.(*ast.Field)
 		if !ok {
@@ -55,10 +60,10 @@ func topField(f *ast.File, label string) *ast.Field {
 	return nil
 }
 
-// fields lists the fields of the definition's struct literal in source
+// Fields lists the fields of the definition's struct literal in source
 // order, each described from the AST (expressions, comments, sections)
 // and from the evaluated value (type, whether it is required).
-func fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
+func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 	sections := sectionLines(file, lit)
 	conditions := conditionalRules(lit)
 	var out []Field
@@ -76,7 +81,7 @@ func fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 		out = append(out, Field{
 			Name:       name,
 			Section:    sectionAt(sections, f.Pos().Line()),
-			Doc:        docComment(f),
+			Doc:        DocComment(f),
 			Type:       typeName(v, f.Value),
 			Default:    dflt,
 			Constraint: constraint,
@@ -129,8 +134,8 @@ func sectionAt(sections []section, line int) string {
 	return name
 }
 
-// docComment is the comment group right above the field, as one line.
-func docComment(f *ast.Field) string {
+// DocComment is the comment group right above the field, as one line.
+func DocComment(f *ast.Field) string {
 	for _, cg := range ast.Comments(f) {
 		if cg.Position != 0 || !cg.Doc {
 			continue
@@ -263,12 +268,12 @@ func source(x ast.Expr) string {
 	if err != nil {
 		return "?"
 	}
-	return oneLine(string(b))
+	return OneLine(string(b))
 }
 
-// oneLine joins a formatted multi-line expression: struct fields are
+// OneLine joins a formatted multi-line expression: struct fields are
 // separated by commas, brackets keep their content tight.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	var b strings.Builder
 	prev := ""
 	for _, l := range strings.Split(s, "\n") {
@@ -276,10 +281,18 @@ func oneLine(s string) string {
 		if l == "" {
 			continue
 		}
+		closer := strings.HasPrefix(l, "}") || strings.HasPrefix(l, "]") || strings.HasPrefix(l, ")")
+		if closer && strings.HasSuffix(prev, ",") {
+			// A trailing comma before the closing bracket is only there
+			// for the multi-line form.
+			out := strings.TrimSuffix(b.String(), ",")
+			b.Reset()
+			b.WriteString(out)
+		}
 		if prev != "" {
 			switch {
 			case strings.HasSuffix(prev, "{") || strings.HasSuffix(prev, "[") || strings.HasSuffix(prev, "("):
-			case strings.HasPrefix(l, "}") || strings.HasPrefix(l, "]") || strings.HasPrefix(l, ")"):
+			case closer:
 			case strings.HasSuffix(prev, ","):
 				b.WriteString(" ")
 			default:
@@ -342,4 +355,15 @@ func patterns(v cue.Value) string {
 		return ""
 	}
 	return a.Contents()
+}
+
+// Of lists the fields of the definition label (e.g. "#Environment") of
+// the schema package: its parsed files and its evaluated value. ok is
+// false when the schema has no such struct definition.
+func Of(files []*ast.File, schema cue.Value, label string) (fs []Field, ok bool) {
+	lit, file := Definition(files, label)
+	if lit == nil {
+		return nil, false
+	}
+	return Fields(lit, file, schema.LookupPath(cue.ParsePath(label))), true
 }
