@@ -28,10 +28,10 @@ type Options struct {
 // Result is the environment file and what went into it.
 type Result struct {
 	File      []byte
-	Set       []string          // fields written, schema order
-	Defaulted []string          // variables equal to what the schema gives, left out
+	Set       []string           // fields written, schema order
+	Defaulted []string           // variables equal to what the schema gives, left out
 	Missing   []schemainfo.Field // required fields the tfvars file does not set
-	Warnings  diag.List         // variables skipped (AllowUnknown)
+	Warnings  diag.List          // variables skipped (AllowUnknown)
 }
 
 // Import builds the environment file from vars. Errors (unknown
