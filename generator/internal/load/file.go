@@ -90,3 +90,25 @@ func unknownFields(f *ast.File, def cue.Value, root string) diag.List {
 	}
 	return out
 }
+
+// dropImport removes the import of path from f.
+func dropImport(f *ast.File, path string) {
+	quoted := strconv.Quote(path)
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		if imp, ok := d.(*ast.ImportDecl); ok {
+			specs := imp.Specs[:0]
+			for _, s := range imp.Specs {
+				if s.Path.Value != quoted {
+					specs = append(specs, s)
+				}
+			}
+			imp.Specs = specs
+			if len(specs) == 0 {
+				continue
+			}
+		}
+		decls = append(decls, d)
+	}
+	f.Decls = decls
+}

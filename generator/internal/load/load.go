@@ -13,9 +13,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
-	cueload "cuelang.org/go/cue/load"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
@@ -69,7 +67,7 @@ func Load(root, name string) (*Environment, error) {
 	}
 	schema := pkg.Value
 	def := schema.LookupPath(EnvironmentDef)
-	inst, err := instance(root, "./"+filepath.ToSlash(filepath.Join(EnvironmentsDir, name+".cue")), file)
+	f, err := parseFile(root, file)
 	if err != nil {
 		return nil, err
 	}
@@ -79,14 +77,18 @@ func Load(root, name string) (*Environment, error) {
 	// would be merged with the file's entries instead of replaced. So the
 	// embedding is checked and taken out, and the file's own fields are
 	// unified with the definition.
-	if !stripSchemaEmbed(inst.Files[0]) {
+	if !stripSchemaEmbed(f) {
 		return nil, diag.List{missingEmbed(root, file)}
 	}
-	unknown := unknownFields(inst.Files[0], def, root)
-	// BuildInstance reports only the first error; Validate reports every
-	// field's.
+	unknown := unknownFields(f, def, root)
+	user, err := buildFile(ctx, root, file, f)
+	if err != nil {
+		return nil, err
+	}
+	// Errors are taken from Validate, which reports every field's, not
+	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
-	env.Value = def.Unify(ctx.BuildInstance(inst)).FillPath(cue.MakePath(cue.Str(NameField)), name)
+	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
 	if err := env.Value.Validate(cue.Concrete(true)); err != nil || len(unknown) > 0 {
 		return nil, append(unknown, diag.FromCUEWithSchema(err, root, file, def).Without(unknown)...).Sorted()
 	}
@@ -120,7 +122,7 @@ type Schema struct {
 
 // LoadSchema loads and evaluates the schema package in ctx.
 func LoadSchema(ctx *cue.Context, root string) (Schema, error) {
-	inst, err := instance(root, "./schema", "")
+	inst, err := schemaInstance(root)
 	if err != nil {
 		return Schema{}, err
 	}
@@ -129,15 +131,6 @@ func LoadSchema(ctx *cue.Context, root string) (Schema, error) {
 		return Schema{}, diag.FromCUE(err, root, "")
 	}
 	return Schema{Value: v, Files: inst.Files}, nil
-}
-
-// instance loads and parses one CUE instance without evaluating it.
-func instance(root, arg, envFile string) (*cuebuild.Instance, error) {
-	insts := cueload.Instances([]string{arg}, &cueload.Config{Dir: root})
-	if err := insts[0].Err; err != nil {
-		return nil, diag.FromCUE(err, root, envFile)
-	}
-	return insts[0], nil
 }
 
 // Pos is where the field at path got its value: the environment file's line

@@ -107,6 +107,23 @@ provisioner_key_tags: team: "a"
 	}
 }
 
+// TestLoadFileReferringToSchema: a file that uses the schema package for
+// more than the embedding still loads.
+func TestLoadFileReferringToSchema(t *testing.T) {
+	env := strings.Replace(minimal, `owner:                  "platform-engineering"`, `owner: schema.#Name & "platform"`, 1)
+	got, err := Load(tempRoot(t, env), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Config.Owner != "platform" {
+		t.Errorf("owner = %q, want platform", got.Config.Owner)
+	}
+	bad := strings.Replace(minimal, `owner:                  "platform-engineering"`, `owner: schema.#Name & "Platform"`, 1)
+	if _, err := Load(tempRoot(t, bad), "test"); err == nil || !strings.Contains(err.Error(), "owner: ") {
+		t.Errorf("Load with an owner the schema type rejects: %v", err)
+	}
+}
+
 func TestLoadDefaults(t *testing.T) {
 	got, err := Load(tempRoot(t, minimal), "test")
 	if err != nil {
