@@ -8,17 +8,15 @@ import (
 	"testing"
 )
 
-// scratchRepo copies what the generator reads and writes (schema/,
-// cue.mod/, environments/, rendered/, docs/) into a temporary root.
+// scratchRepo is newTestRepo's copy of the inputs plus the committed
+// output (rendered/, docs/), for tests that compare against it.
 func scratchRepo(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	for _, dir := range []string{"schema", "cue.mod", "environments", "rendered", "docs"} {
-		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join("..", dir))); err != nil {
-			t.Fatal(err)
-		}
+	r := newTestRepo(t)
+	for _, dir := range []string{"rendered", "docs"} {
+		copyDir(t, filepath.Join(repoRoot, dir), filepath.Join(r.root, dir))
 	}
-	return root
+	return r.root
 }
 
 // runCLI runs the generator's command line and returns the exit code and

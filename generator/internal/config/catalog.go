@@ -5,6 +5,17 @@ package config
 type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
+	Sizing        Sizing                  `json:"sizing"`
+	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
+}
+
+// ServiceQuota mirrors schema.#ServiceQuota.
+type ServiceQuota struct {
+	ServiceCode string `json:"service_code"`
+	QuotaCode   string `json:"quota_code"`
+	Name        string `json:"name"`
+	Unit        string `json:"unit"`
+	PerAZ       bool   `json:"per_az"`
 }
 
 // InstanceType mirrors schema.#InstanceType.
@@ -15,6 +26,8 @@ type InstanceType struct {
 	IPv4PerENI int     `json:"ipv4_per_eni"`
 	MaxPods    int     `json:"max_pods"`
 	GPUs       int     `json:"gpus"`
+	// VCPUQuotaClass is "standard", "g_vt" or "p".
+	VCPUQuotaClass string `json:"vcpu_quota_class"`
 }
 
 // IPsPerNode is how many subnet addresses a full node holds: the VPC CNI
@@ -28,4 +41,26 @@ type Planning struct {
 	DaemonSetPodIPsPerNode  int `json:"daemonset_pod_ips_per_node"`
 	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
 	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
+
+	VPCInterfaceEndpoints          []string `json:"vpc_interface_endpoints"`
+	EKSControlPlaneENIs            int      `json:"eks_control_plane_enis"`
+	WorkspaceHomeVolumeGiB         int      `json:"workspace_home_volume_gib"`
+	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
+	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`
+	AuroraMaxConnectionsCap        int      `json:"aurora_max_connections_cap"`
+}
+
+// Sizing mirrors schema.sizing.
+type Sizing struct {
+	KubeReservedCPUPercent       []float64 `json:"kube_reserved_cpu_percent"`
+	KubeReservedCPUPercentRest   float64   `json:"kube_reserved_cpu_percent_rest"`
+	KubeReservedMemoryMiBBase    int       `json:"kube_reserved_memory_mib_base"`
+	KubeReservedMemoryMiBPerPod  int       `json:"kube_reserved_memory_mib_per_pod"`
+	EvictionHardMemoryMiB        int       `json:"eviction_hard_memory_mib"`
+	DaemonSetCPUMillis           int       `json:"daemonset_cpu_millis"`
+	DaemonSetMemoryMiB           int       `json:"daemonset_memory_mib"`
+	CoderdNodeShare              float64   `json:"coderd_node_share"`
+	ProvisionerCPUMillis         int       `json:"provisioner_cpu_millis"`
+	ProvisionerMemoryMiB         int       `json:"provisioner_memory_mib"`
+	ProvisionerTerminationGraceS int       `json:"provisioner_termination_grace_seconds"`
 }

@@ -46,6 +46,9 @@ type Environment struct {
 	AuroraMinCapacity         float64 `json:"aurora_min_capacity"`
 	AuroraMaxCapacity         float64 `json:"aurora_max_capacity"`
 	AuroraBackupRetentionDays int     `json:"aurora_backup_retention_days"`
+	AuroraPITRRetentionDays   int     `json:"aurora_pitr_retention_days"`
+	AuroraReaderCount         int     `json:"aurora_reader_count"`
+	AuroraBackupSchedule      string  `json:"aurora_backup_schedule"`
 	EnableCrossRegionBackup   bool    `json:"enable_cross_region_backup"`
 	BackupRegion              string  `json:"backup_region"`
 
@@ -71,23 +74,39 @@ type Environment struct {
 	NLBCrossZoneEnabled bool   `json:"nlb_cross_zone_enabled"`
 	EnableSTUN          bool   `json:"enable_stun"`
 
-	LogRetentionDays          int    `json:"log_retention_days"`
-	FluentBitVersion          string `json:"fluent_bit_version"`
-	EnableContainerInsights   bool   `json:"enable_container_insights"`
-	EnablePrometheusMetrics   bool   `json:"enable_prometheus_metrics"`
-	EnableAMPIntegration      bool   `json:"enable_amp_integration"`
-	AMPWorkspaceID            string `json:"amp_workspace_id"`
-	EnableCloudTrail          bool   `json:"enable_cloudtrail"`
-	AlertSNSTopicARN          string `json:"alert_sns_topic_arn"`
-	APILatencyP95ThresholdMS  int    `json:"api_latency_p95_threshold_ms"`
-	APILatencyP99ThresholdMS  int    `json:"api_latency_p99_threshold_ms"`
-	SkipQuotaCheck            bool   `json:"skip_quota_check"`
-	AutoRequestQuotaIncreases bool   `json:"auto_request_quota_increases"`
+	LogRetentionDays          int     `json:"log_retention_days"`
+	FluentBitVersion          string  `json:"fluent_bit_version"`
+	EnableContainerInsights   bool    `json:"enable_container_insights"`
+	EnablePrometheusMetrics   bool    `json:"enable_prometheus_metrics"`
+	EnableAMPIntegration      bool    `json:"enable_amp_integration"`
+	AMPWorkspaceID            string  `json:"amp_workspace_id"`
+	EnableCloudTrail          bool    `json:"enable_cloudtrail"`
+	AlertSNSTopicARN          string  `json:"alert_sns_topic_arn"`
+	APILatencyP95ThresholdMS  int     `json:"api_latency_p95_threshold_ms"`
+	APILatencyP99ThresholdMS  int     `json:"api_latency_p99_threshold_ms"`
+	API5xxRateThresholdPct    float64 `json:"api_5xx_rate_threshold_percent"`
+	AuroraCPUAlarmPct         int     `json:"aurora_cpu_alarm_percent"`
+	AuroraACUAlarmPct         int     `json:"aurora_acu_alarm_percent"`
+	AuroraConnectionsAlarmPct int     `json:"aurora_connections_alarm_percent"`
+	NodeGroupCapacityAlarmPct int     `json:"nodegroup_capacity_alarm_percent"`
+	SkipQuotaCheck            bool    `json:"skip_quota_check"`
+	AutoRequestQuotaIncreases bool    `json:"auto_request_quota_increases"`
 
 	EnableCoderdProvider bool                    `json:"enable_coderd_provider"`
 	CoderAdminToken      string                  `json:"coder_admin_token"`
 	IDPGroupMappings     map[string]GroupMapping `json:"idp_group_mappings"`
 	ProvisionerKeyTags   map[string]string       `json:"provisioner_key_tags"`
+
+	FluxGitURL                       string   `json:"flux_git_url"`
+	FluxGitBranch                    string   `json:"flux_git_branch"`
+	AWSLoadBalancerControllerVersion string   `json:"aws_load_balancer_controller_version"`
+	ClusterAutoscalerVersion         string   `json:"cluster_autoscaler_version"`
+	ClusterAutoscalerImageTag        string   `json:"cluster_autoscaler_image_tag"`
+	ExternalSecretsVersion           string   `json:"external_secrets_version"`
+	TofuControllerVersion            string   `json:"tofu_controller_version"`
+	STUNAddresses                    []string `json:"stun_addresses"`
+	STUNServerImage                  string   `json:"stun_server_image"`
+	OIDCScopes                       []string `json:"oidc_scopes"`
 
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`

@@ -92,8 +92,15 @@ type group struct {
 
 func classify(errs []errors.Error) group {
 	var g group
+	seen := map[string]bool{}
 	for _, e := range errs {
 		f, args := msg(e)
+		// The same error often comes once per path that reaches it.
+		if text := fmt.Sprintf(f, anys(args)...); seen[text] {
+			continue
+		} else {
+			seen[text] = true
+		}
 		switch {
 		case isDisjunctionHeader(f):
 		case f == "conflicting values %s and %s (mismatched types %s and %s)":
@@ -102,7 +109,7 @@ func classify(errs []errors.Error) group {
 			g.conflicts = append(g.conflicts, e)
 		case f == "field not allowed":
 			g.notAllowed = append(g.notAllowed, e)
-		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"):
+		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"):
 			g.noise = append(g.noise, e)
 		default:
 			g.others = append(g.others, e)
@@ -123,7 +130,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
 	}
 	for _, e := range g.others {
-		d := Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(e)}
+		d := Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)}
 		if strings.HasPrefix(d.Msg, missing) && s.envFile != "" {
 			d.Pos = Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
 		}
@@ -139,7 +146,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 		out = append(out, s.enumDiagnostic(path, g.conflicts))
 	default:
 		for _, e := range g.noise {
-			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(e)})
+			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
 		}
 	}
 	return out
@@ -150,28 +157,31 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
 	given, allowed := commonArg(conflicts)
 	sortValues(allowed)
-	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", given, strings.Join(allowed, " | "))
-	if near, ok := NearestValue(given, allowed); ok {
+	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", s.show(path, given), strings.Join(allowed, " | "))
+	if near, ok := NearestValue(given, allowed); ok && !sensitive(path) {
 		m += fmt.Sprintf("; did you mean %s?", near)
 	}
 	return Diagnostic{Pos: s.position(conflicts[0]), Path: path, Msg: m}
 }
 
 // typeDiagnostic reports a value of the wrong type ("yes" for a bool).
+// The type the schema gives the field tells which side of the conflict
+// was given; without the schema, the value every conflict shares.
 func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnostic {
-	given, _ := commonArg(mismatches)
 	_, args := msg(mismatches[0])
-	givenKind, want := args[2], args[3]
-	if given == args[1] {
-		givenKind, want = args[3], args[2]
-	}
+	given, givenKind, want := args[0], args[2], args[3]
 	if k, ok := s.kindAt(path); ok {
+		if args[2] == k {
+			given, givenKind = args[1], args[3]
+		}
 		want = k
+	} else if common, _ := commonArg(mismatches); common == args[1] {
+		given, givenKind, want = args[1], args[3], args[2]
 	}
 	return Diagnostic{
 		Pos:  s.position(mismatches[0]),
 		Path: path,
-		Msg:  fmt.Sprintf("%s is a %s, the field takes %s (rule: type %s)", given, givenKind, article(want), want),
+		Msg:  fmt.Sprintf("%s is a %s, the field takes %s (rule: type %s)", s.show(path, given), givenKind, article(want), want),
 	}
 }
 
@@ -186,9 +196,10 @@ func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
 			fixed, given = given, fixed
 		}
 		return Diagnostic{Pos: s.position(e), Path: path,
-			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s)", given, fixed, fixed)}
+			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s, declared at %s)",
+				s.show(path, given), fixed, fixed, s.schemaPosition(e))}
 	}
-	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", fixed, given)
+	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", s.show(path, fixed), s.show(path, given))
 	if p := s.schemaPosition(e); p.File != "" {
 		m += fmt.Sprintf(" (the schema's rule is at %s)", p)
 	}
@@ -287,6 +298,26 @@ func FromPos(root string, p token.Pos) Position {
 		return Position{}
 	}
 	return Position{File: Relative(root, p.Filename()), Line: p.Line(), Col: p.Column()}
+}
+
+// Focus drops, for every field that has a diagnostic in file, its
+// diagnostics elsewhere: those are consequences in the schema of the value
+// the file gave (an interpolation of a rejected value), not a second
+// mistake.
+func (l List) Focus(file string) List {
+	inFile := map[string]bool{}
+	for _, d := range l {
+		if d.Pos.File == file {
+			inFile[d.Path] = true
+		}
+	}
+	var out List
+	for _, d := range l {
+		if d.Pos.File == file || !inFile[d.Path] {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Without returns l less the diagnostics for the paths of other: a check

@@ -23,6 +23,8 @@ import "list"
 	retention: 90 | 120 | 365 | *90
 	admins:   [...string] & list.MinItems(1)
 	mappings: {[=~"^[a-z-]+$"]: #Mapping} | *close({admins: {group: "platform-admins"}})
+	password?: string
+	cron?:     =~"^([0-5]?[0-9]|\\*) ([01]?[0-9]|2[0-3]|\\*) ([1-9]|[12][0-9]|3[01]|\\*) .+ .+$"
 }
 #Mapping: {
 	group: string
@@ -60,11 +62,15 @@ func TestFromCUEWithSchema(t *testing.T) {
 		{"wrong type", valid + "enabled: \"yes\"\n",
 			[]string{`env.cue:3:10: enabled: "yes" is a string, the field takes a bool (rule: type bool)`}},
 		{"field the schema fixes", valid + "token: \"s3cret\"\n",
-			[]string{`env.cue:3:8: token: "s3cret" is not allowed: the schema fixes this field to "" (rule: "")`}},
+			[]string{`env.cue:3:8: token: the value given is not allowed: the schema fixes this field to "" (rule: "", declared at schema.cue:9:12)`}},
+		{"a secret's value is never shown", valid + "password: 42\n",
+			[]string{`env.cue:3:11: password: the value given is a int, the field takes a string (rule: type string)`}},
+		{"a long pattern is named by where it is defined", valid + "cron: \"61 * * * *\"\n",
+			[]string{`env.cue:3:7: cron: "61 * * * *" does not match the pattern (rule: the pattern defined at schema.cue:16:13)`}},
 		{"required field missing", "admins: [\"a\"]\n",
-			[]string{`env.cue:1:1: owner: required field is missing (rule: string)`}},
+			[]string{`env.cue:1:1: owner: required field is missing: it has no default (declared at schema.cue:10:12)`}},
 		{"required list missing", "owner: \"me\"\n",
-			[]string{`env.cue:1:1: admins: required field is missing: give at least one item (rule: list.MinItems(1))`}},
+			[]string{`env.cue:1:1: admins: required field is missing: give at least one item (rule: list.MinItems(1), declared at schema.cue:13:26)`}},
 		{"several mistakes are all reported, in file order", valid + "replicas: 0\nprovider: \"gitub\"\n",
 			[]string{
 				`env.cue:3:11: replicas: 0 is out of range (rule: >=1)`,

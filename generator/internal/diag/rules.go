@@ -13,26 +13,35 @@ const missing = "required field is missing"
 
 // rule rewrites one CUE error so that it says which rule the value broke,
 // in the words a user of the environment file needs.
-func (s source) rule(e errors.Error) string {
+func (s source) rule(path string, e errors.Error) string {
 	f, args := msg(e)
 	switch {
 	case f == "invalid value %v (out of bound %s)":
-		return boundMessage(args[0], args[1])
+		return s.boundMessage(path, args[0], args[1], e)
 	case f == "invalid value %s (does not satisfy %s)" && args[0] == "[]" &&
 		strings.HasPrefix(args[1], "list.MinItems") && !s.touchesEnvFile(e):
-		return fmt.Sprintf(missing+": give at least one item (rule: %s)", args[1])
+		return fmt.Sprintf(missing+": give at least one item (rule: %s, declared at %s)", args[1], s.schemaPosition(e))
 	case f == "invalid value %s (does not satisfy %s)":
-		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", args[0], args[1], args[1])
+		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", s.show(path, args[0]), args[1], args[1])
 	case strings.HasPrefix(f, "incomplete value"):
-		rule := strings.TrimPrefix(fmt.Sprintf(f, anys(args)...), "incomplete value ")
-		return fmt.Sprintf(missing+" (rule: %s)", rule)
+		return fmt.Sprintf(missing+": it has no default (declared at %s)", s.schemaPosition(e))
+	}
+	if sensitive(path) {
+		return fmt.Sprintf("the value given breaks the schema's rule at %s", s.schemaPosition(e))
 	}
 	return fmt.Sprintf(f, anys(args)...)
 }
 
+// longPattern is the length past which a regular expression is not worth
+// printing: its position in the schema says where to read it.
+const longPattern = 60
+
 // boundMessage words a failed bound: a range, a pattern or an exclusion.
-func boundMessage(value, bound string) string {
+func (s source) boundMessage(path, value, bound string, e errors.Error) string {
+	value = s.show(path, value)
 	switch {
+	case strings.HasPrefix(bound, "=~") && len(bound) > longPattern:
+		return fmt.Sprintf("%s does not match the pattern (rule: the pattern defined at %s)", value, s.schemaPosition(e))
 	case strings.HasPrefix(bound, "=~"):
 		return fmt.Sprintf("%s does not match the pattern (rule: %s)", value, bound)
 	case strings.HasPrefix(bound, "!~"):
@@ -41,6 +50,27 @@ func boundMessage(value, bound string) string {
 		return fmt.Sprintf("%s is not allowed here (rule: %s)", value, bound)
 	}
 	return fmt.Sprintf("%s is out of range (rule: %s)", value, bound)
+}
+
+// show is how a message quotes the value given: not at all for a field
+// that may hold a secret pasted by mistake, whose value must not reach a
+// terminal or a CI log.
+func (s source) show(path, value string) string {
+	if sensitive(path) {
+		return "the value given"
+	}
+	return value
+}
+
+// sensitive reports whether a field may hold a secret: its name says
+// token, password or secret, and it is not an ARN that refers to one.
+func sensitive(path string) bool {
+	for _, w := range []string{"token", "password", "secret"} {
+		if strings.Contains(path, w) && !strings.HasSuffix(path, "_arn") {
+			return true
+		}
+	}
+	return false
 }
 
 func (s source) touchesEnvFile(e errors.Error) bool {

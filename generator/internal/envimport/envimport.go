@@ -163,10 +163,15 @@ func validate(def cue.Value, in input, name string, missing []schemainfo.Field) 
 	var out diag.List
 	for _, d := range diag.FromCUEWithSchema(err, "", "", def) {
 		field, _, _ := strings.Cut(d.Path, ".")
-		if skip[field] {
+		p, given := in.pos[field]
+		switch {
+		case skip[field]:
 			continue
-		}
-		if p, ok := in.pos[field]; ok {
+		case !given && len(missing) > 0:
+			// A field the file does not set fails because one it should
+			// set is missing (stun_addresses without base_domain).
+			continue
+		case given:
 			d.Pos = p
 		}
 		out = append(out, d)

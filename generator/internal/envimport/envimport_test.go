@@ -64,7 +64,7 @@ func TestImportSeedTfvars(t *testing.T) {
 	for _, f := range res.Missing {
 		missing = append(missing, f.Name)
 	}
-	if diff := cmp.Diff([]string{"aws_account_id", "eks_admin_role_arns"}, missing); diff != "" {
+	if diff := cmp.Diff([]string{"aws_account_id", "eks_admin_role_arns", "flux_git_url"}, missing); diff != "" {
 		t.Errorf("missing required fields (-want +got):\n%s", diff)
 	}
 	if got := len(res.Set) + len(res.Defaulted); got != 62 {

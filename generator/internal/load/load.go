@@ -89,8 +89,8 @@ func Load(root, name string) (*Environment, error) {
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
 	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
-	if err := env.Value.Validate(cue.Concrete(true)); err != nil || len(unknown) > 0 {
-		return nil, append(unknown, diag.FromCUEWithSchema(err, root, file, def).Without(unknown)...).Sorted()
+	if errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def); len(errs) > 0 || len(unknown) > 0 {
+		return nil, append(unknown, errs.Without(unknown)...).Sorted()
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", diag.Relative(root, file), err)
@@ -99,6 +99,43 @@ func Load(root, name string) (*Environment, error) {
 		return nil, fmt.Errorf("decode schema catalog: %w", err)
 	}
 	return env, nil
+}
+
+// validateAll reports every invalid field. CUE's Validate stops at the
+// first failing field of a struct, so each field the schema or the file
+// declares is also validated on its own and the results are merged.
+func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value) diag.List {
+	err := v.Validate(cue.Concrete(true))
+	if err == nil {
+		return nil
+	}
+	errs := diag.FromCUEWithSchema(err, root, file, def)
+	for _, label := range labels(sources) {
+		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
+			errs = append(errs, diag.FromCUEWithSchema(ferr, root, file, def)...)
+		}
+	}
+	return errs.Sorted().Focus(diag.Relative(root, file))
+}
+
+// labels lists the regular field names of the given structs, sorted.
+func labels(structs []cue.Value) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range structs {
+		it, err := s.Fields(cue.Optional(true))
+		if err != nil {
+			continue
+		}
+		for it.Next() {
+			if l := it.Selector().Unquoted(); !seen[l] {
+				seen[l] = true
+				out = append(out, l)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // EnvironmentDef is the path of the environment definition in the schema

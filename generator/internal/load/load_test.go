@@ -3,11 +3,53 @@ package load
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
+
+const root = "../../.."
+
+func TestDiscover(t *testing.T) {
+	names, err := Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"prod", "staging"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("Discover() = %v, lacks %s", names, want)
+		}
+	}
+	if _, err := Discover(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no *.cue file") {
+		t.Errorf("Discover(empty) = %v", err)
+	}
+}
+
+func TestLoad(t *testing.T) {
+	env, err := Load(root, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.Config
+	// Set in environments/prod.cue, defaulted by the schema, derived by it.
+	got := []any{c.Environment, c.Owner, c.VPCCIDR, c.WSNodeMaxSize, c.Partition, c.TerraformStateBucket}
+	want := []any{"prod", "platform-engineering", "10.0.0.0/16", 200, "aws", "coder-prod-terraform-state"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+	// max_pods is computed by the schema from ENIs and addresses.
+	if mp := env.Catalog.InstanceTypes["m5.2xlarge"].MaxPods; mp != 58 {
+		t.Errorf("m5.2xlarge max_pods = %d, want 58", mp)
+	}
+	if p := env.Pos("owner"); p.File != "environments/prod.cue" {
+		t.Errorf("Pos(owner) = %v, want the environment file", p)
+	}
+	if p := env.Pos("vpc_cidr"); p.File != "schema/environment.cue" {
+		t.Errorf("Pos(vpc_cidr) = %v, want the schema (a default)", p)
+	}
+}
 
 // minimal is an environment file with every required field set.
 const minimal = `package environments
@@ -23,6 +65,7 @@ oidc_issuer_url:        "https://login.example.com"
 oidc_client_id:         "coder"
 oidc_client_secret_arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:oidc-AbCdEf"
 eks_admin_role_arns: ["arn:aws:iam::111122223333:role/admin"]
+flux_git_url:           "ssh://git@github.com/example/coder-eks.git"
 `
 
 // tempRoot is a repository root holding the real schema and one
@@ -53,12 +96,12 @@ func TestLoadErrors(t *testing.T) {
 		{
 			"misspelt top-level field",
 			minimal + "ws_node_max_sise: 3\n",
-			"environments/test.cue:14:1: ws_node_max_sise: unknown field (rule: only the schema's fields are allowed); did you mean ws_node_max_size?",
+			"environments/test.cue:15:1: ws_node_max_sise: unknown field (rule: only the schema's fields are allowed); did you mean ws_node_max_size?",
 		},
 		{
 			"misspelt field inside a map entry",
 			minimal + "idp_group_mappings: devs: {coder_grup: \"developers\", roles: [\"member\"]}\n",
-			"environments/test.cue:14:28: idp_group_mappings.devs.coder_grup: unknown field (rule: only the schema's fields are allowed); did you mean coder_group?",
+			"environments/test.cue:15:28: idp_group_mappings.devs.coder_grup: unknown field (rule: only the schema's fields are allowed); did you mean coder_group?",
 		},
 		{
 			"schema not embedded",
@@ -68,8 +111,8 @@ func TestLoadErrors(t *testing.T) {
 		{
 			"unknown field and a bad value are both reported",
 			minimal + "nlb_sll_policy: \"x\"\neks_cluster_version: \"1.31\"\n",
-			"environments/test.cue:14:1: nlb_sll_policy: unknown field (rule: only the schema's fields are allowed); did you mean nlb_ssl_policy?\n" +
-				`environments/test.cue:15:22: eks_cluster_version: "1.31" is not one of the allowed values (rule: "1.32" | "1.33" | "1.34" | "1.35"); did you mean "1.32"?`,
+			"environments/test.cue:15:1: nlb_sll_policy: unknown field (rule: only the schema's fields are allowed); did you mean nlb_ssl_policy?\n" +
+				`environments/test.cue:16:22: eks_cluster_version: "1.31" is not one of the allowed values (rule: "1.32" | "1.33" | "1.34" | "1.35"); did you mean "1.32"?`,
 		},
 	}
 	for _, tt := range tests {

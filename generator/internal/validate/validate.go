@@ -26,6 +26,7 @@ func Environment(env *load.Environment) (*Checked, error) {
 		errs = append(errs, err...)
 	}
 	errs = append(errs, checkTimeZone(env)...)
+	errs = append(errs, checkNameLengths(env)...)
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}

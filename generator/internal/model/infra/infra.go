@@ -4,6 +4,8 @@
 package infra
 
 import (
+	"fmt"
+
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
@@ -16,17 +18,35 @@ type Infra struct {
 	Env        string // environment name
 	Source     string // environment file, for generated-file headers
 	Region     string
+	AccountID  string
 	Tags       map[string]string
 	Backend    Backend
 	Network    Network
 	Cluster    Cluster
 	NodeGroups []NodeGroup
 	LogGroups  LogGroups
+
+	Database     Database
+	Backup       Backup
+	LoadBalancer LoadBalancer
+	DNS          DNS
+	Roles        []IRSA // IRSA roles beside the add-ons' own
+	// CoderdSecrets are the environment's secrets coderd reads (OIDC and
+	// external auth client secrets), by ARN.
+	CoderdSecrets []string
+	// Secrets are the Secrets Manager secrets this module creates empty.
+	Secrets []PlatformSecret
+	Workspaces    EC2Workspaces
+	Observability Observability
+	Quotas        Quotas
 }
 
-// Backend is where the module's state lives.
+// Backend is where the module's state lives; the bootstrap module creates
+// the bucket and its KMS key.
 type Backend struct {
 	Bucket, Key, Region string
+	KMSAlias            string // alias/coder-prod-terraform-state
+	KMSAliasARN         string // the alias's ARN, which the S3 backend accepts
 }
 
 // Network is the VPC and its subnets.
@@ -58,8 +78,18 @@ type Addon struct {
 	Name string
 	// IRSA is the role the add-on's service account assumes, if any.
 	IRSA *IRSA
+	// Policy is the AWS managed policy (path/name) attached to the IRSA role.
+	Policy string
+	// Config is the add-on's configuration values (JSON), if any.
+	Config string
 	// AfterNodes is set for add-ons whose pods need nodes to become active.
 	AfterNodes bool
+}
+
+// PlatformSecret is a Secrets Manager secret whose value arrives after
+// Day 0.
+type PlatformSecret struct {
+	Key, Name, Description string
 }
 
 // IRSA is an IAM role only one Kubernetes service account can assume.
@@ -68,6 +98,19 @@ type IRSA struct {
 	Role                      string // IAM role name
 	Namespace, ServiceAccount string
 }
+
+// Keys of the IRSA roles; the renderer gives each its policy.
+const (
+	RoleCoderd          = "coderd"
+	RoleProvisioner     = "provisioner"
+	RoleLBController    = "lb_controller"
+	RoleFluentBit       = "fluent_bit"
+	RoleAutoscaler      = "cluster_autoscaler"
+	RoleCloudWatchAgent = "cloudwatch_agent"
+	RoleEBSCSI          = "ebs_csi"
+	RolePrometheus      = "prometheus"
+	RoleExternalSecrets = "external_secrets"
+)
 
 // NodeGroup is one EKS managed node group with its launch template.
 type NodeGroup struct {
@@ -83,6 +126,9 @@ type NodeGroup struct {
 	Labels       map[string]string
 	Taints       []Taint
 	Schedule     *Schedule
+	// Coderd marks the group coderd runs on: its nodes get a security group
+	// of their own that Aurora and the NLB admit, and no other group does.
+	Coderd bool
 }
 
 // Taint keeps pods without a matching toleration off a node group.
@@ -97,29 +143,48 @@ type Schedule struct {
 
 // LogGroups are the CloudWatch log groups the seed's runbooks name.
 type LogGroups struct {
-	Retention int
-	Cluster   string
+	Retention                       int
+	Cluster                         string
+	Coderd, Provisioner, Workspaces string
 }
 
 // Build derives the model from a checked environment.
-func Build(env *validate.Checked) Infra {
+func Build(env *validate.Checked) (Infra, error) {
 	c := &env.Config
 	n := names.For(c)
+	quotas, err := quotas(env)
+	if err != nil {
+		return Infra{}, fmt.Errorf("model %s: %w", env.Name, err)
+	}
 	return Infra{
 		Names:      n,
 		Env:        env.Name,
 		Source:     env.RelFile(),
 		Region:     c.AWSRegion,
+		AccountID:  c.AccountID,
 		Tags:       tags(c),
-		Backend:    Backend{Bucket: c.TerraformStateBucket, Key: c.TerraformStateKey, Region: c.TerraformStateRegion},
-		Network:    network(c, n, env.Subnets),
+		Backend:    backend(c, n),
+		Network:    network(c, n, env.Subnets, env.Catalog.Planning.VPCInterfaceEndpoints),
 		Cluster:    cluster(c, n),
 		NodeGroups: nodeGroups(c, n),
 		LogGroups: LogGroups{
-			Retention: c.LogRetentionDays,
-			Cluster:   n.ClusterLogGroup,
+			Retention:   c.LogRetentionDays,
+			Cluster:     n.ClusterLogGroup,
+			Coderd:      n.CoderdLogGroup,
+			Provisioner: n.ProvisionerLogGroup,
+			Workspaces:  n.WorkspaceLogGroup,
 		},
-	}
+		Database:      database(c, n),
+		Backup:        backup(c, n),
+		LoadBalancer:  loadBalancer(c, n),
+		DNS:           dns(c, n),
+		Roles:         roles(c, n),
+		CoderdSecrets: coderdSecrets(c),
+		Secrets:       platformSecrets(n),
+		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
+		Observability: observability(c, n, env.Catalog),
+		Quotas:        quotas,
+	}, nil
 }
 
 func tags(c *config.Environment) map[string]string {
@@ -135,16 +200,9 @@ func tags(c *config.Environment) map[string]string {
 	return t
 }
 
-// interfaceEndpoints are the services a cluster with a private API endpoint
-// and no reliance on NAT for AWS APIs needs: image pulls (ecr, s3 gateway),
-// IRSA (sts), node join (ec2, eks), logs, the load balancer controller,
-// cluster-autoscaler, secrets and KMS.
-var interfaceEndpoints = []string{
-	"autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth",
-	"elasticloadbalancing", "kms", "logs", "secretsmanager", "sts",
-}
-
-func network(c *config.Environment, nm names.Names, plan cidr.Plan) Network {
+// network is the VPC; its interface endpoints are the schema's
+// planning.vpc_interface_endpoints.
+func network(c *config.Environment, nm names.Names, plan cidr.Plan, endpoints []string) Network {
 	n := Network{
 		Name:         nm.Cluster,
 		CIDR:         c.VPCCIDR,
@@ -154,14 +212,14 @@ func network(c *config.Environment, nm names.Names, plan cidr.Plan) Network {
 		FlowLogGroup: nm.FlowLogGroup,
 	}
 	if c.EnableVPCEndpoints {
-		n.Endpoints = interfaceEndpoints
+		n.Endpoints = endpoints
 		n.S3Endpoint = true
 	}
 	return n
 }
 
 func cluster(c *config.Environment, n names.Names) Cluster {
-	return Cluster{
+	cl := Cluster{
 		Name:              n.Cluster,
 		Version:           c.EKSClusterVersion,
 		ServiceCIDR:       c.EKSServiceIPv4CIDR,
@@ -170,13 +228,32 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 		AdminRoleARNs:     c.EKSAdminRoleARNs,
 		LogTypes:          []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
 		Addons: []Addon{
-			{Name: "vpc-cni"},
+			// The CNI's network policy agent enforces the NetworkPolicies
+			// the cluster manifests rely on; it is off by default.
+			{Name: "vpc-cni", Config: `{"enableNetworkPolicy":"true"}`},
 			{Name: "kube-proxy"},
 			{Name: "eks-pod-identity-agent"},
 			{Name: "coredns", AfterNodes: true},
-			{Name: "aws-ebs-csi-driver", IRSA: &IRSA{Key: "ebs_csi", Role: n.EBSCSIRole, Namespace: names.SystemNamespace, ServiceAccount: names.EBSCSIServiceAccount}, AfterNodes: true},
+			{
+				Name:       "aws-ebs-csi-driver",
+				IRSA:       &IRSA{Key: RoleEBSCSI, Role: n.EBSCSIRole, Namespace: names.SystemNamespace, ServiceAccount: names.EBSCSIServiceAccount},
+				Policy:     "service-role/AmazonEBSCSIDriverPolicy",
+				AfterNodes: true,
+			},
 		},
 	}
+	if c.EnableContainerInsights {
+		// Container logs go through the seed's Fluent Bit to the
+		// /<project>/<env>/* groups, so the add-on ships metrics only.
+		cl.Addons = append(cl.Addons, Addon{
+			Name:       "amazon-cloudwatch-observability",
+			IRSA:       &IRSA{Key: RoleCloudWatchAgent, Role: n.CloudWatchAgentRole, Namespace: names.CloudWatchNamespace, ServiceAccount: names.CloudWatchAgentServiceAccount},
+			Policy:     "CloudWatchAgentServerPolicy",
+			Config:     `{"containerLogs":{"enabled":false}}`,
+			AfterNodes: true,
+		})
+	}
+	return cl
 }
 
 func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
@@ -195,6 +272,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 			Min:          c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
 			VolumeGiB: c.NodeVolumeSizeGiB,
 			Labels:    map[string]string{names.NodeGroupLabel: "control"},
+			Coderd:    true,
 		},
 		{
 			Key: "prov", Name: n.ProvNodeGroup, Tier: validate.TierProvisioner,
@@ -215,5 +293,15 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 			Taints:    []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
 			Schedule:  sched(c.WSNodeDesiredPeak),
 		},
+	}
+}
+
+func backend(c *config.Environment, n names.Names) Backend {
+	return Backend{
+		Bucket:      c.TerraformStateBucket,
+		Key:         c.TerraformStateKey,
+		Region:      c.TerraformStateRegion,
+		KMSAlias:    n.StateKMSAlias,
+		KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
 	}
 }

@@ -11,6 +11,16 @@ const (
 	CoderNamespace       = "coder"
 	ProvisionerNamespace = "coder-prov"
 	SystemNamespace      = "kube-system"
+	// WorkspaceNamespace holds workspace pods, apart from the provisioners
+	// that create them (their keys and IAM role stay out of workspaces'
+	// reach). Kubernetes templates must create their pods and volumes here;
+	// the provisioner service account is granted rights in it.
+	WorkspaceNamespace = "coder-ws"
+	// FluxNamespace is where Flux, tofu-controller and their objects live.
+	FluxNamespace = "flux-system"
+	// ExternalSecretsNamespace runs external-secrets, which copies Secrets
+	// Manager values into Kubernetes Secrets.
+	ExternalSecretsNamespace = "external-secrets"
 
 	CoderServiceAccount        = "coder"
 	ProvisionerServiceAccount  = "coder-provisioner"
@@ -18,6 +28,36 @@ const (
 	LBControllerServiceAccount = "aws-load-balancer-controller"
 	FluentBitServiceAccount    = "fluent-bit"
 	AutoscalerServiceAccount   = "cluster-autoscaler"
+	// ExternalSecretsServiceAccount (in ExternalSecretsNamespace) reads the
+	// environment's Secrets Manager secrets.
+	ExternalSecretsServiceAccount = "external-secrets"
+	// TofuRunnerServiceAccount (in FluxNamespace) runs the Day-1/2 module;
+	// it reads and writes that module's state in the state bucket.
+	TofuRunnerServiceAccount = "tf-runner"
+
+	// The Container Insights add-on (amazon-cloudwatch-observability)
+	// installs its agent here under this service account.
+	CloudWatchNamespace           = "amazon-cloudwatch"
+	CloudWatchAgentServiceAccount = "cloudwatch-agent"
+	// Fluent Bit (the seed's fluent_bit_version chart) ships container logs
+	// to the /<project>/<env>/* log groups.
+	LoggingNamespace = "logging"
+	// The Prometheus agent that remote-writes to Amazon Managed Prometheus.
+	MonitoringNamespace      = "monitoring"
+	PrometheusServiceAccount = "prometheus"
+
+	// WorkspaceTagKey tags every EC2 workspace instance and volume with the
+	// cluster name; the provisioners' IAM policy only launches and manages
+	// resources carrying it, so templates must set it.
+	WorkspaceTagKey = "coder-eks/environment"
+
+	// Database and user coderd connects as (the cluster's master user).
+	DBName = "coder"
+	DBUser = "coder"
+	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
+	// at the NLB) and STUN.
+	CoderdHTTPPort = 8080
+	STUNPort       = 3478
 
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
@@ -36,7 +76,29 @@ type Names struct {
 
 	CloudTrailBucket string // coder-prod-cloudtrail-logs
 	AuroraCluster    string // coder-prod
-	DBSecret         string // coder/prod/db-password
+	// DBSecret holds the connection details (JSON: host, port, dbname,
+	// username, ...) but not the password, which stays in the RDS-managed
+	// secret (tagged aws:rds:primaryDBClusterArn with the cluster's ARN).
+	DBSecret string // coder/prod/db-password
+
+	// Secrets Manager secrets whose values are written after Day 0. Day 0
+	// creates them empty and grants ExternalSecretsRole read access.
+	//   ProvisionerKeySecret: the external provisioners' key, plain text,
+	//     written by the Day-1/2 module from coderd_provisioner_key.
+	//   SessionTokenSecret: an owner's long-lived API token, plain text,
+	//     stored by the operator after the first login; tofu-controller
+	//     applies the Day-1/2 module with it.
+	//   FluxGitSecret: Flux's Git credentials as a JSON object with the keys
+	//     of a Flux Git secret (identity, identity.pub, known_hosts for SSH;
+	//     username, password for HTTPS).
+	ProvisionerKeySecret, SessionTokenSecret, FluxGitSecret string
+
+	// EBSKeyAlias is the KMS alias of the key EBS volumes are encrypted
+	// with; the gp3 StorageClass encrypts persistent volumes with it too.
+	EBSKeyAlias string
+	// VPC is the VPC's Name tag; the load balancer controller finds the VPC
+	// by it because pods cannot reach the instance metadata service.
+	VPC string
 
 	AccessURL         string // https://coder.example.com
 	WildcardAccessURL string // *.coder.example.com
@@ -44,6 +106,34 @@ type Names struct {
 
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
+	CloudWatchAgentRole, PrometheusRole                                                      string
+	// ExternalSecretsRole (external-secrets/external-secrets) may read the
+	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
+	// the Terraform state bucket.
+	ExternalSecretsRole, TofuRunnerRole string
+
+	// Network load balancer and its target groups; the AWS Load Balancer
+	// Controller's TargetGroupBindings bind the coderd Service to them.
+	NLB, CoderdTargetGroup, STUNTargetGroup string
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+
+	// AWS Backup vaults (local and in backup_region) and plan.
+	BackupVault, BackupPlan string
+
+	// EC2 workspaces the composed templates launch: their instance role
+	// (and profile) and security group.
+	WorkspaceInstanceRole, WorkspaceSecurityGroup string
+
+	CloudTrail     string // coder-prod
+	Dashboard      string // coder-prod
+	MetricsSpace   string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
+	AuroraLogGroup string // /aws/rds/cluster/coder-prod/postgresql
+
+	// ContainerInsightsLogGroups are the groups the Container Insights
+	// add-on writes; the module creates them encrypted and with retention.
+	ContainerInsightsLogGroups []string
+
+	StateKMSAlias string // alias/coder-prod-terraform-state
 }
 
 // For derives the names of one environment.
@@ -52,32 +142,80 @@ func For(c *config.Environment) Names {
 	cluster := p + "-" + e
 	host := c.CoderSubdomain + "." + c.BaseDomain
 	return Names{
-		Cluster:             cluster,
-		ControlNodeGroup:    cluster + "-control",
-		ProvNodeGroup:       cluster + "-prov",
-		WSNodeGroup:         cluster + "-ws",
-		CoderdLogGroup:      "/" + p + "/" + e + "/coderd",
-		ProvisionerLogGroup: "/" + p + "/" + e + "/provisioner",
-		WorkspaceLogGroup:   "/" + p + "/" + e + "/workspaces",
-		FlowLogGroup:        "/" + p + "/" + e + "/vpc-flow-logs",
-		ClusterLogGroup:     "/aws/eks/" + cluster + "/cluster",
-		CloudTrailBucket:    cluster + "-cloudtrail-logs",
-		AuroraCluster:       cluster,
-		DBSecret:            p + "/" + e + "/db-password",
-		AccessURL:           "https://" + host,
-		WildcardAccessURL:   "*." + host,
-		AccessHost:          host,
-		CoderdRole:          cluster + "-coderd",
-		ProvisionerRole:     cluster + "-provisioner",
-		EBSCSIRole:          cluster + "-ebs-csi",
-		LBControllerRole:    cluster + "-aws-load-balancer-controller",
-		FluentBitRole:       cluster + "-fluent-bit",
-		AutoscalerRole:      cluster + "-cluster-autoscaler",
+		Cluster:              cluster,
+		ControlNodeGroup:     cluster + "-control",
+		ProvNodeGroup:        cluster + "-prov",
+		WSNodeGroup:          cluster + "-ws",
+		CoderdLogGroup:       "/" + p + "/" + e + "/coderd",
+		ProvisionerLogGroup:  "/" + p + "/" + e + "/provisioner",
+		WorkspaceLogGroup:    "/" + p + "/" + e + "/workspaces",
+		FlowLogGroup:         "/" + p + "/" + e + "/vpc-flow-logs",
+		ClusterLogGroup:      "/aws/eks/" + cluster + "/cluster",
+		CloudTrailBucket:     cluster + "-cloudtrail-logs",
+		AuroraCluster:        cluster,
+		DBSecret:             p + "/" + e + "/db-password",
+		ProvisionerKeySecret: p + "/" + e + "/provisioner-key",
+		SessionTokenSecret:   p + "/" + e + "/coderd-session-token",
+		FluxGitSecret:        p + "/" + e + "/flux-git-credentials",
+		EBSKeyAlias:          "alias/" + cluster + "-ebs",
+		VPC:                  cluster,
+		AccessURL:            "https://" + host,
+		WildcardAccessURL:    "*." + host,
+		AccessHost:           host,
+		CoderdRole:           cluster + "-coderd",
+		ProvisionerRole:      cluster + "-provisioner",
+		EBSCSIRole:           cluster + "-ebs-csi",
+		LBControllerRole:     cluster + "-aws-load-balancer-controller",
+		FluentBitRole:        cluster + "-fluent-bit",
+		AutoscalerRole:       cluster + "-cluster-autoscaler",
+		CloudWatchAgentRole:  cluster + "-cloudwatch-agent",
+		PrometheusRole:       cluster + "-prometheus",
+		ExternalSecretsRole:  cluster + "-external-secrets",
+		TofuRunnerRole:       cluster + "-tf-runner",
+
+		NLB:               cluster,
+		CoderdTargetGroup: cluster + "-coderd",
+		STUNTargetGroup:   cluster + "-stun",
+		NLBLogsBucket:     cluster + "-nlb-access-logs",
+
+		BackupVault: cluster,
+		BackupPlan:  cluster + "-aurora",
+
+		WorkspaceInstanceRole:  cluster + "-ec2-workspace",
+		WorkspaceSecurityGroup: cluster + "-ec2-workspaces",
+
+		CloudTrail:     cluster,
+		Dashboard:      cluster,
+		MetricsSpace:   "Coder/" + cluster,
+		AuroraLogGroup: "/aws/rds/cluster/" + cluster + "/postgresql",
+		ContainerInsightsLogGroups: []string{
+			"/aws/containerinsights/" + cluster + "/application",
+			"/aws/containerinsights/" + cluster + "/dataplane",
+			"/aws/containerinsights/" + cluster + "/host",
+			"/aws/containerinsights/" + cluster + "/performance",
+		},
+		StateKMSAlias: "alias/" + cluster + "-terraform-state",
 	}
 }
+
+// TargetGroupNameMax is the longest name an ELB target group or load
+// balancer may have.
+const TargetGroupNameMax = 32
 
 // RoleARN is the ARN of an IAM role of this environment's account, in its
 // partition.
 func RoleARN(c *config.Environment, role string) string {
 	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
+}
+
+// KMSAliasARN is the ARN of a KMS alias in the environment's account and
+// region, in its partition.
+func KMSAliasARN(c *config.Environment, alias string) string {
+	return "arn:" + c.Partition + ":kms:" + c.AWSRegion + ":" + c.AccountID + ":" + alias
+}
+
+// AuroraClusterARN is the ARN of the environment's Aurora cluster; RDS tags
+// the secret holding its master password with it.
+func AuroraClusterARN(c *config.Environment, n Names) string {
+	return "arn:" + c.Partition + ":rds:" + c.AWSRegion + ":" + c.AccountID + ":cluster:" + n.AuroraCluster
 }

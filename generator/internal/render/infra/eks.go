@@ -3,6 +3,7 @@ package infra
 import (
 	"strings"
 
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -90,14 +91,20 @@ func (b *module) addons(f *tfjson.File) {
 			role := b.irsaRole(f, *a.IRSA)
 			f.Resource("aws_iam_role_policy_attachment", a.IRSA.Key, tfjson.Body{
 				"role":       tfjson.Attr(role, "name"),
-				"policy_arn": managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
+				"policy_arn": managedPolicy(a.Policy),
 			})
 			body["service_account_role_arn"] = tfjson.Attr(role, "arn")
+		}
+		if a.Config != "" {
+			body["configuration_values"] = a.Config
 		}
 		if a.AfterNodes {
 			var deps []string
 			for _, g := range b.m.NodeGroups {
 				deps = append(deps, "aws_eks_node_group."+g.Key)
+			}
+			if a.IRSA != nil && a.IRSA.Key == model.RoleCloudWatchAgent {
+				deps = append(deps, b.ciLogGroups()...)
 			}
 			body["depends_on"] = deps
 		}

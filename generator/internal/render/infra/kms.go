@@ -2,62 +2,101 @@ package infra
 
 import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 
+// kmsKey is one customer-managed key: what it protects and the statements
+// its policy adds to account administration.
+type kmsKey struct {
+	key, purpose string
+	extra        []tfjson.Body
+	region       string // another region than the provider's; "" for the same
+}
+
 // kms creates one customer-managed key per purpose, each rotated yearly, so
 // a key's policy names only the services that use it.
 func (b *module) kms(f *tfjson.File) {
-	name := b.m.Cluster.Name
-	root := "arn:" + partition + ":iam::" + accountID + ":root"
-	adminStatement := tfjson.Body{
-		"sid":       "AccountAdministration",
-		"actions":   []string{"kms:*"},
-		"resources": []string{"*"},
-		"principals": []tfjson.Body{{
-			"type": "AWS", "identifiers": []string{root},
-		}},
-	}
-	keys := []struct {
-		key, purpose string
-		extra        []tfjson.Body
-	}{
-		{"eks", "EKS secrets encryption", nil},
-		{"ebs", "EBS volumes of EKS nodes", []tfjson.Body{{
+	keys := []kmsKey{
+		{key: "eks", purpose: "EKS secrets encryption"},
+		{key: "ebs", purpose: "EBS volumes of EKS nodes and EC2 workspaces", extra: []tfjson.Body{
 			// Auto Scaling launches nodes with encrypted volumes on the
 			// account's behalf through its service-linked role.
-			"sid":       "AutoScalingServiceLinkedRole",
-			"actions":   []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"},
-			"resources": []string{"*"},
-			"principals": []tfjson.Body{{
-				"type":        "AWS",
-				"identifiers": []string{"arn:" + partition + ":iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"},
-			}},
-		}}},
-		{"logs", "CloudWatch log groups", []tfjson.Body{{
-			"sid":       "CloudWatchLogs",
-			"actions":   []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-			"resources": []string{"*"},
-			"principals": []tfjson.Body{{
-				"type": "Service", "identifiers": []string{"logs." + b.m.Region + ".amazonaws.com"},
-			}},
-			"condition": []tfjson.Body{{
-				"test":     "ArnLike",
-				"variable": "kms:EncryptionContext:aws:logs:arn",
-				"values":   []string{"arn:" + partition + ":logs:" + b.m.Region + ":" + accountID + ":log-group:*"},
-			}},
-		}}},
+			serviceUse("AutoScalingServiceLinkedRole", "AWS",
+				"arn:"+partition+":iam::"+accountID+":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"),
+		}},
+		{key: "logs", purpose: "CloudWatch log groups", extra: []tfjson.Body{
+			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+".amazonaws.com",
+				"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
+				"ArnLike", "kms:EncryptionContext:aws:logs:arn",
+				"arn:"+partition+":logs:"+b.m.Region+":"+accountID+":log-group:*"),
+		}},
+		// RDS and Secrets Manager use keys with the caller's IAM
+		// permissions, which the account statement delegates to IAM.
+		{key: "rds", purpose: "Aurora storage, Performance Insights and the master password secret"},
+		{key: "secrets", purpose: "Secrets Manager secrets"},
+		{key: "backup", purpose: "AWS Backup vault"},
+		{key: "nlb_logs", purpose: "NLB access logs bucket", extra: []tfjson.Body{
+			serviceUse("LogDelivery", "Service", "delivery.logs.amazonaws.com",
+				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
+		}},
+	}
+	if r := b.m.Backup.CopyRegion; r != "" {
+		keys = append(keys, kmsKey{key: "backup_copy", purpose: "AWS Backup copy vault in " + r, region: r})
+	}
+	if b.m.Observability.CloudTrail != "" {
+		keys = append(keys, kmsKey{key: "cloudtrail", purpose: "CloudTrail logs", extra: []tfjson.Body{
+			withCondition(serviceUse("CloudTrailEncrypt", "Service", "cloudtrail.amazonaws.com", "kms:GenerateDataKey*"),
+				"StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
+				"arn:"+partition+":cloudtrail:*:"+accountID+":trail/*"),
+			serviceUse("CloudTrailDescribe", "Service", "cloudtrail.amazonaws.com", "kms:DescribeKey"),
+		}})
 	}
 	for _, k := range keys {
-		policy := f.Data("aws_iam_policy_document", "kms_"+k.key, tfjson.Body{
-			"statement": append([]tfjson.Body{adminStatement}, k.extra...),
-		})
-		key := f.Resource("aws_kms_key", k.key, tfjson.Body{
-			"description":             name + ": " + k.purpose,
-			"enable_key_rotation":     true,
-			"deletion_window_in_days": 30,
-			"policy":                  tfjson.Attr(policy, "json"),
-		})
-		f.Resource("aws_kms_alias", k.key, tfjson.Body{
-			"name":          "alias/" + name + "-" + k.key,
-			"target_key_id": tfjson.Attr(key, "key_id"),
-		})
+		b.kmsKey(f, k)
 	}
 }
+
+func (b *module) kmsKey(f *tfjson.File, k kmsKey) {
+	name := b.m.Cluster.Name
+	admin := tfjson.Body{
+		"sid":        "AccountAdministration",
+		"actions":    []string{"kms:*"},
+		"resources":  []string{"*"},
+		"principals": []tfjson.Body{{"type": "AWS", "identifiers": []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
+	}
+	policy := f.Data("aws_iam_policy_document", "kms_"+k.key, tfjson.Body{
+		"statement": append([]tfjson.Body{admin}, k.extra...),
+	})
+	key := tfjson.Body{
+		"description":             name + ": " + k.purpose,
+		"enable_key_rotation":     true,
+		"deletion_window_in_days": 30,
+		"policy":                  tfjson.Attr(policy, "json"),
+	}
+	alias := tfjson.Body{
+		"name":          "alias/" + name + "-" + dashed(k.key),
+		"target_key_id": tfjson.Attr("aws_kms_key."+k.key, "key_id"),
+	}
+	if k.region != "" {
+		key["region"], alias["region"] = k.region, k.region
+	}
+	f.Resource("aws_kms_key", k.key, key)
+	f.Resource("aws_kms_alias", k.key, alias)
+}
+
+// serviceUse lets one principal use the key (resource "*" in a key policy
+// is the key itself).
+func serviceUse(sid, principalType, principal string, actions ...string) tfjson.Body {
+	return tfjson.Body{
+		"sid":        sid,
+		"actions":    actions,
+		"resources":  []string{"*"},
+		"principals": []tfjson.Body{{"type": principalType, "identifiers": []string{principal}}},
+	}
+}
+
+func withCondition(s tfjson.Body, test, variable string, values ...string) tfjson.Body {
+	s["condition"] = []tfjson.Body{{"test": test, "variable": variable, "values": values}}
+	return s
+}
+
+// kmsARN is the ARN expression of one of the module's keys.
+func kmsARN(key string) string { return tfjson.Attr("aws_kms_key."+key, "arn") }

@@ -5,6 +5,8 @@ package infra
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
@@ -18,6 +20,7 @@ const Dir = "terraform/infra"
 const (
 	partition = "${data.aws_partition.current.partition}"
 	accountID = "${data.aws_caller_identity.current.account_id}"
+	region    = "${data.aws_region.current.region}"
 )
 
 // module collects the files while they are built.
@@ -44,8 +47,16 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.vpc(b.file("vpc.tf.json"))
 	b.eks(b.file("eks.tf.json"))
 	b.nodeGroups(b.file("nodegroups.tf.json"))
+	b.aurora(b.file("aurora.tf.json"))
+	b.backup(b.file("backup.tf.json"))
+	b.nlb(b.file("nlb.tf.json"))
+	b.dns(b.file("dns.tf.json"))
+	b.iam(b.file("iam.tf.json"))
+	b.observability(b.file("observability.tf.json"))
+	b.quotas(b.file("quota.tf.json"))
 	b.outputs(b.file("outputs.tf.json"))
-	out := make(map[string][]byte, len(b.files))
+	out := make(map[string][]byte, len(b.files)+1)
+	out[Dir+"/"+PreflightScript] = b.preflight()
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {
@@ -73,3 +84,8 @@ func assumeRolePolicy(f *tfjson.File, name, service string) string {
 func managedPolicy(name string) string {
 	return "arn:" + partition + ":iam::aws:policy/" + name
 }
+
+// dashed turns a resource key into a name part: "nlb_logs" → "nlb-logs".
+func dashed(key string) string { return strings.ReplaceAll(key, "_", "-") }
+
+func itoa(i int) string { return strconv.Itoa(i) }

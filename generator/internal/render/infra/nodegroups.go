@@ -26,37 +26,21 @@ func (b *module) nodeGroups(f *tfjson.File) {
 		}))
 	}
 	sortStrings(attachments)
+	f.Resource("aws_security_group", "coderd_nodes", tfjson.Body{
+		"name":        b.m.Cluster.Name + "-coderd-nodes",
+		"description": "Nodes coderd runs on: admitted by Aurora, reached by the NLB",
+		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
+	})
 	for _, g := range b.m.NodeGroups {
 		b.nodeGroup(f, g, role, attachments)
 	}
 }
 
+// coderdNodesSG is the extra security group of the nodes coderd runs on.
+const coderdNodesSG = "aws_security_group.coderd_nodes"
+
 func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string) {
-	lt := f.Resource("aws_launch_template", g.Key, tfjson.Body{
-		"name":                   g.Name,
-		"update_default_version": true,
-		// IMDSv2 only, one hop: pods cannot reach the node's credentials
-		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
-		"metadata_options": []tfjson.Body{{
-			"http_endpoint":               "enabled",
-			"http_tokens":                 "required",
-			"http_put_response_hop_limit": 1,
-		}},
-		"block_device_mappings": []tfjson.Body{{
-			"device_name": "/dev/xvda",
-			"ebs": []tfjson.Body{{
-				"volume_size":           g.VolumeGiB,
-				"volume_type":           "gp3",
-				"encrypted":             "true",
-				"kms_key_id":            tfjson.Attr("aws_kms_key.ebs", "arn"),
-				"delete_on_termination": "true",
-			}},
-		}},
-		"tag_specifications": []tfjson.Body{
-			{"resource_type": "instance", "tags": map[string]string{"Name": g.Name}},
-			{"resource_type": "volume", "tags": map[string]string{"Name": g.Name}},
-		},
-	})
+	lt := f.Resource("aws_launch_template", g.Key, b.launchTemplate(g))
 	capacity := "ON_DEMAND"
 	if g.Spot {
 		capacity = "SPOT"
@@ -116,4 +100,42 @@ func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 			"desired_capacity":       s.desired,
 		})
 	}
+}
+
+// launchTemplate keeps nodes on IMDSv2 with encrypted gp3 root volumes.
+func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
+	lt := tfjson.Body{
+		"name":                   g.Name,
+		"update_default_version": true,
+		// IMDSv2 only, one hop: pods cannot reach the node's credentials
+		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
+		"metadata_options": []tfjson.Body{{
+			"http_endpoint":               "enabled",
+			"http_tokens":                 "required",
+			"http_put_response_hop_limit": 1,
+		}},
+		"block_device_mappings": []tfjson.Body{{
+			"device_name": "/dev/xvda",
+			"ebs": []tfjson.Body{{
+				"volume_size":           g.VolumeGiB,
+				"volume_type":           "gp3",
+				"encrypted":             "true",
+				"kms_key_id":            tfjson.Attr("aws_kms_key.ebs", "arn"),
+				"delete_on_termination": "true",
+			}},
+		}},
+		"tag_specifications": []tfjson.Body{
+			{"resource_type": "instance", "tags": map[string]string{"Name": g.Name}},
+			{"resource_type": "volume", "tags": map[string]string{"Name": g.Name}},
+		},
+	}
+	if g.Coderd {
+		// Naming security groups in the launch template replaces the one EKS
+		// would attach, so the cluster security group is named too.
+		lt["vpc_security_group_ids"] = []string{
+			tfjson.Ref(cluster + ".vpc_config[0].cluster_security_group_id"),
+			tfjson.Attr(coderdNodesSG, "id"),
+		}
+	}
+	return lt
 }

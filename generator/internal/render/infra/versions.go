@@ -3,8 +3,9 @@ package infra
 import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 
 // versions pins Terraform and the provider and configures the S3 backend
-// the bootstrap module creates. use_lockfile is S3-native state locking
-// (Terraform >= 1.10), which replaces the seed's DynamoDB table.
+// the bootstrap module creates (objects encrypted with its KMS key, named by
+// alias). use_lockfile is S3-native state locking (Terraform >= 1.10),
+// which replaces the seed's DynamoDB table.
 func (b *module) versions(f *tfjson.File) {
 	f.Terraform(tfjson.Body{
 		"required_version": ">= 1.10.0",
@@ -17,14 +18,17 @@ func (b *module) versions(f *tfjson.File) {
 				"key":          b.m.Backend.Key,
 				"region":       b.m.Backend.Region,
 				"encrypt":      true,
+				"kms_key_id":   b.m.Backend.KMSAliasARN,
 				"use_lockfile": true,
 			},
 		},
 	})
 	f.Provider("aws", tfjson.Body{
-		"region":       b.m.Region,
-		"default_tags": []tfjson.Body{{"tags": b.m.Tags}},
+		"region":              b.m.Region,
+		"allowed_account_ids": []string{b.m.AccountID},
+		"default_tags":        []tfjson.Body{{"tags": b.m.Tags}},
 	})
 	f.Data("aws_partition", "current", tfjson.Body{})
 	f.Data("aws_caller_identity", "current", tfjson.Body{})
+	f.Data("aws_region", "current", tfjson.Body{})
 }

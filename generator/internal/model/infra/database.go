@@ -1,0 +1,69 @@
+package infra
+
+import (
+	"strings"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+)
+
+// Database is the Aurora PostgreSQL Serverless v2 cluster.
+type Database struct {
+	Identifier      string // cluster identifier, coder-prod
+	EngineVersion   string
+	ParameterFamily string // aurora-postgresql16
+	MinACU, MaxACU  float64
+	// InstanceAZs places the writer (first) and each reader.
+	InstanceAZs []string
+	PITRDays    int
+	DBName      string
+	MasterUser  string
+	// SecretName is the seed's DB secret: connection details for coderd
+	// that point at the RDS-managed master password secret.
+	SecretName string
+	LogGroup   string
+}
+
+// Backup is the AWS Backup plan that keeps Aurora recovery points longer
+// than Aurora can.
+type Backup struct {
+	Vault, Plan   string
+	Schedule      string
+	RetentionDays int
+	// CopyRegion is the region of the copy vault; empty for no copy.
+	CopyRegion string
+}
+
+func database(c *config.Environment, n names.Names) Database {
+	azs := []string{c.AvailabilityZones[0]}
+	for i := 1; i <= c.AuroraReaderCount; i++ {
+		azs = append(azs, c.AvailabilityZones[i%len(c.AvailabilityZones)])
+	}
+	major, _, _ := strings.Cut(c.AuroraEngineVersion, ".")
+	return Database{
+		Identifier:      n.AuroraCluster,
+		EngineVersion:   c.AuroraEngineVersion,
+		ParameterFamily: "aurora-postgresql" + major,
+		MinACU:          c.AuroraMinCapacity,
+		MaxACU:          c.AuroraMaxCapacity,
+		InstanceAZs:     azs,
+		PITRDays:        c.AuroraPITRRetentionDays,
+		DBName:          names.DBName,
+		MasterUser:      names.DBUser,
+		SecretName:      n.DBSecret,
+		LogGroup:        n.AuroraLogGroup,
+	}
+}
+
+func backup(c *config.Environment, n names.Names) Backup {
+	b := Backup{
+		Vault:         n.BackupVault,
+		Plan:          n.BackupPlan,
+		Schedule:      c.AuroraBackupSchedule,
+		RetentionDays: c.AuroraBackupRetentionDays,
+	}
+	if c.EnableCrossRegionBackup {
+		b.CopyRegion = c.BackupRegion
+	}
+	return b
+}

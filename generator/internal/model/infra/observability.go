@@ -1,0 +1,85 @@
+package infra
+
+import (
+	"math"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// Observability is logging, auditing, alarms and dashboards.
+type Observability struct {
+	// ContainerInsightsLogGroups are created (encrypted, with retention)
+	// before the Container Insights add-on would create them; empty when
+	// Container Insights is off.
+	ContainerInsightsLogGroups []string
+	// CloudTrailBucket is empty when CloudTrail is off.
+	CloudTrail, CloudTrailBucket string
+	AlarmTopicARN                string // empty: alarms notify nobody
+	AMPWorkspaceID               string // empty: no Amazon Managed Prometheus
+	Dashboard                    string
+	MetricsNamespace             string
+	Alarms                       Alarms
+}
+
+// Alarms are the thresholds of the CloudWatch alarms, as absolute values.
+type Alarms struct {
+	LatencyP95MS, LatencyP99MS int
+	API5xxPercent              float64
+	AuroraCPUPercent           int
+	AuroraACU                  float64
+	AuroraConnections          int
+	NodeGroupPercent           int
+}
+
+// Quotas are the pre-flight quota checks.
+type Quotas struct {
+	Skip, AutoRequest bool
+	Requirements      []quota.Requirement
+}
+
+func observability(c *config.Environment, n names.Names, cat config.Catalog) Observability {
+	o := Observability{
+		AlarmTopicARN:    c.AlertSNSTopicARN,
+		Dashboard:        n.Dashboard,
+		MetricsNamespace: n.MetricsSpace,
+		Alarms: Alarms{
+			LatencyP95MS:      c.APILatencyP95ThresholdMS,
+			LatencyP99MS:      c.APILatencyP99ThresholdMS,
+			API5xxPercent:     c.API5xxRateThresholdPct,
+			AuroraCPUPercent:  c.AuroraCPUAlarmPct,
+			AuroraACU:         c.AuroraMaxCapacity * float64(c.AuroraACUAlarmPct) / 100,
+			AuroraConnections: AuroraMaxConnections(c, cat) * c.AuroraConnectionsAlarmPct / 100,
+			NodeGroupPercent:  c.NodeGroupCapacityAlarmPct,
+		},
+	}
+	if c.EnableContainerInsights {
+		o.ContainerInsightsLogGroups = n.ContainerInsightsLogGroups
+	}
+	if c.EnableCloudTrail {
+		o.CloudTrail, o.CloudTrailBucket = n.CloudTrail, n.CloudTrailBucket
+	}
+	if c.EnableAMPIntegration {
+		o.AMPWorkspaceID = c.AMPWorkspaceID
+	}
+	return o
+}
+
+// AuroraMaxConnections is PostgreSQL's default max_connections on Aurora at
+// the cluster's max capacity: LEAST(memory / bytes per connection, cap).
+func AuroraMaxConnections(c *config.Environment, cat config.Catalog) int {
+	p := cat.Planning
+	memory := c.AuroraMaxCapacity * p.AuroraGiBPerACU * (1 << 30)
+	return min(int(math.Floor(memory/p.AuroraMemoryBytesPerConnection)), p.AuroraMaxConnectionsCap)
+}
+
+func quotas(env *validate.Checked) (Quotas, error) {
+	c := &env.Config
+	reqs, err := quota.Required(c, env.Catalog)
+	if err != nil {
+		return Quotas{}, err
+	}
+	return Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs}, nil
+}

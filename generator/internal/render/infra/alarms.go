@@ -1,0 +1,148 @@
+package infra
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+)
+
+// Metric names of coderd's log metrics.
+const (
+	metricLatency  = "APIRequestLatency"
+	metricRequests = "APIRequests"
+	metric5xx      = "APIRequests5xx"
+)
+
+// logMetrics turn coderd's JSON request logs (one per request, with
+// fields.latency_ms and fields.status_code) into CloudWatch metrics.
+// coderd writes successful requests at debug level, so its Helm values
+// must log JSON with request logs enabled.
+func (b *module) logMetrics(f *tfjson.File) {
+	o := b.m.Observability
+	for _, m := range []struct {
+		key, name, pattern, value, unit string
+	}{
+		{"api_latency", metricLatency, "{ $.fields.latency_ms >= 0 }", "$.fields.latency_ms", "Milliseconds"},
+		{"api_requests", metricRequests, "{ $.fields.status_code >= 100 }", "1", "Count"},
+		{"api_5xx", metric5xx, "{ $.fields.status_code >= 500 }", "1", "Count"},
+	} {
+		f.Resource("aws_cloudwatch_log_metric_filter", m.key, tfjson.Body{
+			"name":           b.m.Cluster.Name + "-" + m.key,
+			"log_group_name": tfjson.Attr("aws_cloudwatch_log_group.coderd", "name"),
+			"pattern":        m.pattern,
+			"metric_transformation": []tfjson.Body{{
+				"name":      m.name,
+				"namespace": o.MetricsNamespace,
+				"value":     m.value,
+				"unit":      m.unit,
+			}},
+		})
+	}
+}
+
+// alarms renders the seed's alerts, each notifying alert_sns_topic_arn
+// when one is set.
+func (b *module) alarms(f *tfjson.File) {
+	o := b.m.Observability
+	a := o.Alarms
+	for _, p := range []struct {
+		stat      string
+		threshold int
+	}{{"p95", a.LatencyP95MS}, {"p99", a.LatencyP99MS}} {
+		b.alarm(f, "api_latency_"+p.stat, tfjson.Body{
+			"alarm_description":   fmt.Sprintf("coderd API latency %s above %d ms", p.stat, p.threshold),
+			"namespace":           o.MetricsNamespace,
+			"metric_name":         metricLatency,
+			"extended_statistic":  p.stat,
+			"period":              300,
+			"evaluation_periods":  3,
+			"threshold":           p.threshold,
+			"comparison_operator": "GreaterThanThreshold",
+			"treat_missing_data":  "notBreaching",
+		})
+	}
+	count := func(id, metric string) tfjson.Body {
+		return tfjson.Body{"id": id, "metric": []tfjson.Body{{
+			"namespace": o.MetricsNamespace, "metric_name": metric, "period": 300, "stat": "Sum",
+		}}}
+	}
+	b.alarm(f, "api_5xx_rate", tfjson.Body{
+		"alarm_description":   fmt.Sprintf("More than %g%% of coderd API requests answer 5xx", a.API5xxPercent),
+		"evaluation_periods":  2,
+		"threshold":           a.API5xxPercent,
+		"comparison_operator": "GreaterThanThreshold",
+		"treat_missing_data":  "notBreaching",
+		"metric_query": []tfjson.Body{
+			count("errors", metric5xx),
+			count("requests", metricRequests),
+			{"id": "rate", "expression": "100 * errors / requests", "label": "5xx %", "return_data": true},
+		},
+	})
+	aurora := map[string]string{"DBClusterIdentifier": b.m.Database.Identifier}
+	for _, r := range []struct {
+		key, metric, stat, desc string
+		threshold               float64
+	}{
+		{"aurora_cpu", "CPUUtilization", "Average", "Aurora CPU above %g%%", float64(a.AuroraCPUPercent)},
+		{"aurora_acu", "ServerlessDatabaseCapacity", "Maximum", "Aurora capacity above %g ACU", a.AuroraACU},
+		{"aurora_connections", "DatabaseConnections", "Maximum", "Aurora connections above %g", float64(a.AuroraConnections)},
+	} {
+		b.alarm(f, r.key, tfjson.Body{
+			"alarm_description":   fmt.Sprintf(r.desc, r.threshold),
+			"namespace":           "AWS/RDS",
+			"metric_name":         r.metric,
+			"dimensions":          aurora,
+			"statistic":           r.stat,
+			"period":              300,
+			"evaluation_periods":  3,
+			"threshold":           r.threshold,
+			"comparison_operator": "GreaterThanThreshold",
+		})
+	}
+	for _, g := range b.m.NodeGroups {
+		limit := int(math.Ceil(float64(g.Max) * float64(a.NodeGroupPercent) / 100))
+		b.groupMetrics(f, g.Key)
+		b.alarm(f, "nodegroup_capacity_"+g.Key, tfjson.Body{
+			"alarm_description":   fmt.Sprintf("Node group %s at %d of its %d nodes", g.Name, limit, g.Max),
+			"namespace":           "AWS/AutoScaling",
+			"metric_name":         "GroupInServiceInstances",
+			"dimensions":          map[string]string{"AutoScalingGroupName": nodeGroupASG(g.Key)},
+			"statistic":           "Maximum",
+			"period":              300,
+			"evaluation_periods":  2,
+			"threshold":           limit,
+			"comparison_operator": "GreaterThanOrEqualToThreshold",
+			"treat_missing_data":  "notBreaching",
+		})
+	}
+}
+
+func (b *module) alarm(f *tfjson.File, key string, body tfjson.Body) {
+	body["alarm_name"] = b.m.Cluster.Name + "-" + dashed(key)
+	if t := b.m.Observability.AlarmTopicARN; t != "" {
+		body["alarm_actions"] = []string{t}
+		body["ok_actions"] = []string{t}
+	}
+	f.Resource("aws_cloudwatch_metric_alarm", key, body)
+}
+
+// groupMetrics turns on the Auto Scaling group metrics the capacity alarm
+// reads: EKS creates node groups' ASGs without metrics collection and the
+// provider cannot adopt an ASG it did not create, so the AWS CLI does it
+// once per ASG.
+func (b *module) groupMetrics(f *tfjson.File, key string) {
+	asg := nodeGroupASG(key)
+	f.Resource("terraform_data", "group_metrics_"+key, tfjson.Body{
+		"triggers_replace": asg,
+		"provisioner": []tfjson.Body{{"local-exec": tfjson.Body{
+			"command": "aws autoscaling enable-metrics-collection --region " + region +
+				" --auto-scaling-group-name " + asg + " --granularity 1Minute",
+		}}},
+	})
+}
+
+// nodeGroupASG is the name of a node group's Auto Scaling group.
+func nodeGroupASG(key string) string {
+	return tfjson.Ref("aws_eks_node_group." + key + ".resources[0].autoscaling_groups[0].name")
+}

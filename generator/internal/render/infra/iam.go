@@ -1,0 +1,208 @@
+package infra
+
+import (
+	"fmt"
+
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+)
+
+// iam renders the IRSA roles of coderd, provisioners and the cluster's
+// controllers, each with an inline policy naming resource ARNs wherever
+// the API has resource-level permissions; "*" is left only for Describe
+// and List calls, which have none.
+func (b *module) iam(f *tfjson.File) {
+	policies := map[string]func() []tfjson.Body{
+		model.RoleCoderd:          b.coderdPolicy,
+		model.RoleProvisioner:     b.provisionerPolicy,
+		model.RoleLBController:    b.lbControllerPolicy,
+		model.RoleFluentBit:       b.fluentBitPolicy,
+		model.RoleAutoscaler:      b.autoscalerPolicy,
+		model.RolePrometheus:      b.prometheusPolicy,
+		model.RoleExternalSecrets: b.externalSecretsPolicy,
+	}
+	for _, r := range b.m.Roles {
+		policy, ok := policies[r.Key]
+		if !ok {
+			panic(fmt.Sprintf("infra: no policy for IRSA role %s", r.Key))
+		}
+		b.inlinePolicy(f, r.Key, b.irsaRole(f, r), policy())
+	}
+	// The EBS CSI driver's managed policy does not cover volumes encrypted
+	// with a customer-managed key.
+	b.inlinePolicy(f, model.RoleEBSCSI, "aws_iam_role."+model.RoleEBSCSI, b.ebsKeyUse())
+	b.ec2Workspaces(f)
+	for _, s := range b.m.Secrets {
+		f.Resource("aws_secretsmanager_secret", s.Key, tfjson.Body{
+			"name":                    s.Name,
+			"description":             s.Description,
+			"kms_key_id":              kmsARN("secrets"),
+			"recovery_window_in_days": 30,
+		})
+	}
+}
+
+func (b *module) inlinePolicy(f *tfjson.File, key, role string, statements []tfjson.Body) {
+	doc := f.Data("aws_iam_policy_document", key, tfjson.Body{"statement": statements})
+	f.Resource("aws_iam_role_policy", key, tfjson.Body{
+		"name":   key,
+		"role":   tfjson.Attr(role, "id"),
+		"policy": tfjson.Attr(doc, "json"),
+	})
+}
+
+func allow(sid string, actions, resources []string) tfjson.Body {
+	return tfjson.Body{"sid": sid, "actions": actions, "resources": resources}
+}
+
+func cond(s tfjson.Body, test, variable string, values ...string) tfjson.Body {
+	c, _ := s["condition"].([]tfjson.Body)
+	s["condition"] = append(c, tfjson.Body{"test": test, "variable": variable, "values": values})
+	return s
+}
+
+// coderdPolicy reads the OIDC and external-auth client secrets, the DB
+// secret and the RDS-managed master password secret, decrypts them through
+// Secrets Manager only, and may connect to Aurora with an IAM auth token.
+func (b *module) coderdPolicy() []tfjson.Body {
+	secrets := append([]string{}, b.m.CoderdSecrets...)
+	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+	return []tfjson.Body{
+		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
+		allow("ConnectAurora", []string{"rds-db:connect"}, []string{dbUserARN()}),
+	}
+}
+
+// ec2ARN is an EC2 resource ARN of this account and region.
+func ec2ARN(resource string) string {
+	return "arn:" + partition + ":ec2:" + region + ":" + accountID + ":" + resource
+}
+
+// provisionerPolicy is what the composed EC2 templates need: launch
+// instances tagged for this environment into its VPC with the workspace
+// instance profile, and manage only instances and volumes carrying the tag.
+func (b *module) provisionerPolicy() []tfjson.Body {
+	tagKey, tagValue := names.WorkspaceTagKey, b.m.Cluster.Name
+	vpcARN := ec2ARN("vpc/" + tfjson.Attr("aws_vpc.this", "id"))
+	created := []string{ec2ARN("instance/*"), ec2ARN("volume/*"), ec2ARN("network-interface/*")}
+	statements := []tfjson.Body{
+		allow("Describe", []string{"ec2:Describe*"}, []string{"*"}),
+		cond(allow("LaunchTagged", []string{"ec2:RunInstances", "ec2:CreateVolume"}, created),
+			"StringEquals", "aws:RequestTag/"+tagKey, tagValue),
+		cond(allow("LaunchIntoVPC", []string{"ec2:RunInstances"}, []string{ec2ARN("subnet/*"), ec2ARN("security-group/*")}),
+			"StringEquals", "ec2:Vpc", vpcARN),
+		allow("LaunchFromImages", []string{"ec2:RunInstances"}, []string{
+			"arn:" + partition + ":ec2:" + region + "::image/*",
+			"arn:" + partition + ":ec2:" + region + "::snapshot/*",
+		}),
+		cond(allow("TagOnCreate", []string{"ec2:CreateTags"}, created),
+			"StringEquals", "ec2:CreateAction", "RunInstances", "CreateVolume"),
+		cond(allow("ManageTagged", []string{
+			"ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances", "ec2:TerminateInstances",
+			"ec2:ModifyInstanceAttribute", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateTags",
+		}, []string{ec2ARN("instance/*"), ec2ARN("volume/*")}),
+			"StringEquals", "aws:ResourceTag/"+tagKey, tagValue),
+		cond(allow("PassWorkspaceRole", []string{"iam:PassRole"}, []string{tfjson.Attr(workspaceRole, "arn")}),
+			"StringEquals", "iam:PassedToService", "ec2.amazonaws.com"),
+	}
+	return append(statements, b.ebsKeyUse()...)
+}
+
+// ebsKeyUse lets a role create encrypted volumes with the EBS key; grants
+// only for AWS resources (the volumes' attachment).
+func (b *module) ebsKeyUse() []tfjson.Body {
+	key := []string{kmsARN("ebs")}
+	use := allow("UseEBSKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, key)
+	grant := cond(allow("GrantEBSKey", []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}, key),
+		"Bool", "kms:GrantIsForAWSResource", "true")
+	return []tfjson.Body{use, grant}
+}
+
+// lbControllerPolicy covers TargetGroupBinding only: the controller
+// registers coderd pods in the module's target groups and changes nothing
+// else (no load balancers, listeners or security-group rules of its own).
+func (b *module) lbControllerPolicy() []tfjson.Body {
+	groups := []string{tfjson.Attr(coderdTG, "arn")}
+	if b.m.LoadBalancer.STUNTargetGroup != "" {
+		groups = append(groups, tfjson.Attr(stunTG, "arn"))
+	}
+	return []tfjson.Body{
+		allow("Describe", []string{
+			"elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes",
+			"elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes",
+			"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes",
+			"elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
+			"ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeNetworkInterfaces",
+			"ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:DescribeAccountAttributes",
+			"ec2:DescribeInternetGateways", "ec2:GetSecurityGroupsForVpc", "ec2:DescribeTags",
+		}, []string{"*"}),
+		allow("RegisterCoderdTargets", []string{
+			"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+		}, groups),
+	}
+}
+
+// fluentBitPolicy writes to the coderd, provisioner and workspace log
+// groups, which the module creates (Fluent Bit runs with auto_create_group
+// off).
+func (b *module) fluentBitPolicy() []tfjson.Body {
+	var streams []string
+	for _, g := range []string{"coderd", "provisioner", "workspaces"} {
+		arn := tfjson.Attr("aws_cloudwatch_log_group."+g, "arn")
+		streams = append(streams, arn, arn+":*")
+	}
+	return []tfjson.Body{
+		allow("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, streams),
+	}
+}
+
+// autoscalerPolicy lets cluster-autoscaler resize and shrink only the node
+// groups' Auto Scaling groups.
+func (b *module) autoscalerPolicy() []tfjson.Body {
+	var asgs, groups []string
+	for _, g := range b.m.NodeGroups {
+		group := "aws_eks_node_group." + g.Key
+		asgs = append(asgs, "arn:"+partition+":autoscaling:"+region+":"+accountID+
+			":autoScalingGroup:*:autoScalingGroupName/"+tfjson.Ref(group+".resources[0].autoscaling_groups[0].name"))
+		groups = append(groups, tfjson.Attr(group, "arn"))
+	}
+	return []tfjson.Body{
+		allow("Describe", []string{
+			"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+			"autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+			"autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+			"ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+		}, []string{"*"}),
+		allow("DescribeNodeGroups", []string{"eks:DescribeNodegroup"}, groups),
+		allow("ScaleNodeGroups", []string{
+			"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
+		}, asgs),
+	}
+}
+
+// externalSecretsPolicy lets External Secrets read every secret the
+// cluster needs: coderd's, the database's (including the RDS-managed
+// password, found by its tag, hence ListSecrets) and the platform secrets.
+func (b *module) externalSecretsPolicy() []tfjson.Body {
+	secrets := append([]string{}, b.m.CoderdSecrets...)
+	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+	for _, s := range b.m.Secrets {
+		secrets = append(secrets, tfjson.Attr("aws_secretsmanager_secret."+s.Key, "arn"))
+	}
+	return []tfjson.Body{
+		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
+	}
+}
+
+// prometheusPolicy remote-writes to the environment's AMP workspace.
+func (b *module) prometheusPolicy() []tfjson.Body {
+	return []tfjson.Body{
+		allow("RemoteWrite", []string{"aps:RemoteWrite"}, []string{tfjson.Attr(ampWorkspace, "arn")}),
+	}
+}

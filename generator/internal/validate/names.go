@@ -1,0 +1,41 @@
+package validate
+
+import (
+	"fmt"
+
+	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+)
+
+// AWS name limits the derived names must fit.
+const (
+	elbNameMax     = 32 // load balancers and target groups
+	iamRoleNameMax = 64
+)
+
+// checkNameLengths proves every name derived from project_name and the
+// environment fits AWS's limits; the schema bounds each part, not the sum.
+func checkNameLengths(env *load.Environment) diag.List {
+	n := names.For(&env.Config)
+	limits := []struct {
+		name string
+		max  int
+	}{
+		{n.NLB, elbNameMax}, {n.CoderdTargetGroup, elbNameMax}, {n.STUNTargetGroup, elbNameMax},
+		{n.CoderdRole, iamRoleNameMax}, {n.ProvisionerRole, iamRoleNameMax}, {n.EBSCSIRole, iamRoleNameMax},
+		{n.LBControllerRole, iamRoleNameMax}, {n.FluentBitRole, iamRoleNameMax}, {n.AutoscalerRole, iamRoleNameMax},
+		{n.CloudWatchAgentRole, iamRoleNameMax}, {n.PrometheusRole, iamRoleNameMax}, {n.WorkspaceInstanceRole, iamRoleNameMax},
+	}
+	var errs diag.List
+	for _, l := range limits {
+		if len(l.name) > l.max {
+			errs = append(errs, diag.Diagnostic{
+				Pos:  env.Pos("project_name"),
+				Path: "project_name",
+				Msg:  fmt.Sprintf("derived name %q is %d characters, AWS allows %d: shorten project_name or the environment's file name", l.name, len(l.name), l.max),
+			})
+		}
+	}
+	return errs
+}

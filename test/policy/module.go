@@ -1,0 +1,176 @@
+// Package policy is the security baseline of coder-eks as a test: rules
+// over the rendered Terraform JSON of every environment, each named after
+// its Checkov / Trivy (AVD) equivalent.
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Body is a resource's arguments as decoded from JSON.
+type Body = map[string]any
+
+// Module is one root module: every *.tf.json file of a directory merged.
+type Module struct {
+	Dir       string
+	Resources map[string]map[string]Body // type → name → body
+}
+
+// LoadModules reads every directory under root that holds *.tf.json
+// files (rendered/<env>/terraform/<module>).
+func LoadModules(pattern string) ([]*Module, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	byDir := map[string][]string{}
+	for _, f := range files {
+		byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], f)
+	}
+	var out []*Module
+	for dir, fs := range byDir {
+		m := &Module{Dir: dir, Resources: map[string]map[string]Body{}}
+		for _, f := range fs {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			if err := m.Add(data); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out, nil
+}
+
+// Add merges one file's resources into the module.
+func (m *Module) Add(data []byte) error {
+	var doc struct {
+		Resource map[string]map[string]Body `json:"resource"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	for typ, byName := range doc.Resource {
+		if m.Resources[typ] == nil {
+			m.Resources[typ] = map[string]Body{}
+		}
+		for name, body := range byName {
+			m.Resources[typ][name] = body
+		}
+	}
+	return nil
+}
+
+// Each calls fn for every resource of a type, in name order.
+func (m *Module) Each(typ string, fn func(name string, b Body)) {
+	names := make([]string, 0, len(m.Resources[typ]))
+	for n := range m.Resources[typ] {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fn(n, m.Resources[typ][n])
+	}
+}
+
+// Blocks returns a nested block's instances (a block is written as an
+// object or a list of objects in Terraform JSON).
+func Blocks(b Body, key string) []Body {
+	switch v := b[key].(type) {
+	case map[string]any:
+		return []Body{v}
+	case []any:
+		var out []Body
+		for _, e := range v {
+			if o, ok := e.(map[string]any); ok {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// True is whether an argument is true (JSON true or the string "true").
+func True(b Body, key string) bool {
+	switch v := b[key].(type) {
+	case bool:
+		return v
+	case string:
+		return v == "true"
+	}
+	return false
+}
+
+// Str is a string argument, "" when absent or not a string.
+func Str(b Body, key string) string {
+	s, _ := b[key].(string)
+	return s
+}
+
+// Num is a number argument and whether it is one.
+func Num(b Body, key string) (float64, bool) {
+	n, ok := b[key].(float64)
+	return n, ok
+}
+
+// Strings is a list-of-strings argument.
+func Strings(b Body, key string) []string {
+	var out []string
+	if l, ok := b[key].([]any); ok {
+		for _, e := range l {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+var refRE = regexp.MustCompile(`^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}$`)
+
+// Ref is the resource a "${type.name.attr}" expression refers to.
+func Ref(v string) (typ, name string, ok bool) {
+	m := refRE.FindStringSubmatch(v)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// RefersTo is whether v refers to a resource of the given type that exists
+// in the module, returning its body.
+func (m *Module) RefersTo(v, typ string) (Body, bool) {
+	t, name, ok := Ref(v)
+	if !ok || t != typ {
+		return nil, false
+	}
+	b, ok := m.Resources[typ][name]
+	return b, ok
+}
+
+// CMK is whether v names a customer-managed KMS key of the module that
+// rotates.
+func (m *Module) CMK(v string) bool {
+	key, ok := m.RefersTo(v, "aws_kms_key")
+	return ok && True(key, "enable_key_rotation")
+}
+
+// refersToName is whether v is an interpolation referring to typ.name.
+func refersToName(v, typ, name string) bool {
+	t, n, ok := Ref(v)
+	return ok && t == typ && n == name
+}
+
+func addr(typ, name string) string { return typ + "." + name }
+
+func lower(s string) string { return strings.ToLower(s) }

@@ -1,0 +1,40 @@
+package tfvalidate
+
+import (
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// RootModules returns every directory under renderedDir (itself included)
+// holding a *.tf or *.tf.json file, except those inside a folder named
+// "modules", which hold child modules, validated through the roots calling
+// them, and hidden folders such as .terraform. Paths start with renderedDir
+// and are sorted.
+func RootModules(renderedDir string) ([]string, error) {
+	seen := map[string]bool{}
+	var roots []string
+	err := filepath.WalkDir(renderedDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != renderedDir && (d.Name() == "modules" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") {
+			// A directory's files and subdirectories interleave in walk order.
+			if dir := filepath.Dir(path); !seen[dir] {
+				seen[dir] = true
+				roots = append(roots, dir)
+			}
+		}
+		return nil
+	})
+	sort.Strings(roots)
+	return roots, err
+}

@@ -1,0 +1,141 @@
+package tfvalidate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Diagnostic is one error Terraform reported, in its own words.
+type Diagnostic struct {
+	Summary string
+	Detail  string
+	// Filename is relative to the validated module directory, as Terraform
+	// prints it (a child module's file starts with ../ for instance); empty,
+	// like Line, when Terraform gives no location.
+	Filename string
+	Line     int
+}
+
+// String formats d as file:line: summary: detail.
+func (d Diagnostic) String() string {
+	var b strings.Builder
+	if d.Filename != "" {
+		fmt.Fprintf(&b, "%s:%d: ", d.Filename, d.Line)
+	}
+	b.WriteString(d.Summary)
+	if d.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(d.Detail)
+	}
+	return b.String()
+}
+
+// Validate runs `terraform get` and `terraform validate` on the root module in
+// moduleDir and returns the errors Terraform reports; none means valid.
+// Warnings are dropped: Terraform always warns that dev_overrides are in effect.
+// The error result is for failures to run Terraform at all, and for
+// `terraform get` failing (it has no JSON output), e.g. on a missing local
+// module.
+//
+// Nothing is written to moduleDir: Terraform runs on a scratch copy of it and
+// of the local child modules it calls (see copyModuleTree). Diagnostics name
+// files relative to moduleDir all the same.
+func (h *Harness) Validate(moduleDir string) ([]Diagnostic, error) {
+	moduleDir, err := filepath.Abs(moduleDir)
+	if err != nil {
+		return nil, err
+	}
+	scratch, err := os.MkdirTemp(h.dir, "validate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(scratch)
+
+	// `terraform get` resolves the module tree without starting providers and
+	// writes only to its data directory, so it can run in place, and says
+	// which directories the copy needs.
+	dataDir := filepath.Join(scratch, "data-source")
+	if err := h.get(moduleDir, dataDir); err != nil {
+		return nil, err
+	}
+	workDir, err := copyModuleTree(moduleDir, dataDir, filepath.Join(scratch, "src"))
+	if err != nil {
+		return nil, err
+	}
+	dataDir = filepath.Join(scratch, "data")
+	if err := h.get(workDir, dataDir); err != nil {
+		return nil, err
+	}
+	env := h.env(dataDir)
+	stdout, stderr, runErr := h.run(workDir, env, "validate", "-json", "-no-color")
+	var out tfjson.ValidateOutput
+	if err := json.Unmarshal(stdout, &out); err != nil {
+		return nil, fmt.Errorf("terraform validate in %s: %v (exit: %v)\n%s%s", moduleDir, err, runErr, stdout, stderr)
+	}
+	var diags []Diagnostic
+	for _, d := range out.Diagnostics {
+		if d.Severity != tfjson.DiagnosticSeverityError {
+			continue
+		}
+		diag := Diagnostic{Summary: d.Summary, Detail: d.Detail}
+		if d.Range != nil {
+			diag.Filename = d.Range.Filename
+			diag.Line = d.Range.Start.Line
+		}
+		diags = append(diags, diag)
+	}
+	// Exit status and JSON must agree, or something other than the
+	// configuration went wrong.
+	if (runErr != nil || !out.Valid) && len(diags) == 0 {
+		return nil, fmt.Errorf("terraform validate in %s failed without error diagnostics (exit: %v)\n%s%s", moduleDir, runErr, stdout, stderr)
+	}
+	return diags, nil
+}
+
+func (h *Harness) get(dir, dataDir string) error {
+	if stdout, stderr, err := h.run(dir, h.env(dataDir), "get", "-no-color"); err != nil {
+		return fmt.Errorf("terraform get in %s: %v\n%s%s", dir, err, stdout, stderr)
+	}
+	return nil
+}
+
+func (h *Harness) run(dir string, env []string, args ...string) (stdout, stderr []byte, err error) {
+	var outBuf, errBuf bytes.Buffer
+	cmd := exec.Command(h.terraform, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout = &outBuf
+	cmd.Stderr = &errBuf
+	err = cmd.Run()
+	return outBuf.Bytes(), errBuf.Bytes(), err
+}
+
+// env is the caller's environment without Terraform settings that could make
+// results depend on the machine (plugin caches, another CLI configuration,
+// workspaces), keeping TF_LOG* for debugging, plus the harness's own.
+// No cloud credentials are needed: validate never configures a provider.
+func (h *Harness) env(dataDir string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if (strings.HasPrefix(name, "TF_") && !strings.HasPrefix(name, "TF_LOG")) ||
+			strings.HasPrefix(name, "TOFU_") || name == "CHECKPOINT_DISABLE" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+h.cliConfig,
+		"TF_DATA_DIR="+dataDir,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+	)
+}
