@@ -35,7 +35,7 @@ type Infra struct {
 	// external auth client secrets), by ARN.
 	CoderdSecrets []string
 	// Secrets are the Secrets Manager secrets this module creates empty.
-	Secrets []PlatformSecret
+	Secrets       []PlatformSecret
 	Workspaces    EC2Workspaces
 	Observability Observability
 	Quotas        Quotas
