@@ -62,11 +62,18 @@ func (s source) show(path, value string) string {
 	return value
 }
 
-// sensitive reports whether a field may hold a secret: its name says
-// token, password or secret, and it is not an ARN that refers to one.
+// sensitive reports whether a field may hold a secret: a word of its
+// name is token, password or secret, and it is not an ARN that refers to
+// one (oidc_client_secret_arn) nor a version (external_secrets_version
+// says "secrets").
 func sensitive(path string) bool {
-	for _, w := range []string{"token", "password", "secret"} {
-		if strings.Contains(path, w) && !strings.HasSuffix(path, "_arn") {
+	name := path[strings.LastIndex(path, ".")+1:]
+	words := strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' })
+	if len(words) == 0 || words[len(words)-1] == "arn" {
+		return false
+	}
+	for _, w := range words {
+		if w == "token" || w == "password" || w == "secret" {
 			return true
 		}
 	}
