@@ -31,29 +31,29 @@ func TestInvalidEnvironment(t *testing.T) {
 		want string // expected start of the diagnostic, after file:
 	}{
 		{"type error", base + `max_workspaces: "lots"` + "\n",
-			fmt.Sprintf("%d:17: max_workspaces: \"lots\" is a string, want int", next)},
+			fmt.Sprintf("%d:17: max_workspaces: \"lots\" is a string, the field takes an int (rule: type int)", next)},
 		{"out of range", base + "ws_node_max_size: 500\n",
-			fmt.Sprintf("%d:19: ws_node_max_size: invalid value 500 (out of bound <=450)", next)},
+			fmt.Sprintf("%d:19: ws_node_max_size: 500 is out of range (rule: <=450)", next)},
 		{"desired above max", base + "ws_node_desired_peak: 300\n",
-			fmt.Sprintf("%d:23: ws_node_desired_peak: invalid value 300 (out of bound <=200)", next)},
+			fmt.Sprintf("%d:23: ws_node_desired_peak: 300 is out of range (rule: <=200)", next)},
 		{"unknown field", base + `vpc_cidrr: "10.1.0.0/16"` + "\n",
-			fmt.Sprintf("%d:1: vpc_cidrr: field not allowed", next)},
+			fmt.Sprintf("%d:1: vpc_cidrr: unknown field (rule: only the schema's fields are allowed); did you mean vpc_cidr?", next)},
 		{"missing required field", strings.Replace(base, "\nowner:", "\n// owner:", 1),
 			"1:1: owner: required field is missing: it has no default (declared at schema/environment.cue:"},
 		{"enum value", base + `eks_cluster_version: "1.31"` + "\n",
-			fmt.Sprintf(`%d:22: eks_cluster_version: "1.31" is not allowed; allowed values: "1.32", "1.33", "1.34", "1.35"`, next)},
+			fmt.Sprintf(`%d:22: eks_cluster_version: "1.31" is not one of the allowed values (rule: "1.32" | "1.33" | "1.34" | "1.35"); did you mean "1.32"?`, next)},
 		{"overlapping CIDRs", base + `eks_service_ipv4_cidr: "10.0.128.0/17"` + "\n",
 			fmt.Sprintf("%d:1: eks_service_ipv4_cidr: 10.0.128.0/17 overlaps vpc_cidr 10.0.0.0/16", next)},
 		{"VPC too small", base + `vpc_cidr: "10.0.0.0/22"` + "\n",
 			fmt.Sprintf(`%d:1: vpc_cidr: tier "workspace" needs a /21 subnet per AZ for 1200 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
 		{"bad cron", base + `scaling_schedule_start: "61 6 * * MON-FRI"` + "\n",
-			fmt.Sprintf(`%d:25: scaling_schedule_start: invalid value "61 6 * * MON-FRI": does not match the pattern defined at schema/types.cue:`, next)},
+			fmt.Sprintf(`%d:25: scaling_schedule_start: "61 6 * * MON-FRI" does not match the pattern (rule: the pattern defined at schema/types.cue:`, next)},
 		{"unknown time zone", base + `scaling_timezone: "America/Atlantis"` + "\n",
 			fmt.Sprintf(`%d:1: scaling_timezone: "America/Atlantis" is not an IANA time zone`, next)},
 		{"plaintext secret", base + `coder_admin_token: "s3cr3t"` + "\n",
-			fmt.Sprintf(`%d:20: coder_admin_token: the value given conflicts with the schema; see the field's comment at schema/environment.cue:`, next)},
+			fmt.Sprintf(`%d:20: coder_admin_token: the value given is not allowed: the schema fixes this field to "" (rule: "", declared at schema/environment.cue:`, next)},
 		{"secret that is not an ARN", strings.Replace(base, `oidc_client_secret_arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/prod/oidc-client-secret-AbCdEf"`, `oidc_client_secret_arn: "hunter2"`, 1),
-			fmt.Sprintf(`%d:25: oidc_client_secret_arn: invalid value "hunter2": does not match the pattern defined at schema/types.cue:`, lineOf(base, "oidc_client_secret_arn:"))},
+			fmt.Sprintf(`%d:25: oidc_client_secret_arn: "hunter2" does not match the pattern (rule: the pattern defined at schema/types.cue:`, lineOf(base, "oidc_client_secret_arn:"))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,7 +99,7 @@ func TestAllErrorsReported(t *testing.T) {
 	for _, want := range []string{
 		fmt.Sprintf("prod.cue:%d:19: ws_node_max_size", last+1),
 		fmt.Sprintf("prod.cue:%d:17: max_workspaces", last+2),
-		"staging.cue:", "vpc_cidrr: field not allowed",
+		"staging.cue:", "vpc_cidrr: unknown field",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)

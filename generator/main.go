@@ -5,10 +5,19 @@
 //	go run ./generator                  render every environment
 //	go run ./generator -env prod        render only prod (repeatable)
 //	go run ./generator -out DIR         write under DIR instead of rendered/
-//	go run ./generator -check           exit 1 if rendered/ is not current
+//	go run ./generator -check           exit 1 if rendered/ or docs/ is not current
+//	go run ./generator -diff            print what changed, semantically; exit 1 if anything did
+//	go run ./generator import-tfvars FILE.tfvars -env NAME
+//	                                    write environments/NAME.cue from a seed tfvars file
 //
-// Exit codes: 0 success (or nothing to change), 1 -check found differences,
-// 2 an error (invalid environment, I/O); on error nothing is written.
+// Besides rendered/, a run writes the reference pages generated from the
+// schema (docs/configuration/variables.md, ...) and -check and -diff
+// compare them. With -out the run is a scratch render: docs/ is neither
+// written nor compared.
+//
+// Exit codes: 0 success (or nothing to change), 1 -check or -diff found
+// differences, 2 an error (invalid environment, I/O); on error nothing is
+// written.
 package main
 
 import (
@@ -34,6 +43,8 @@ type options struct {
 	out   string
 	envs  []string
 	check bool
+	diff  bool
+	docs  bool // write and compare docs/ (not with -out)
 }
 
 type envList []string
@@ -49,12 +60,17 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "output directory (default <root>/rendered)")
 	fs.Var((*envList)(&o.envs), "env", "render only this environment (repeatable)")
 	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
+	fs.BoolVar(&o.diff, "diff", false, "print a semantic diff of rendered output against the committed tree; exit 1 on differences")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if o.check && o.diff {
+		return o, fmt.Errorf("-check and -diff are exclusive")
+	}
+	o.docs = o.out == ""
 	if o.out == "" {
 		o.out = o.root + "/rendered"
 	}
@@ -62,6 +78,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "import-tfvars" {
+		return runImport(args[1:], stdout, stderr)
+	}
 	o, err := parse(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -70,8 +89,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "generator:", err)
 		return exitError
 	}
-	if o.check {
+	switch {
+	case o.check:
 		return runCheck(o, stdout, stderr)
+	case o.diff:
+		return runDiff(o, stdout, stderr)
 	}
 	return runRender(o, stdout, stderr)
 }

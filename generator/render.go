@@ -10,9 +10,15 @@ import (
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
-// runRender renders and swaps the result into the output directory.
+// runRender renders and swaps the result into the output directory, then
+// writes the generated docs.
 func runRender(o options, stdout, stderr io.Writer) int {
 	tree, scope, err := renderTree(o)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	docs, err := renderDocs(o)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError
@@ -21,8 +27,28 @@ func runRender(o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "generator:", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "rendered %d files for %d environment(s) into %s\n", len(tree), len(envNames(tree, scope)), o.out)
+	if o.docs {
+		if err := write.SyncFiles(o.root, docs, pipeline.DocPaths()); err != nil {
+			fmt.Fprintln(stderr, "generator:", err)
+			return exitError
+		}
+	}
+	fmt.Fprintf(stdout, "rendered %d files for %d environment(s) into %s", len(tree), len(envNames(tree, scope)), o.out)
+	if o.docs {
+		fmt.Fprintf(stdout, " and %d reference page(s) into docs/", len(docs))
+	}
+	fmt.Fprintln(stdout)
 	return exitOK
+}
+
+// renderDocs renders the reference pages generated from the schema, keyed
+// by path relative to the repository root; none with -out.
+func renderDocs(o options) (write.Tree, error) {
+	if !o.docs {
+		return write.Tree{}, nil
+	}
+	fs, err := pipeline.RenderDocs(o.root)
+	return write.Tree(fs), err
 }
 
 // renderTree renders the selected environments (all when -env is not

@@ -2,10 +2,10 @@ package diag
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
 )
@@ -15,10 +15,23 @@ import (
 // evaluated (envFile), that file's position is the one reported: it is the
 // line the user wrote and can change.
 func FromCUE(err error, root, envFile string) List {
+	return FromCUEWithSchema(err, root, envFile, cue.Value{})
+}
+
+// FromCUEWithSchema is FromCUE knowing the definition the file was checked
+// against (def), which lets a message name what the schema expects: the
+// nearest valid name for an unknown field, the type a field takes, the
+// value a fixed field must have. Paths are reported relative to def, so
+// "#Environment.vpc_cidr" reads "vpc_cidr". A nil err gives no diagnostics.
+func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
+	if err == nil {
+		return nil
+	}
+	src := source{root: root, envFile: envFile, def: def}
 	byPath := map[string][]errors.Error{}
 	var paths []string
 	for _, e := range errors.Errors(err) {
-		p := strings.Join(e.Path(), ".")
+		p := joinPath(e.Path())
 		if _, ok := byPath[p]; !ok {
 			paths = append(paths, p)
 		}
@@ -26,136 +39,216 @@ func FromCUE(err error, root, envFile string) List {
 	}
 	var out List
 	for _, p := range paths {
-		out = append(out, fromGroup(p, byPath[p], root, envFile)...)
+		if shadowedNotAllowed(p, byPath[p], paths) {
+			continue
+		}
+		out = append(out, src.fromGroup(p, byPath[p])...)
 	}
 	return out.Sorted()
 }
 
-var (
-	conflictRE = regexp.MustCompile(`^conflicting values (.+?) and (.+?)(?: \(mismatched types (\S+) and (\S+)\))?$`)
-	patternRE  = regexp.MustCompile(`^invalid value (.+) \(out of bound =~"(.*)"\)$`)
-)
+// source is what a message is made relative to.
+type source struct {
+	root, envFile string
+	def           cue.Value // zero when unknown
+}
 
-// longPattern is the length past which a regular expression is not worth
-// printing: the schema position tells where to read it.
-const longPattern = 60
+// joinPath drops a leading definition name: errors of a value unified
+// with #Environment are reported as "#Environment.<field>".
+func joinPath(p []string) string {
+	if len(p) > 0 && strings.HasPrefix(p[0], "#") {
+		p = p[1:]
+	}
+	return strings.Join(p, ".")
+}
 
-// fromGroup simplifies the errors CUE reports for one field. A field with a
-// default is a disjunction, so a bad value fails twice: once against the
-// default ("conflicting values 200 and 500") and once against the
-// constraint; only the second says what is wrong. When every branch is a
-// conflict, the field is an enum and the branches are its allowed values.
-func fromGroup(path string, errs []errors.Error, root, envFile string) List {
-	var conflicts, others []errors.Error
-	seen := map[string]bool{}
+// shadowedNotAllowed is whether path's only complaint is "field not
+// allowed" while a deeper path has errors too. That happens when a value
+// fails every branch of a disjunction: the default branch (a closed
+// struct) rejects the new key, the other branch finds the real mistake
+// inside it, and only the latter helps.
+func shadowedNotAllowed(path string, errs []errors.Error, paths []string) bool {
 	for _, e := range errs {
-		msg := message(e)
-		if seen[msg] {
-			continue
-		}
-		seen[msg] = true
-		switch {
-		case strings.HasSuffix(msg, "errors in empty disjunction:"):
-		case conflictRE.MatchString(msg):
-			conflicts = append(conflicts, e)
-		default:
-			others = append(others, e)
+		if f, _ := msg(e); f != "field not allowed" && !isDisjunctionHeader(f) {
+			return false
 		}
 	}
-	var out List
-	for _, e := range others {
-		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, root, envFile)})
-	}
-	if len(others) > 0 || len(conflicts) == 0 {
-		return out
-	}
-	if len(conflicts) == 1 {
-		e := conflicts[0]
-		msg := message(e)
-		if sensitive(path) {
-			msg = "the value given conflicts with the schema; see the field's comment at " + declared(e, root, envFile)
-		}
-		if m := conflictRE.FindStringSubmatch(msg); m != nil && m[3] != "" {
-			msg = fmt.Sprintf("%s and %s have different types (%s, %s)", m[1], m[2], m[3], m[4])
-		}
-		return List{{Pos: position(e, root, envFile), Path: path, Msg: msg}}
-	}
-	return List{enumDiagnostic(path, conflicts, root, envFile)}
-}
-
-// enumDiagnostic reports a value outside an enum as the value and the
-// allowed ones, instead of one conflict per allowed value; a value of the
-// wrong type as its type and the type wanted.
-func enumDiagnostic(path string, conflicts []errors.Error, root, envFile string) Diagnostic {
-	count := map[string]int{}
-	types := map[string]string{}
-	for _, e := range conflicts {
-		m := conflictRE.FindStringSubmatch(message(e))
-		count[m[1]]++
-		count[m[2]]++
-		if m[3] != "" {
-			types[m[1]], types[m[2]] = m[3], m[4]
-		}
-	}
-	var given string
-	var others []string
-	for v, n := range count {
-		if n == len(conflicts) && given == "" {
-			given = v
-			continue
-		}
-		others = append(others, v)
-	}
-	sort.Strings(others)
-	if sensitive(path) {
-		given = "the value given"
-	}
-	msg := fmt.Sprintf("%s is not allowed; allowed values: %s", given, strings.Join(others, ", "))
-	if t, ok := types[given]; ok {
-		msg = fmt.Sprintf("%s is a %s, want %s", given, t, types[others[0]])
-	}
-	return Diagnostic{Pos: position(conflicts[0], root, envFile), Path: path, Msg: msg}
-}
-
-// sensitive reports whether a field may hold a secret the user pasted by
-// mistake, whose value must not reach a CI log.
-func sensitive(path string) bool {
-	for _, s := range []string{"token", "password", "secret"} {
-		if strings.Contains(path, s) && !strings.HasSuffix(path, "_arn") {
+	for _, other := range paths {
+		if strings.HasPrefix(other, path+".") {
 			return true
 		}
 	}
 	return false
 }
 
-func message(e errors.Error) string {
-	f, args := e.Msg()
-	return fmt.Sprintf(f, args...)
+// group sorts one field's errors by what they say.
+type group struct {
+	conflicts  []errors.Error // "conflicting values A and B"
+	mismatches []errors.Error // conflicts of different types
+	notAllowed []errors.Error // a field outside a closed struct
+	others     []errors.Error // bounds, validators, missing values
+	noise      []errors.Error // consequences of another error ("_|_")
 }
 
-// rewrite puts CUE's wording into the user's terms: a missing value is a
-// missing required field (with where the schema declares it), and a long
-// regular expression is replaced by where the schema defines it.
-func rewrite(e errors.Error, root, envFile string) string {
-	msg := message(e)
-	if strings.HasPrefix(msg, "incomplete value") {
-		return fmt.Sprintf("required field is missing: it has no default (declared at %s)", declared(e, root, envFile))
-	}
-	if m := patternRE.FindStringSubmatch(msg); m != nil && len(m[2]) > longPattern {
-		return fmt.Sprintf("invalid value %s: does not match the pattern defined at %s", m[1], declared(e, root, envFile))
-	}
-	return msg
-}
-
-// declared is the first position of an error outside the environment file:
-// where the schema states the rule that was broken.
-func declared(e errors.Error, root, envFile string) string {
-	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
-		if p.IsValid() && p.Filename() != envFile {
-			return FromPos(root, p).String()
+func classify(errs []errors.Error) group {
+	var g group
+	seen := map[string]bool{}
+	for _, e := range errs {
+		f, args := msg(e)
+		// The same error often comes once per path that reaches it.
+		if text := fmt.Sprintf(f, anys(args)...); seen[text] {
+			continue
+		} else {
+			seen[text] = true
+		}
+		switch {
+		case isDisjunctionHeader(f):
+		case f == "conflicting values %s and %s (mismatched types %s and %s)":
+			g.mismatches = append(g.mismatches, e)
+		case f == "conflicting values %s and %s":
+			g.conflicts = append(g.conflicts, e)
+		case f == "field not allowed":
+			g.notAllowed = append(g.notAllowed, e)
+		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"):
+			g.noise = append(g.noise, e)
+		default:
+			g.others = append(g.others, e)
 		}
 	}
-	return "-"
+	return g
+}
+
+// fromGroup simplifies the errors CUE reports for one field. A field with a
+// default is a disjunction, so a bad value fails twice: once against the
+// default ("conflicting values 200 and 500") and once against the
+// constraint; only the second says what is wrong. When every branch is a
+// conflict, the field is an enum and the branches are its allowed values.
+func (s source) fromGroup(path string, errs []errors.Error) List {
+	g := classify(errs)
+	var out List
+	for _, e := range g.notAllowed {
+		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
+	}
+	for _, e := range g.others {
+		d := Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)}
+		if strings.HasPrefix(d.Msg, missing) && s.envFile != "" {
+			d.Pos = Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
+		}
+		out = append(out, d)
+	}
+	switch {
+	case len(out) > 0:
+	case len(g.mismatches) > 0:
+		out = append(out, s.typeDiagnostic(path, g.mismatches))
+	case len(g.conflicts) == 1:
+		out = append(out, s.fixedDiagnostic(path, g.conflicts[0]))
+	case len(g.conflicts) > 1:
+		out = append(out, s.enumDiagnostic(path, g.conflicts))
+	default:
+		for _, e := range g.noise {
+			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
+		}
+	}
+	return out
+}
+
+// enumDiagnostic reports a value outside an enum as the value and the
+// allowed ones, instead of one conflict per allowed value.
+func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
+	given, allowed := commonArg(conflicts)
+	sortValues(allowed)
+	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", s.show(path, given), strings.Join(allowed, " | "))
+	if near, ok := NearestValue(given, allowed); ok && !sensitive(path) {
+		m += fmt.Sprintf("; did you mean %s?", near)
+	}
+	return Diagnostic{Pos: s.position(conflicts[0]), Path: path, Msg: m}
+}
+
+// typeDiagnostic reports a value of the wrong type ("yes" for a bool).
+// The type the schema gives the field tells which side of the conflict
+// was given; without the schema, the value every conflict shares.
+func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnostic {
+	_, args := msg(mismatches[0])
+	given, givenKind, want := args[0], args[2], args[3]
+	if k, ok := s.kindAt(path); ok {
+		if args[2] == k {
+			given, givenKind = args[1], args[3]
+		}
+		want = k
+	} else if common, _ := commonArg(mismatches); common == args[1] {
+		given, givenKind, want = args[1], args[3], args[2]
+	}
+	return Diagnostic{
+		Pos:  s.position(mismatches[0]),
+		Path: path,
+		Msg:  fmt.Sprintf("%s is a %s, the field takes %s (rule: type %s)", s.show(path, given), givenKind, article(want), want),
+	}
+}
+
+// fixedDiagnostic reports a value that conflicts with one the schema sets:
+// a field fixed to one value (coder_admin_token: "") or derived from
+// other fields (aws_partition from aws_region).
+func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
+	_, args := msg(e)
+	fixed, given := args[0], args[1]
+	if v, ok := s.concreteAt(path); ok {
+		if v == given {
+			fixed, given = given, fixed
+		}
+		return Diagnostic{Pos: s.position(e), Path: path,
+			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s, declared at %s)",
+				s.show(path, given), fixed, fixed, s.schemaPosition(e))}
+	}
+	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", s.show(path, fixed), s.show(path, given))
+	if p := s.schemaPosition(e); p.File != "" {
+		m += fmt.Sprintf(" (the schema's rule is at %s)", p)
+	}
+	return Diagnostic{Pos: s.position(e), Path: path, Msg: m}
+}
+
+// commonArg splits the conflicts' values into the one every conflict
+// shares (the value given) and the others (what was allowed).
+func commonArg(conflicts []errors.Error) (given string, others []string) {
+	count := map[string]int{}
+	var order []string
+	for _, e := range conflicts {
+		_, args := msg(e)
+		for _, a := range args[:2] {
+			if count[a] == 0 {
+				order = append(order, a)
+			}
+			count[a]++
+		}
+	}
+	for _, v := range order {
+		if count[v] == len(conflicts) && given == "" {
+			given = v
+			continue
+		}
+		others = append(others, v)
+	}
+	return given, others
+}
+
+func msg(e errors.Error) (string, []string) {
+	f, args := e.Msg()
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = fmt.Sprint(a)
+	}
+	return f, out
+}
+
+func isDisjunctionHeader(format string) bool {
+	return strings.HasSuffix(format, "errors in empty disjunction:")
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
 }
 
 // position picks the most useful place for an error: the last position in
@@ -163,17 +256,17 @@ func declared(e errors.Error, root, envFile string) string {
 // schema), else the error's own position, else the first input position.
 // An error with no position in the environment file but about it (a
 // missing field) points at the file's first line.
-func position(e errors.Error, root, envFile string) Position {
+func (s source) position(e errors.Error) Position {
 	var best token.Pos
 	all := append([]token.Pos{e.Position()}, e.InputPositions()...)
 	for _, p := range all {
-		if p.IsValid() && p.Filename() == envFile && (!best.IsValid() || p.Offset() > best.Offset()) {
+		if p.IsValid() && p.Filename() == s.envFile && (!best.IsValid() || p.Offset() > best.Offset()) {
 			best = p
 		}
 	}
 	if !best.IsValid() {
-		if strings.HasPrefix(message(e), "incomplete value") && envFile != "" {
-			return Position{File: Relative(root, envFile), Line: 1, Col: 1}
+		if f, _ := msg(e); strings.HasPrefix(f, "incomplete value") && s.envFile != "" {
+			return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
 		}
 		for _, p := range all {
 			if p.IsValid() {
@@ -183,9 +276,20 @@ func position(e errors.Error, root, envFile string) Position {
 		}
 	}
 	if !best.IsValid() {
-		return Position{File: Relative(root, envFile), Line: 1, Col: 1}
+		return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
 	}
-	return Position{File: Relative(root, best.Filename()), Line: best.Line(), Col: best.Column()}
+	return FromPos(s.root, best)
+}
+
+// schemaPosition is the first position of e outside the environment file:
+// where the schema states the rule that was broken.
+func (s source) schemaPosition(e errors.Error) Position {
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && p.Filename() != s.envFile {
+			return FromPos(s.root, p)
+		}
+	}
+	return Position{}
 }
 
 // FromPos converts a CUE position.
@@ -194,4 +298,53 @@ func FromPos(root string, p token.Pos) Position {
 		return Position{}
 	}
 	return Position{File: Relative(root, p.Filename()), Line: p.Line(), Col: p.Column()}
+}
+
+// Focus drops, for every field that has a diagnostic in file, its
+// diagnostics elsewhere: those are consequences in the schema of the value
+// the file gave (an interpolation of a rejected value), not a second
+// mistake.
+func (l List) Focus(file string) List {
+	inFile := map[string]bool{}
+	for _, d := range l {
+		if d.Pos.File == file {
+			inFile[d.Path] = true
+		}
+	}
+	var out List
+	for _, d := range l {
+		if d.Pos.File == file || !inFile[d.Path] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Without returns l less the diagnostics for the paths of other: a check
+// that reported a field already needs no second report of it from CUE.
+func (l List) Without(other List) List {
+	drop := map[string]bool{}
+	for _, d := range other {
+		drop[d.Path] = true
+	}
+	var out List
+	for _, d := range l {
+		if !drop[d.Path] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// sortValues orders allowed values numerically when they are numbers,
+// else as text, so "90 | 120 | 365" reads in order.
+func sortValues(v []string) {
+	sort.SliceStable(v, func(i, j int) bool {
+		a, aok := number(v[i])
+		b, bok := number(v[j])
+		if aok && bok {
+			return a < b
+		}
+		return v[i] < v[j]
+	})
 }

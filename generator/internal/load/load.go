@@ -12,8 +12,8 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/cuecontext"
-	cueload "cuelang.org/go/cue/load"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
@@ -63,23 +63,36 @@ func Load(root, name string) (*Environment, error) {
 		return nil, fmt.Errorf("load %s: no environment file %s", name, diag.Relative(root, file))
 	}
 	ctx := cuecontext.New()
-	schema, err := build(ctx, root, "./schema", "")
+	pkg, err := LoadSchema(ctx, root)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := build(ctx, root, "./"+filepath.ToSlash(filepath.Join(EnvironmentsDir, name+".cue")), file)
+	schema := pkg.Value
+	def := schema.LookupPath(EnvironmentDef)
+	f, err := parseFile(root, file)
 	if err != nil {
 		return nil, err
 	}
+	// The file embeds schema.#Environment, but fields declared beside an
+	// embedded definition escape its closedness, all the way down: a
+	// misspelt field would pass and a struct default (idp_group_mappings)
+	// would be merged with the file's entries instead of replaced. So the
+	// embedding is checked and taken out, and the file's own fields are
+	// unified with the definition.
+	if !stripSchemaEmbed(f) {
+		return nil, diag.List{missingEmbed(root, file)}
+	}
+	unknown := unknownFields(f, def, root)
+	user, err := buildFile(ctx, root, file, f)
+	if err != nil {
+		return nil, err
+	}
+	// Errors are taken from Validate, which reports every field's, not
+	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
-	// Unifying with the definition, not only embedding it in the file, is
-	// what makes unknown fields an error whatever the file says.
-	def := schema.LookupPath(cue.MakePath(cue.Def("Environment")))
-	// The name is filled in before unifying: FillPath on a value that
-	// already has errors hides all but the first of them.
-	env.Value = raw.FillPath(cue.ParsePath("environment"), name).Unify(def)
-	if errs := validateAll(env.Value, []cue.Value{def, raw}, root, file); len(errs) > 0 {
-		return nil, errs
+	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
+	if errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def); len(errs) > 0 || len(unknown) > 0 {
+		return nil, append(unknown, errs.Without(unknown)...).Sorted()
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", diag.Relative(root, file), err)
@@ -96,18 +109,18 @@ func Load(root, name string) (*Environment, error) {
 // validateAll reports every invalid field. CUE's Validate stops at the
 // first failing field of a struct, so each field the schema or the file
 // declares is also validated on its own and the results are merged.
-func validateAll(v cue.Value, sources []cue.Value, root, file string) diag.List {
+func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value) diag.List {
 	err := v.Validate(cue.Concrete(true))
 	if err == nil {
 		return nil
 	}
-	errs := diag.FromCUE(err, root, file)
+	errs := diag.FromCUEWithSchema(err, root, file, def)
 	for _, label := range labels(sources) {
 		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
-			errs = append(errs, diag.FromCUE(ferr, root, file)...)
+			errs = append(errs, diag.FromCUEWithSchema(ferr, root, file, def)...)
 		}
 	}
-	return errs.Sorted()
+	return errs.Sorted().Focus(diag.Relative(root, file))
 }
 
 // labels lists the regular field names of the given structs, sorted.
@@ -130,20 +143,36 @@ func labels(structs []cue.Value) []string {
 	return out
 }
 
-// build loads and evaluates one CUE instance (a package directory or a
-// single file), returning CUE's errors as diagnostics.
-func build(ctx *cue.Context, root, arg, envFile string) (cue.Value, error) {
-	insts := cueload.Instances([]string{arg}, &cueload.Config{Dir: root})
-	if err := insts[0].Err; err != nil {
-		return cue.Value{}, diag.FromCUE(err, root, envFile)
+// EnvironmentDef is the path of the environment definition in the schema
+// package.
+var EnvironmentDef = cue.MakePath(cue.Def("Environment"))
+
+// NameField is the field the generator sets to the environment's name,
+// taken from its file name.
+const NameField = "environment"
+
+// SetByGenerator lists the fields the generator fills in, with where
+// their value comes from, for the reference documentation.
+var SetByGenerator = map[string]string{NameField: "from the file name"}
+
+// Schema is the schema package (schema/), evaluated, with its parsed files
+// for what only the source has: comments, expressions as written.
+type Schema struct {
+	Value cue.Value
+	Files []*ast.File
+}
+
+// LoadSchema loads and evaluates the schema package in ctx.
+func LoadSchema(ctx *cue.Context, root string) (Schema, error) {
+	inst, err := schemaInstance(root)
+	if err != nil {
+		return Schema{}, err
 	}
-	v := ctx.BuildInstance(insts[0])
-	// An environment file's errors are reported by validateAll, which
-	// finds all of them; v.Err() would hold only the first.
-	if err := v.Err(); err != nil && envFile == "" {
-		return cue.Value{}, diag.FromCUE(err, root, envFile)
+	v := ctx.BuildInstance(inst)
+	if err := v.Err(); err != nil {
+		return Schema{}, diag.FromCUE(err, root, "")
 	}
-	return v, nil
+	return Schema{Value: v, Files: inst.Files}, nil
 }
 
 // Pos is where the field at path got its value: the environment file's line
