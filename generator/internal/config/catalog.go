@@ -43,6 +43,7 @@ type Planning struct {
 
 	VPCInterfaceEndpoints          []string `json:"vpc_interface_endpoints"`
 	EKSControlPlaneENIs            int      `json:"eks_control_plane_enis"`
+	VPCFIPSEndpointServices        map[string]string `json:"vpc_fips_endpoint_services"`
 	WorkspaceHomeVolumeGiB         int      `json:"workspace_home_volume_gib"`
 	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
 	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`

@@ -6,6 +6,7 @@ package config
 // Environment mirrors schema.#Environment field for field.
 type Environment struct {
 	ProjectName string            `json:"project_name"`
+	Pattern     string            `json:"pattern"`
 	Environment string            `json:"environment"`
 	Owner       string            `json:"owner"`
 	AWSRegion   string            `json:"aws_region"`
@@ -17,6 +18,8 @@ type Environment struct {
 	AvailabilityZones  []string `json:"availability_zones"`
 	MaxWorkspaces      int      `json:"max_workspaces"`
 	EnableVPCEndpoints bool     `json:"enable_vpc_endpoints"`
+	SingleNATGateway   bool     `json:"single_nat_gateway"`
+	UseFIPSEndpoints   bool     `json:"use_fips_endpoints"`
 	EKSServiceIPv4CIDR string   `json:"eks_service_ipv4_cidr"`
 
 	EKSClusterVersion       string   `json:"eks_cluster_version"`
@@ -69,6 +72,7 @@ type Environment struct {
 	CoderVersion         string `json:"coder_version"`
 	CoderdReplicas       int    `json:"coderd_replicas"`
 	MaxWorkspacesPerUser int    `json:"max_workspaces_per_user"`
+	DefaultNetworkEgress string `json:"default_network_egress"`
 
 	NLBSSLPolicy        string `json:"nlb_ssl_policy"`
 	NLBCrossZoneEnabled bool   `json:"nlb_cross_zone_enabled"`
@@ -97,6 +101,8 @@ type Environment struct {
 	IDPGroupMappings     map[string]GroupMapping `json:"idp_group_mappings"`
 	ProvisionerKeyTags   map[string]string       `json:"provisioner_key_tags"`
 
+	SecondaryRegions []SecondaryRegion `json:"secondary_regions"`
+
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`
 	TerraformStateRegion string `json:"terraform_state_region"`
@@ -107,4 +113,34 @@ type GroupMapping struct {
 	CoderGroup     string   `json:"coder_group"`
 	Roles          []string `json:"roles"`
 	QuotaAllowance int      `json:"quota_allowance"`
+}
+
+// Patterns (schema.#Pattern).
+const (
+	PatternSRHA        = "sr-ha"
+	PatternSRSimple    = "sr-simple"
+	PatternMultiRegion = "multi-region"
+	PatternPubSec      = "pubsec"
+)
+
+// SecondaryRegion mirrors schema.#SecondaryRegion.
+type SecondaryRegion struct {
+	Region                  string   `json:"region"`
+	VPCCIDR                 string   `json:"vpc_cidr"`
+	AvailabilityZones       []string `json:"availability_zones"`
+	MaxWorkspaces           int      `json:"max_workspaces"`
+	WorkspaceProxyReplicas  int      `json:"workspace_proxy_replicas"`
+	ControlNodeInstanceType string   `json:"control_node_instance_type"`
+	ControlNodeMinSize      int      `json:"control_node_min_size"`
+	ControlNodeMaxSize      int      `json:"control_node_max_size"`
+	ProvNodeInstanceType    string   `json:"prov_node_instance_type"`
+	ProvNodeMinSize         int      `json:"prov_node_min_size"`
+	ProvNodeMaxSize         int      `json:"prov_node_max_size"`
+	ProvNodeDesiredPeak     int      `json:"prov_node_desired_peak"`
+	WSNodeInstanceType      string   `json:"ws_node_instance_type"`
+	WSNodeMinSize           int      `json:"ws_node_min_size"`
+	WSNodeMaxSize           int      `json:"ws_node_max_size"`
+	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
+	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
+	TerraformStateKey       string   `json:"terraform_state_key"`
 }

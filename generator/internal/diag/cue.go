@@ -62,9 +62,10 @@ func fromGroup(path string, errs []errors.Error, root, envFile string) List {
 			others = append(others, e)
 		}
 	}
+	others = dropEchoes(others)
 	var out List
 	for _, e := range others {
-		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, root, envFile)})
+		out = append(out, Diagnostic{Pos: position(e, root, envFile), Path: path, Msg: rewrite(e, root, envFile) + patternNote(e, root)})
 	}
 	if len(others) > 0 || len(conflicts) == 0 {
 		return out
@@ -78,7 +79,7 @@ func fromGroup(path string, errs []errors.Error, root, envFile string) List {
 		if m := conflictRE.FindStringSubmatch(msg); m != nil && m[3] != "" {
 			msg = fmt.Sprintf("%s and %s have different types (%s, %s)", m[1], m[2], m[3], m[4])
 		}
-		return List{{Pos: position(e, root, envFile), Path: path, Msg: msg}}
+		return List{{Pos: position(e, root, envFile), Path: path, Msg: msg + patternNote(e, root)}}
 	}
 	return List{enumDiagnostic(path, conflicts, root, envFile)}
 }
@@ -126,6 +127,39 @@ func sensitive(path string) bool {
 		}
 	}
 	return false
+}
+
+// patternsFile is where the deployment patterns' constraints live.
+const patternsFile = "schema/patterns.cue"
+
+// patternNote names the pattern constraint an error comes from, if any:
+// the value is valid for the field but not for the environment's pattern.
+func patternNote(e errors.Error, root string) string {
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if p.IsValid() && Relative(root, p.Filename()) == patternsFile {
+			return fmt.Sprintf(" (required by the environment's pattern, %s)", FromPos(root, p))
+		}
+	}
+	return ""
+}
+
+// dropEchoes removes the "incompatible list lengths" error CUE adds when a
+// list the user gave fails a constraint and is then also compared with
+// the field's default list: the other error says what is wrong.
+func dropEchoes(errs []errors.Error) []errors.Error {
+	if len(errs) < 2 {
+		return errs
+	}
+	var out []errors.Error
+	for _, e := range errs {
+		if !strings.HasPrefix(message(e), "incompatible list lengths") {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return errs
+	}
+	return out
 }
 
 func message(e errors.Error) string {

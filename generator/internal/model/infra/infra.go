@@ -19,6 +19,9 @@ type Infra struct {
 	Source     string // environment file, for generated-file headers
 	Region     string
 	AccountID  string
+	// FIPS makes the provider and the state backend call AWS FIPS
+	// endpoints.
+	FIPS bool
 	Tags       map[string]string
 	Backend    Backend
 	Network    Network
@@ -53,9 +56,11 @@ type Network struct {
 	CIDR         string
 	AZs          []string
 	Subnets      cidr.Plan
-	Endpoints    []string // interface endpoint services, e.g. "ecr.api"
-	S3Endpoint   bool     // gateway endpoint
-	NATPerAZ     bool
+	Endpoints    []Endpoint // interface endpoints
+	S3Endpoint   bool       // gateway endpoint
+	// NATPerAZ gives every AZ its own NAT gateway; otherwise one NAT
+	// gateway in the first AZ serves every private subnet.
+	NATPerAZ bool
 	FlowLogGroup string
 }
 
@@ -153,9 +158,10 @@ func Build(env *validate.Checked) (Infra, error) {
 		Source:     env.RelFile(),
 		Region:     c.AWSRegion,
 		AccountID:  c.AccountID,
+		FIPS:       c.UseFIPSEndpoints,
 		Tags:       tags(c),
 		Backend:    backend(c, n),
-		Network:    network(c, n, env.Subnets, env.Catalog.Planning.VPCInterfaceEndpoints),
+		Network:    network(c, n, env.Subnets, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
 		NodeGroups: nodeGroups(c, n),
 		LogGroups: LogGroups{
@@ -190,20 +196,34 @@ func tags(c *config.Environment) map[string]string {
 	return t
 }
 
+// Endpoint is one interface endpoint: Name is the AWS service it stands
+// for (and its resource name), Service the endpoint service it connects
+// to, which is the service's FIPS endpoint service with FIPS on.
+type Endpoint struct {
+	Name, Service string
+}
+
 // network is the VPC; its interface endpoints are the schema's
 // planning.vpc_interface_endpoints.
-func network(c *config.Environment, nm names.Names, plan cidr.Plan, endpoints []string) Network {
+func network(c *config.Environment, nm names.Names, plan cidr.Plan, p config.Planning) Network {
 	n := Network{
 		Name:         nm.Cluster,
 		CIDR:         c.VPCCIDR,
 		AZs:          c.AvailabilityZones,
 		Subnets:      plan,
-		NATPerAZ:     true,
+		NATPerAZ:     !c.SingleNATGateway,
 		FlowLogGroup: nm.FlowLogGroup,
 	}
-	if c.EnableVPCEndpoints {
-		n.Endpoints = endpoints
-		n.S3Endpoint = true
+	if !c.EnableVPCEndpoints {
+		return n
+	}
+	n.S3Endpoint = true
+	for _, svc := range p.VPCInterfaceEndpoints {
+		e := Endpoint{Name: svc, Service: svc}
+		if fips, ok := p.VPCFIPSEndpointServices[svc]; ok && c.UseFIPSEndpoints {
+			e.Service = fips
+		}
+		n.Endpoints = append(n.Endpoints, e)
 	}
 	return n
 }

@@ -62,7 +62,7 @@ func (b *module) coderdPolicy() []tfjson.Body {
 	return []tfjson.Body{
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
-			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 		allow("ConnectAurora", []string{"rds-db:connect"}, []string{dbUserARN()}),
 	}
 }
@@ -97,7 +97,7 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 		}, []string{ec2ARN("instance/*"), ec2ARN("volume/*")}),
 			"StringEquals", "aws:ResourceTag/"+tagKey, tagValue),
 		cond(allow("PassWorkspaceRole", []string{"iam:PassRole"}, []string{tfjson.Attr(workspaceRole, "arn")}),
-			"StringEquals", "iam:PassedToService", "ec2.amazonaws.com"),
+			"StringEquals", "iam:PassedToService", b.principal("ec2")),
 	}
 	return append(statements, b.ebsKeyUse()...)
 }

@@ -23,7 +23,7 @@ func (b *module) kms(f *tfjson.File) {
 				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"),
 		}},
 		{key: "logs", purpose: "CloudWatch log groups", extra: []tfjson.Body{
-			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+".amazonaws.com",
+			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+"."+dnsSuffix,
 				"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 				"ArnLike", "kms:EncryptionContext:aws:logs:arn",
 				"arn:"+partition+":logs:"+b.m.Region+":"+accountID+":log-group:*"),
@@ -34,7 +34,7 @@ func (b *module) kms(f *tfjson.File) {
 		{key: "secrets", purpose: "Secrets Manager secrets"},
 		{key: "backup", purpose: "AWS Backup vault"},
 		{key: "nlb_logs", purpose: "NLB access logs bucket", extra: []tfjson.Body{
-			serviceUse("LogDelivery", "Service", "delivery.logs.amazonaws.com",
+			serviceUse("LogDelivery", "Service", b.principal("delivery.logs"),
 				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
 		}},
 	}
@@ -43,10 +43,10 @@ func (b *module) kms(f *tfjson.File) {
 	}
 	if b.m.Observability.CloudTrail != "" {
 		keys = append(keys, kmsKey{key: "cloudtrail", purpose: "CloudTrail logs", extra: []tfjson.Body{
-			withCondition(serviceUse("CloudTrailEncrypt", "Service", "cloudtrail.amazonaws.com", "kms:GenerateDataKey*"),
+			withCondition(serviceUse("CloudTrailEncrypt", "Service", b.principal("cloudtrail"), "kms:GenerateDataKey*"),
 				"StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
 				"arn:"+partition+":cloudtrail:*:"+accountID+":trail/*"),
-			serviceUse("CloudTrailDescribe", "Service", "cloudtrail.amazonaws.com", "kms:DescribeKey"),
+			serviceUse("CloudTrailDescribe", "Service", b.principal("cloudtrail"), "kms:DescribeKey"),
 		}})
 	}
 	for _, k := range keys {

@@ -19,6 +19,7 @@ const Dir = "terraform/infra"
 // provider runs in, never from a literal "arn:aws:".
 const (
 	partition = "${data.aws_partition.current.partition}"
+	dnsSuffix = "${data.aws_partition.current.dns_suffix}"
 	accountID = "${data.aws_caller_identity.current.account_id}"
 	region    = "${data.aws_region.current.region}"
 )
@@ -27,6 +28,8 @@ const (
 type module struct {
 	m     model.Infra
 	files map[string]*tfjson.File
+	// principals are the AWS services whose principal the module names.
+	principals map[string]bool
 }
 
 func (b *module) file(name string) *tfjson.File {
@@ -41,7 +44,7 @@ func (b *module) file(name string) *tfjson.File {
 // Render returns the module's files keyed by path relative to the
 // environment's rendered directory.
 func Render(m model.Infra) (map[string][]byte, error) {
-	b := &module{m: m, files: map[string]*tfjson.File{}}
+	b := &module{m: m, files: map[string]*tfjson.File{}, principals: map[string]bool{}}
 	b.versions(b.file("versions.tf.json"))
 	b.kms(b.file("kms.tf.json"))
 	b.vpc(b.file("vpc.tf.json"))
@@ -55,6 +58,7 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.observability(b.file("observability.tf.json"))
 	b.quotas(b.file("quota.tf.json"))
 	b.outputs(b.file("outputs.tf.json"))
+	b.servicePrincipals(b.file("versions.tf.json"))
 	out := make(map[string][]byte, len(b.files)+1)
 	out[Dir+"/"+PreflightScript] = b.preflight()
 	for name, f := range b.files {
@@ -67,17 +71,36 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	return out, nil
 }
 
-// assumeRolePolicy is a trust policy for an AWS service principal.
-func assumeRolePolicy(f *tfjson.File, name, service string) string {
+// assumeRolePolicy is a trust policy for an AWS service's principal.
+func (b *module) assumeRolePolicy(f *tfjson.File, name, service string) string {
 	return tfjson.Attr(f.Data("aws_iam_policy_document", name, tfjson.Body{
 		"statement": []tfjson.Body{{
 			"actions": []string{"sts:AssumeRole"},
 			"principals": []tfjson.Body{{
 				"type":        "Service",
-				"identifiers": []string{service},
+				"identifiers": []string{b.principal(service)},
 			}},
 		}},
 	}), "json")
+}
+
+// principal is the service principal of an AWS service ("ec2", "delivery.logs")
+// in the provider's partition, from the aws_service_principal data source,
+// which knows the partitions where it is not <service>.amazonaws.com.
+func (b *module) principal(service string) string {
+	b.principals[service] = true
+	return tfjson.Attr("data.aws_service_principal."+principalKey(service), "name")
+}
+
+// servicePrincipals declares the data sources principal refers to.
+func (b *module) servicePrincipals(f *tfjson.File) {
+	for svc := range b.principals {
+		f.Data("aws_service_principal", principalKey(svc), tfjson.Body{"service_name": svc})
+	}
+}
+
+func principalKey(service string) string {
+	return strings.NewReplacer(".", "_", "-", "_").Replace(service)
 }
 
 // managedPolicy is the ARN of an AWS managed policy in this partition.

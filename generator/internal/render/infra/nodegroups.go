@@ -10,7 +10,7 @@ import (
 func (b *module) nodeGroups(f *tfjson.File) {
 	role := f.Resource("aws_iam_role", "node", tfjson.Body{
 		"name":               b.m.Cluster.Name + "-node",
-		"assume_role_policy": assumeRolePolicy(f, "node_assume", "ec2.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "node_assume", "ec2"),
 	})
 	policies := map[string]string{
 		"node_worker":   "AmazonEKSWorkerNodePolicy",
