@@ -41,11 +41,11 @@ type Planning struct {
 	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
 	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
 
-	VPCInterfaceEndpoints          []string `json:"vpc_interface_endpoints"`
-	EKSControlPlaneENIs            int      `json:"eks_control_plane_enis"`
+	VPCInterfaceEndpoints          []string          `json:"vpc_interface_endpoints"`
+	EKSControlPlaneENIs            int               `json:"eks_control_plane_enis"`
 	VPCFIPSEndpointServices        map[string]string `json:"vpc_fips_endpoint_services"`
-	WorkspaceHomeVolumeGiB         int      `json:"workspace_home_volume_gib"`
-	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
-	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`
-	AuroraMaxConnectionsCap        int      `json:"aurora_max_connections_cap"`
+	WorkspaceHomeVolumeGiB         int               `json:"workspace_home_volume_gib"`
+	AuroraGiBPerACU                float64           `json:"aurora_gib_per_acu"`
+	AuroraMemoryBytesPerConnection float64           `json:"aurora_memory_bytes_per_connection"`
+	AuroraMaxConnectionsCap        int               `json:"aurora_max_connections_cap"`
 }

@@ -14,14 +14,14 @@ import (
 
 // Infra is everything the infra module creates.
 type Infra struct {
-	Names      names.Names
-	Env        string // environment name
-	Source     string // environment file, for generated-file headers
-	Region     string
-	AccountID  string
+	Names     names.Names
+	Env       string // environment name
+	Source    string // environment file, for generated-file headers
+	Region    string
+	AccountID string
 	// FIPS makes the provider and the state backend call AWS FIPS
 	// endpoints.
-	FIPS bool
+	FIPS       bool
 	Tags       map[string]string
 	Backend    Backend
 	Network    Network
@@ -52,15 +52,15 @@ type Backend struct {
 
 // Network is the VPC and its subnets.
 type Network struct {
-	Name         string
-	CIDR         string
-	AZs          []string
-	Subnets      cidr.Plan
-	Endpoints    []Endpoint // interface endpoints
-	S3Endpoint   bool       // gateway endpoint
+	Name       string
+	CIDR       string
+	AZs        []string
+	Subnets    cidr.Plan
+	Endpoints  []Endpoint // interface endpoints
+	S3Endpoint bool       // gateway endpoint
 	// NATPerAZ gives every AZ its own NAT gateway; otherwise one NAT
 	// gateway in the first AZ serves every private subnet.
-	NATPerAZ bool
+	NATPerAZ     bool
 	FlowLogGroup string
 }
 

@@ -31,7 +31,7 @@ func (b *module) versions(f *tfjson.File) {
 		"required_providers": tfjson.Body{
 			"aws": tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
 		},
-		"backend":          tfjson.Body{"s3": backend},
+		"backend": tfjson.Body{"s3": backend},
 	})
 	f.Provider("aws", provider)
 	f.Data("aws_partition", "current", tfjson.Body{})
