@@ -32,10 +32,10 @@ func TestInvalidEnvironment(t *testing.T) {
 	}{
 		{"type error", base + `max_workspaces: "lots"` + "\n",
 			fmt.Sprintf("%d:17: max_workspaces: \"lots\" is a string, want int", next)},
-		{"out of range", base + "ws_node_max_size: 500\n",
-			fmt.Sprintf("%d:19: ws_node_max_size: invalid value 500 (out of bound <=450)", next)},
+		{"out of range", base + "prov_node_max_size: 500\n",
+			fmt.Sprintf("%d:21: prov_node_max_size: invalid value 500 (out of bound <=450)", next)},
 		{"desired above max", base + "ws_node_desired_peak: 300\n",
-			fmt.Sprintf("%d:23: ws_node_desired_peak: invalid value 300 (out of bound <=200)", next)},
+			fmt.Sprintf("%d:23: ws_node_desired_peak: invalid value 300 (out of bound <=210)", next)},
 		{"unknown field", base + `vpc_cidrr: "10.1.0.0/16"` + "\n",
 			fmt.Sprintf("%d:1: vpc_cidrr: field not allowed", next)},
 		{"missing required field", strings.Replace(base, "\nowner:", "\n// owner:", 1),
@@ -45,7 +45,7 @@ func TestInvalidEnvironment(t *testing.T) {
 		{"overlapping CIDRs", base + `eks_service_ipv4_cidr: "10.0.128.0/17"` + "\n",
 			fmt.Sprintf("%d:1: eks_service_ipv4_cidr: 10.0.128.0/17 overlaps vpc_cidr 10.0.0.0/16", next)},
 		{"VPC too small", base + `vpc_cidr: "10.0.0.0/22"` + "\n",
-			fmt.Sprintf(`%d:1: vpc_cidr: tier "workspace" needs a /21 subnet per AZ for 1200 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
+			fmt.Sprintf(`%d:1: vpc_cidr: tier "provisioner" needs a /21 subnet per AZ for 1920 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
 		{"bad cron", base + `scaling_schedule_start: "61 6 * * MON-FRI"` + "\n",
 			fmt.Sprintf(`%d:25: scaling_schedule_start: invalid value "61 6 * * MON-FRI": does not match the pattern defined at schema/types.cue:`, next)},
 		{"unknown time zone", base + `scaling_timezone: "America/Atlantis"` + "\n",
@@ -87,13 +87,18 @@ func TestInvalidEnvironment(t *testing.T) {
 // environment, not just the first.
 func TestAllErrorsReported(t *testing.T) {
 	r := newTestRepo(t)
-	r.writeEnv("prod", r.readEnv("prod")+"ws_node_max_size: 500\nmax_workspaces: 0\n")
+	prod := r.readEnv("prod")
+	next := strings.Count(prod, "\n") + 1
+	r.writeEnv("prod", prod+"prov_node_max_size: 500\nmax_workspaces: 0\n")
 	r.writeEnv("staging", r.readEnv("staging")+"vpc_cidrr: \"x\"\n")
 	code, _, stderr := r.run()
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
-	for _, want := range []string{"prod.cue:28:19: ws_node_max_size", "prod.cue:29:17: max_workspaces", "staging.cue:", "vpc_cidrr: field not allowed"} {
+	for _, want := range []string{
+		fmt.Sprintf("prod.cue:%d:21: prov_node_max_size", next), fmt.Sprintf("prod.cue:%d:17: max_workspaces", next+1),
+		"staging.cue:", "vpc_cidrr: field not allowed",
+	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -6,6 +6,9 @@ type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
 	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
+	Capacity      Capacity                `json:"capacity"`
+	Prices        Prices                  `json:"prices"`
+	EKSReleases   map[string]EKSRelease   `json:"eks_releases"`
 }
 
 // ServiceQuota mirrors schema.#ServiceQuota.
@@ -48,4 +51,72 @@ type Planning struct {
 	AuroraGiBPerACU                float64           `json:"aurora_gib_per_acu"`
 	AuroraMemoryBytesPerConnection float64           `json:"aurora_memory_bytes_per_connection"`
 	AuroraMaxConnectionsCap        int               `json:"aurora_max_connections_cap"`
+}
+
+// Capacity mirrors schema.capacity.
+type Capacity struct {
+	ValidatedArchitectures      []ValidatedArchitecture `json:"validated_architectures"`
+	KubeReservedCPUPercent      []float64               `json:"kube_reserved_cpu_percent"`
+	KubeReservedCPUPercentRest  float64                 `json:"kube_reserved_cpu_percent_rest"`
+	KubeReservedMemoryMiBBase   int                     `json:"kube_reserved_memory_mib_base"`
+	KubeReservedMemoryMiBPerPod int                     `json:"kube_reserved_memory_mib_per_pod"`
+	EvictionHardMemoryMiB       int                     `json:"eviction_hard_memory_mib"`
+	DaemonSetCPUMillis          int                     `json:"daemonset_cpu_millis"`
+	DaemonSetMemoryMiB          int                     `json:"daemonset_memory_mib"`
+	ControlAddonsCPUMillis      int                     `json:"control_addons_cpu_millis"`
+	ControlAddonsMemoryMiB      int                     `json:"control_addons_memory_mib"`
+	RollingSurgePods            int                     `json:"rolling_surge_pods"`
+	CoderdPGConnMaxOpen         int                     `json:"coderd_pg_conn_max_open"`
+	DBAdminConnections          int                     `json:"db_admin_connections"`
+	WorkspacePod                PodSize                 `json:"workspace_pod"`
+	HoursPerMonth               float64                 `json:"hours_per_month"`
+}
+
+// PodSize mirrors schema.#PodSize (with the replicas of a tier's row).
+type PodSize struct {
+	CPUMillis int `json:"cpu_millis"`
+	MemoryMiB int `json:"memory_mib"`
+	Replicas  int `json:"replicas,omitempty"`
+}
+
+// ValidatedArchitecture mirrors schema.#ValidatedArchitecture.
+type ValidatedArchitecture struct {
+	Name           string        `json:"name"`
+	Users          int           `json:"users"`
+	Workspaces     int           `json:"workspaces"`
+	Builds         int           `json:"builds"`
+	Coderd         PodSize       `json:"coderd"`
+	WorkspaceProxy PodSize       `json:"workspace_proxy"`
+	Provisioner    PodSize       `json:"provisioner"`
+	Database       *DatabaseSize `json:"database,omitempty"`
+}
+
+// DatabaseSize is a validated architecture's database node.
+type DatabaseSize struct {
+	VCPU      int     `json:"vcpu"`
+	MemoryGiB float64 `json:"memory_gib"`
+}
+
+// Prices mirrors schema.prices.
+type Prices struct {
+	Date                string             `json:"date"`
+	Region              string             `json:"region"`
+	InstanceHour        map[string]float64 `json:"instance_hour"`
+	SpotDiscountPercent float64            `json:"spot_discount_percent"`
+	EKSClusterHour      float64            `json:"eks_cluster_hour"`
+	NATGatewayHour      float64            `json:"nat_gateway_hour"`
+	NLBHour             float64            `json:"nlb_hour"`
+	VPCEndpointAZHour   float64            `json:"vpc_endpoint_az_hour"`
+	PublicIPv4Hour      float64            `json:"public_ipv4_hour"`
+	AuroraACUHour       float64            `json:"aurora_acu_hour"`
+	GP3GiBMonth         float64            `json:"gp3_gib_month"`
+	KMSKeyMonth         float64            `json:"kms_key_month"`
+	SecretMonth         float64            `json:"secret_month"`
+}
+
+// EKSRelease mirrors one entry of schema.eks_releases.
+type EKSRelease struct {
+	Released             string `json:"released"`
+	EndOfStandardSupport string `json:"end_of_standard_support"`
+	EndOfExtendedSupport string `json:"end_of_extended_support"`
 }

@@ -102,6 +102,9 @@ type Environment struct {
 	ProvisionerKeyTags   map[string]string       `json:"provisioner_key_tags"`
 
 	SecondaryRegions []SecondaryRegion `json:"secondary_regions"`
+	// Secondary is set on the view Secondary returns: the region it
+	// describes. It is never decoded.
+	SecondaryRegion *SecondaryRegion `json:"-"`
 
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`
@@ -143,4 +146,41 @@ type SecondaryRegion struct {
 	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
 	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
 	TerraformStateKey       string   `json:"terraform_state_key"`
+}
+
+// Secondary is the environment as the root module of its i-th secondary
+// region sees it: that region's network and node groups, workspace
+// proxies where coderd would run (CoderdReplicas are the proxy replicas),
+// a certificate of its own (ACM is regional), and no database, backup
+// copy, trail (the primary's is multi-region) or STUN listener.
+func (c *Environment) Secondary(i int) Environment {
+	s := c.SecondaryRegions[i]
+	e := *c
+	e.AWSRegion = s.Region
+	e.VPCCIDR = s.VPCCIDR
+	e.AvailabilityZones = s.AvailabilityZones
+	e.MaxWorkspaces = s.MaxWorkspaces
+	e.CoderdReplicas = s.WorkspaceProxyReplicas
+	e.ControlNodeInstanceType, e.ControlNodeMinSize, e.ControlNodeMaxSize = s.ControlNodeInstanceType, s.ControlNodeMinSize, s.ControlNodeMaxSize
+	e.ProvNodeInstanceType, e.ProvNodeMinSize, e.ProvNodeMaxSize, e.ProvNodeDesiredPeak = s.ProvNodeInstanceType, s.ProvNodeMinSize, s.ProvNodeMaxSize, s.ProvNodeDesiredPeak
+	e.WSNodeInstanceType, e.WSNodeMinSize, e.WSNodeMaxSize, e.WSNodeDesiredPeak = s.WSNodeInstanceType, s.WSNodeMinSize, s.WSNodeMaxSize, s.WSNodeDesiredPeak
+	e.WSUseSpotInstances = s.WSUseSpotInstances
+	e.CreateACMCertificate, e.ExistingACMCertificateARN = true, ""
+	e.EnableCrossRegionBackup = false
+	e.EnableCloudTrail = false
+	e.EnableSTUN = false
+	e.TerraformStateKey = s.TerraformStateKey
+	e.SecondaryRegions = nil
+	e.SecondaryRegion = &s
+	return e
+}
+
+// AllWorkspaces counts the concurrent workspaces of every region: what
+// coderd and the database serve.
+func (c *Environment) AllWorkspaces() int {
+	n := c.MaxWorkspaces
+	for _, s := range c.SecondaryRegions {
+		n += s.MaxWorkspaces
+	}
+	return n
 }
