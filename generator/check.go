@@ -10,7 +10,7 @@ import (
 // runCheck renders in memory and compares with the output directory,
 // writing nothing. Exit 1 lists every stale, missing or extra file.
 func runCheck(o options, stdout, stderr io.Writer) int {
-	tree, scope, err := renderTree(o)
+	tree, scope, err := renderTree(o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError

@@ -6,6 +6,12 @@
 //	go run ./generator -env prod        render only prod (repeatable)
 //	go run ./generator -out DIR         write under DIR instead of rendered/
 //	go run ./generator -check           exit 1 if rendered/ is not current
+//	go run ./generator -today 2026-11-26  date the warnings compare with
+//
+// Warnings (an EKS version past standard support, a scheduled scale-in
+// while workspaces may run, single-type Spot workspace nodes) go to
+// stderr prefixed "warning:" and never change the rendered files or the
+// exit code.
 //
 // Exit codes: 0 success (or nothing to change), 1 -check found differences,
 // 2 an error (invalid environment, I/O); on error nothing is written.
@@ -18,6 +24,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 const (
@@ -34,6 +41,7 @@ type options struct {
 	out   string
 	envs  []string
 	check bool
+	today time.Time
 }
 
 type envList []string
@@ -49,8 +57,17 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "", "output directory (default <root>/rendered)")
 	fs.Var((*envList)(&o.envs), "env", "render only this environment (repeatable)")
 	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
+	today := fs.String("today", "", "date (YYYY-MM-DD) warnings compare the EKS release calendar with (default: today)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	o.today = time.Now().UTC()
+	if *today != "" {
+		t, err := time.Parse(time.DateOnly, *today)
+		if err != nil {
+			return o, fmt.Errorf("-today %q: want a date like 2026-11-26", *today)
+		}
+		o.today = t
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))

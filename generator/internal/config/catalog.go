@@ -9,6 +9,13 @@ type Catalog struct {
 	Capacity      Capacity                `json:"capacity"`
 	Prices        Prices                  `json:"prices"`
 	EKSReleases   map[string]EKSRelease   `json:"eks_releases"`
+	Patterns      map[string]Pattern      `json:"patterns"`
+}
+
+// Pattern is what the generator reads of a schema.patterns entry (its
+// defaults reach the environment through CUE).
+type Pattern struct {
+	Summary string `json:"summary"`
 }
 
 // ServiceQuota mirrors schema.#ServiceQuota.

@@ -15,6 +15,9 @@ import (
 // Dir is where the module goes inside an environment's rendered tree.
 const Dir = "terraform/infra"
 
+// RegionDir is where the root module of a secondary region goes.
+func RegionDir(region string) string { return Dir + "-" + region }
+
 // Common expressions every file uses: ARNs are built from the partition the
 // provider runs in, never from a literal "arn:aws:".
 const (
