@@ -98,6 +98,15 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 		func() (map[string][]byte, error) { return bootstrapr.Render(infra) },
 		func() (map[string][]byte, error) { return report.Render(capacityReport(checked)), nil },
 	}
+	for _, r := range checked.Secondaries {
+		parts = append(parts, func() (map[string][]byte, error) {
+			m, err := infram.BuildRegion(checked, r)
+			if err != nil {
+				return nil, err
+			}
+			return infrar.Render(m)
+		})
+	}
 	for _, part := range parts {
 		files, err := part()
 		if err != nil {

@@ -4,11 +4,10 @@
 package infra
 
 import (
-	"fmt"
-
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -29,14 +28,19 @@ type Infra struct {
 	NodeGroups []NodeGroup
 	LogGroups  LogGroups
 
-	Database     Database
-	Backup       Backup
+	// Database and Backup are nil in a secondary region's module: its
+	// workspace proxies use the primary's coderd, not a database.
+	Database     *Database
+	Backup       *Backup
 	LoadBalancer LoadBalancer
 	DNS          DNS
 	Roles        []IRSA // IRSA roles beside the add-ons' own
 	// CoderdSecrets are the environment's secrets coderd reads (OIDC and
-	// external auth client secrets), by ARN.
+	// external auth client secrets), by ARN; in a secondary region, the
+	// workspace proxy's token secret, by name.
 	CoderdSecrets []string
+	// Secondary is set in a secondary region's module.
+	Secondary bool
 	Workspaces    EC2Workspaces
 	Observability Observability
 	Quotas        Quotas
@@ -106,6 +110,8 @@ const (
 	RoleCloudWatchAgent = "cloudwatch_agent"
 	RoleEBSCSI          = "ebs_csi"
 	RolePrometheus      = "prometheus"
+	// RoleWorkspaceProxy takes coderd's place in a secondary region.
+	RoleWorkspaceProxy = "workspace_proxy"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -144,15 +150,19 @@ type LogGroups struct {
 	Coderd, Provisioner, Workspaces string
 }
 
-// Build derives the model from a checked environment.
+// Build derives the primary region's model from a checked environment.
 func Build(env *validate.Checked) (Infra, error) {
-	c := &env.Config
+	return build(env, &env.Config, env.Subnets, env.Capacity.Quotas)
+}
+
+// BuildRegion derives the model of a secondary region's root module.
+func BuildRegion(env *validate.Checked, r validate.Region) (Infra, error) {
+	return build(env, &r.Config, r.Subnets, r.Capacity.Quotas)
+}
+
+func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) (Infra, error) {
 	n := names.For(c)
-	quotas, err := quotas(env)
-	if err != nil {
-		return Infra{}, fmt.Errorf("model %s: %w", env.Name, err)
-	}
-	return Infra{
+	m := Infra{
 		Names:      n,
 		Env:        env.Name,
 		Source:     env.RelFile(),
@@ -161,7 +171,7 @@ func Build(env *validate.Checked) (Infra, error) {
 		FIPS:       c.UseFIPSEndpoints,
 		Tags:       tags(c),
 		Backend:    backend(c, n),
-		Network:    network(c, n, env.Subnets, env.Catalog.Planning),
+		Network:    network(c, n, plan, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
 		NodeGroups: nodeGroups(c, n),
 		LogGroups: LogGroups{
@@ -171,16 +181,20 @@ func Build(env *validate.Checked) (Infra, error) {
 			Provisioner: n.ProvisionerLogGroup,
 			Workspaces:  n.WorkspaceLogGroup,
 		},
-		Database:      database(c, n),
-		Backup:        backup(c, n),
 		LoadBalancer:  loadBalancer(c, n),
 		DNS:           dns(c, n),
 		Roles:         roles(c, n),
-		CoderdSecrets: coderdSecrets(c),
+		CoderdSecrets: coderdSecrets(c, n),
+		Secondary:     c.SecondaryRegion != nil,
 		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
 		Observability: observability(c, n, env.Catalog),
-		Quotas:        quotas,
-	}, nil
+		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
+	}
+	if !m.Secondary {
+		db, bk := database(c, n), backup(c, n)
+		m.Database, m.Backup = &db, &bk
+	}
+	return m, nil
 }
 
 func tags(c *config.Environment) map[string]string {

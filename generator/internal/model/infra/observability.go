@@ -5,7 +5,6 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Observability is logging, auditing, alarms and dashboards.
@@ -64,13 +63,4 @@ func observability(c *config.Environment, n names.Names, cat config.Catalog) Obs
 		o.AMPWorkspaceID = c.AMPWorkspaceID
 	}
 	return o
-}
-
-func quotas(env *validate.Checked) (Quotas, error) {
-	c := &env.Config
-	reqs, err := quota.Required(c, env.Catalog)
-	if err != nil {
-		return Quotas{}, err
-	}
-	return Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs}, nil
 }

@@ -69,9 +69,14 @@ func Required(c *config.Environment, cat config.Catalog) ([]Requirement, error) 
 		{"eks_clusters", "one EKS cluster", 1},
 		{"vpcs", "one VPC", 1},
 		{"nat_gateways_per_az", "at most one NAT gateway in each AZ", 1},
-		{"aurora_clusters", "one Aurora cluster", 1},
 		{"network_load_balancers", "one network load balancer", 1},
 		{"elastic_ips", fmt.Sprintf("one per NAT gateway, %d", nats), nats},
+	}
+	if hasDatabase(c) {
+		singles = append(singles, struct {
+			key, basis string
+			n          int
+		}{"aurora_clusters", "one Aurora cluster", 1})
 	}
 	for _, s := range singles {
 		if err := add(s.key, s.n, s.basis); err != nil {
@@ -131,6 +136,9 @@ func vcpuRequirements(c *config.Environment, cat config.Catalog) ([]vcpuTotal, e
 	return out, nil
 }
 
+// hasDatabase is false in a secondary region, whose module has no Aurora.
+func hasDatabase(c *config.Environment) bool { return c.SecondaryRegion == nil }
+
 // NATGateways is how many NAT gateways the VPC has: one per AZ, or one
 // with single_nat_gateway.
 func NATGateways(c *config.Environment) int {
@@ -160,7 +168,10 @@ func networkInterfaces(c *config.Environment, cat config.Catalog) (int, string, 
 	if c.EnableVPCEndpoints {
 		endpoints = len(cat.Planning.VPCInterfaceEndpoints) * azs
 	}
-	aurora := 1 + c.AuroraReaderCount
+	aurora := 0
+	if hasDatabase(c) {
+		aurora = 1 + c.AuroraReaderCount
+	}
 	nats := NATGateways(c)
 	total += endpoints + nats + azs + cat.Planning.EKSControlPlaneENIs + aurora
 	basis := fmt.Sprintf("nodes (%s) + %d endpoint + %d NAT + %d NLB + %d EKS + %d Aurora ENIs",

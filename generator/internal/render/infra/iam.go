@@ -14,7 +14,8 @@ import (
 // and List calls, which have none.
 func (b *module) iam(f *tfjson.File) {
 	policies := map[string]func() []tfjson.Body{
-		model.RoleCoderd:       b.coderdPolicy,
+		model.RoleCoderd:         b.coderdPolicy,
+		model.RoleWorkspaceProxy: b.workspaceProxyPolicy,
 		model.RoleProvisioner:  b.provisionerPolicy,
 		model.RoleLBController: b.lbControllerPolicy,
 		model.RoleFluentBit:    b.fluentBitPolicy,
@@ -64,6 +65,22 @@ func (b *module) coderdPolicy() []tfjson.Body {
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 		allow("ConnectAurora", []string{"rds-db:connect"}, []string{dbUserARN()}),
+	}
+}
+
+// workspaceProxyPolicy reads the proxy's token secret (by name: the
+// Day-1/2 coderd module creates it in this region; Secrets Manager appends
+// six random characters to a secret's ARN) and decrypts it through
+// Secrets Manager only.
+func (b *module) workspaceProxyPolicy() []tfjson.Body {
+	var secrets []string
+	for _, name := range b.m.CoderdSecrets {
+		secrets = append(secrets, "arn:"+partition+":secretsmanager:"+region+":"+accountID+":secret:"+name+"-??????")
+	}
+	return []tfjson.Body{
+		allow("ReadProxyToken", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }
 

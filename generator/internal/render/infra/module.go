@@ -45,16 +45,25 @@ func (b *module) file(name string) *tfjson.File {
 }
 
 // Render returns the module's files keyed by path relative to the
-// environment's rendered directory.
+// environment's rendered directory: the primary region's module in Dir, a
+// secondary region's (no database or backup) in RegionDir.
 func Render(m model.Infra) (map[string][]byte, error) {
+	dir := Dir
+	if m.Secondary {
+		dir = RegionDir(m.Region)
+	}
 	b := &module{m: m, files: map[string]*tfjson.File{}, principals: map[string]bool{}}
 	b.versions(b.file("versions.tf.json"))
 	b.kms(b.file("kms.tf.json"))
 	b.vpc(b.file("vpc.tf.json"))
 	b.eks(b.file("eks.tf.json"))
 	b.nodeGroups(b.file("nodegroups.tf.json"))
-	b.aurora(b.file("aurora.tf.json"))
-	b.backup(b.file("backup.tf.json"))
+	if m.Database != nil {
+		b.aurora(b.file("aurora.tf.json"))
+	}
+	if m.Backup != nil {
+		b.backup(b.file("backup.tf.json"))
+	}
 	b.nlb(b.file("nlb.tf.json"))
 	b.dns(b.file("dns.tf.json"))
 	b.iam(b.file("iam.tf.json"))
@@ -63,13 +72,13 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.outputs(b.file("outputs.tf.json"))
 	b.servicePrincipals(b.file("versions.tf.json"))
 	out := make(map[string][]byte, len(b.files)+1)
-	out[Dir+"/"+PreflightScript] = b.preflight()
+	out[dir+"/"+PreflightScript] = b.preflight()
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", Dir, name, err)
+			return nil, fmt.Errorf("render %s/%s: %w", dir, name, err)
 		}
-		out[Dir+"/"+name] = data
+		out[dir+"/"+name] = data
 	}
 	return out, nil
 }
