@@ -40,7 +40,7 @@ type Infra struct {
 	// workspace proxy's token secret, by name.
 	CoderdSecrets []string
 	// Secondary is set in a secondary region's module.
-	Secondary bool
+	Secondary     bool
 	Workspaces    EC2Workspaces
 	Observability Observability
 	Quotas        Quotas

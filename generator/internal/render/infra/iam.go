@@ -16,11 +16,11 @@ func (b *module) iam(f *tfjson.File) {
 	policies := map[string]func() []tfjson.Body{
 		model.RoleCoderd:         b.coderdPolicy,
 		model.RoleWorkspaceProxy: b.workspaceProxyPolicy,
-		model.RoleProvisioner:  b.provisionerPolicy,
-		model.RoleLBController: b.lbControllerPolicy,
-		model.RoleFluentBit:    b.fluentBitPolicy,
-		model.RoleAutoscaler:   b.autoscalerPolicy,
-		model.RolePrometheus:   b.prometheusPolicy,
+		model.RoleProvisioner:    b.provisionerPolicy,
+		model.RoleLBController:   b.lbControllerPolicy,
+		model.RoleFluentBit:      b.fluentBitPolicy,
+		model.RoleAutoscaler:     b.autoscalerPolicy,
+		model.RolePrometheus:     b.prometheusPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
