@@ -19,9 +19,15 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
+	helmm "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
+	fluxr "github.com/coder-eks/coder-eks/generator/internal/render/flux"
+	helmr "github.com/coder-eks/coder-eks/generator/internal/render/helm"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
+	k8sr "github.com/coder-eks/coder-eks/generator/internal/render/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/render/report"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -92,10 +98,17 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	releases, err := helmm.Build(checked)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
 	fs := FileSet{}
 	parts := []func() (map[string][]byte, error){
 		func() (map[string][]byte, error) { return infrar.Render(infra) },
 		func() (map[string][]byte, error) { return bootstrapr.Render(infra) },
+		func() (map[string][]byte, error) { return helmr.Render(releases) },
+		func() (map[string][]byte, error) { return k8sr.Render(k8sm.Build(checked)) },
+		func() (map[string][]byte, error) { return fluxr.Render(fluxm.Build(checked, releases)) },
 		func() (map[string][]byte, error) { return report.Render(capacityReport(checked)), nil },
 	}
 	for _, r := range checked.Secondaries {
@@ -118,6 +131,9 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 			}
 			fs[p] = data
 		}
+	}
+	if err := fluxr.GuardSubstitution(fs); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return fs, nil
 }

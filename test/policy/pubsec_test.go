@@ -17,7 +17,9 @@ const pubsec = "../../rendered/pubsec"
 // from the partition (arn:${data.aws_partition.current.partition}:... or
 // arn:aws-us-gov:...), never a literal arn:aws:.
 func TestGovCloudRenderUsesItsPartition(t *testing.T) {
-	arn := regexp.MustCompile(`arn:[^:"$]*:`)
+	// An ARN's start: "arn:<partition>:" not inside a longer word
+	// ("role-arn: arn:aws-us-gov:..." has one, "warn: restricted" none).
+	arn := regexp.MustCompile(`(?:^|[^A-Za-z0-9_./-])arn:([a-z-]*):`)
 	files := 0
 	err := filepath.WalkDir(pubsec, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -28,9 +30,9 @@ func TestGovCloudRenderUsesItsPartition(t *testing.T) {
 			return err
 		}
 		files++
-		for _, m := range arn.FindAllString(string(data), -1) {
-			if m != "arn:aws-us-gov:" && m != "arn:" {
-				t.Errorf("%s: ARN in partition %q", path, m)
+		for _, m := range arn.FindAllStringSubmatch(string(data), -1) {
+			if m[1] != "aws-us-gov" {
+				t.Errorf("%s: ARN in partition %q", path, m[1])
 			}
 		}
 		if strings.Contains(string(data), "arn:aws:") {

@@ -5,6 +5,7 @@ package config
 type Catalog struct {
 	InstanceTypes map[string]InstanceType `json:"instance_types"`
 	Planning      Planning                `json:"planning"`
+	Sizing        Sizing                  `json:"sizing"`
 	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
 	Capacity      Capacity                `json:"capacity"`
 	Prices        Prices                  `json:"prices"`
@@ -126,4 +127,19 @@ type EKSRelease struct {
 	Released             string `json:"released"`
 	EndOfStandardSupport string `json:"end_of_standard_support"`
 	EndOfExtendedSupport string `json:"end_of_extended_support"`
+}
+
+// Sizing mirrors schema.sizing.
+type Sizing struct {
+	KubeReservedCPUPercent       []float64 `json:"kube_reserved_cpu_percent"`
+	KubeReservedCPUPercentRest   float64   `json:"kube_reserved_cpu_percent_rest"`
+	KubeReservedMemoryMiBBase    int       `json:"kube_reserved_memory_mib_base"`
+	KubeReservedMemoryMiBPerPod  int       `json:"kube_reserved_memory_mib_per_pod"`
+	EvictionHardMemoryMiB        int       `json:"eviction_hard_memory_mib"`
+	DaemonSetCPUMillis           int       `json:"daemonset_cpu_millis"`
+	DaemonSetMemoryMiB           int       `json:"daemonset_memory_mib"`
+	CoderdNodeShare              float64   `json:"coderd_node_share"`
+	ProvisionerCPUMillis         int       `json:"provisioner_cpu_millis"`
+	ProvisionerMemoryMiB         int       `json:"provisioner_memory_mib"`
+	ProvisionerTerminationGraceS int       `json:"provisioner_termination_grace_seconds"`
 }

@@ -104,7 +104,17 @@ type Environment struct {
 	SecondaryRegions []SecondaryRegion `json:"secondary_regions"`
 	// Secondary is set on the view Secondary returns: the region it
 	// describes. It is never decoded.
-	SecondaryRegion *SecondaryRegion `json:"-"`
+	SecondaryRegion                  *SecondaryRegion `json:"-"`
+	FluxGitURL                       string           `json:"flux_git_url"`
+	FluxGitBranch                    string           `json:"flux_git_branch"`
+	AWSLoadBalancerControllerVersion string           `json:"aws_load_balancer_controller_version"`
+	ClusterAutoscalerVersion         string           `json:"cluster_autoscaler_version"`
+	ClusterAutoscalerImageTag        string           `json:"cluster_autoscaler_image_tag"`
+	ExternalSecretsVersion           string           `json:"external_secrets_version"`
+	TofuControllerVersion            string           `json:"tofu_controller_version"`
+	STUNAddresses                    []string         `json:"stun_addresses"`
+	STUNServerImage                  string           `json:"stun_server_image"`
+	OIDCScopes                       []string         `json:"oidc_scopes"`
 
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`

@@ -75,11 +75,24 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 		{Key: RoleLBController, Role: n.LBControllerRole, Namespace: names.SystemNamespace, ServiceAccount: names.LBControllerServiceAccount},
 		{Key: RoleFluentBit, Role: n.FluentBitRole, Namespace: names.LoggingNamespace, ServiceAccount: names.FluentBitServiceAccount},
 		{Key: RoleAutoscaler, Role: n.AutoscalerRole, Namespace: names.SystemNamespace, ServiceAccount: names.AutoscalerServiceAccount},
+		{Key: RoleExternalSecrets, Role: n.ExternalSecretsRole, Namespace: names.ExternalSecretsNamespace, ServiceAccount: names.ExternalSecretsServiceAccount},
 	}
 	if c.EnableAMPIntegration {
 		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})
 	}
 	return r
+}
+
+// platformSecrets are created empty here and filled later: the provisioner
+// key by the Day-1/2 module, the owner token and Flux's Git credentials by
+// an operator (docs/operations.md). External Secrets copies them into the
+// cluster, so their values never pass through Git.
+func platformSecrets(n names.Names) []PlatformSecret {
+	return []PlatformSecret{
+		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
+		{Key: "session_token", Name: n.SessionTokenSecret, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
+		{Key: "flux_git", Name: n.FluxGitSecret, Description: "Flux's read-only Git credentials (stored by an operator)"},
+	}
 }
 
 func coderdSecrets(c *config.Environment, n names.Names) []string {

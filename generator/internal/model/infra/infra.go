@@ -40,7 +40,9 @@ type Infra struct {
 	// workspace proxy's token secret, by name.
 	CoderdSecrets []string
 	// Secondary is set in a secondary region's module.
-	Secondary     bool
+	Secondary bool
+	// Secrets are the Secrets Manager secrets this module creates empty.
+	Secrets       []PlatformSecret
 	Workspaces    EC2Workspaces
 	Observability Observability
 	Quotas        Quotas
@@ -93,6 +95,12 @@ type Addon struct {
 	AfterNodes bool
 }
 
+// PlatformSecret is a Secrets Manager secret whose value arrives after
+// Day 0.
+type PlatformSecret struct {
+	Key, Name, Description string
+}
+
 // IRSA is an IAM role only one Kubernetes service account can assume.
 type IRSA struct {
 	Key                       string // resource name in Terraform
@@ -111,7 +119,8 @@ const (
 	RoleEBSCSI          = "ebs_csi"
 	RolePrometheus      = "prometheus"
 	// RoleWorkspaceProxy takes coderd's place in a secondary region.
-	RoleWorkspaceProxy = "workspace_proxy"
+	RoleWorkspaceProxy  = "workspace_proxy"
+	RoleExternalSecrets = "external_secrets"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -186,6 +195,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Roles:         roles(c, n),
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
+		Secrets:       platformSecrets(n),
 		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
@@ -252,7 +262,9 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 		AdminRoleARNs:     c.EKSAdminRoleARNs,
 		LogTypes:          []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
 		Addons: []Addon{
-			{Name: "vpc-cni"},
+			// The CNI's network policy agent enforces the NetworkPolicies
+			// the cluster manifests rely on; it is off by default.
+			{Name: "vpc-cni", Config: `{"enableNetworkPolicy":"true"}`},
 			{Name: "kube-proxy"},
 			{Name: "eks-pod-identity-agent"},
 			{Name: "coredns", AfterNodes: true},

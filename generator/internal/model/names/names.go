@@ -15,6 +15,16 @@ const (
 	CoderNamespace       = "coder"
 	ProvisionerNamespace = "coder-prov"
 	SystemNamespace      = "kube-system"
+	// WorkspaceNamespace holds workspace pods, apart from the provisioners
+	// that create them (their keys and IAM role stay out of workspaces'
+	// reach). Kubernetes templates must create their pods and volumes here;
+	// the provisioner service account is granted rights in it.
+	WorkspaceNamespace = "coder-ws"
+	// FluxNamespace is where Flux, tofu-controller and their objects live.
+	FluxNamespace = "flux-system"
+	// ExternalSecretsNamespace runs external-secrets, which copies Secrets
+	// Manager values into Kubernetes Secrets.
+	ExternalSecretsNamespace = "external-secrets"
 
 	CoderServiceAccount        = "coder"
 	ProvisionerServiceAccount  = "coder-provisioner"
@@ -22,6 +32,12 @@ const (
 	LBControllerServiceAccount = "aws-load-balancer-controller"
 	FluentBitServiceAccount    = "fluent-bit"
 	AutoscalerServiceAccount   = "cluster-autoscaler"
+	// ExternalSecretsServiceAccount (in ExternalSecretsNamespace) reads the
+	// environment's Secrets Manager secrets.
+	ExternalSecretsServiceAccount = "external-secrets"
+	// TofuRunnerServiceAccount (in FluxNamespace) runs the Day-1/2 module;
+	// it reads and writes that module's state in the state bucket.
+	TofuRunnerServiceAccount = "tf-runner"
 
 	// The Container Insights add-on (amazon-cloudwatch-observability)
 	// installs its agent here under this service account.
@@ -64,7 +80,29 @@ type Names struct {
 
 	CloudTrailBucket string // coder-prod-cloudtrail-logs
 	AuroraCluster    string // coder-prod
-	DBSecret         string // coder/prod/db-password
+	// DBSecret holds the connection details (JSON: host, port, dbname,
+	// username, ...) but not the password, which stays in the RDS-managed
+	// secret (tagged aws:rds:primaryDBClusterArn with the cluster's ARN).
+	DBSecret string // coder/prod/db-password
+
+	// Secrets Manager secrets whose values are written after Day 0. Day 0
+	// creates them empty and grants ExternalSecretsRole read access.
+	//   ProvisionerKeySecret: the external provisioners' key, plain text,
+	//     written by the Day-1/2 module from coderd_provisioner_key.
+	//   SessionTokenSecret: an owner's long-lived API token, plain text,
+	//     stored by the operator after the first login; tofu-controller
+	//     applies the Day-1/2 module with it.
+	//   FluxGitSecret: Flux's Git credentials as a JSON object with the keys
+	//     of a Flux Git secret (identity, identity.pub, known_hosts for SSH;
+	//     username, password for HTTPS).
+	ProvisionerKeySecret, SessionTokenSecret, FluxGitSecret string
+
+	// EBSKeyAlias is the KMS alias of the key EBS volumes are encrypted
+	// with; the gp3 StorageClass encrypts persistent volumes with it too.
+	EBSKeyAlias string
+	// VPC is the VPC's Name tag; the load balancer controller finds the VPC
+	// by it because pods cannot reach the instance metadata service.
+	VPC string
 
 	AccessURL         string // https://coder.example.com
 	WildcardAccessURL string // *.coder.example.com
@@ -73,6 +111,10 @@ type Names struct {
 	// IAM roles for service accounts, by role name.
 	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
 	CloudWatchAgentRole, PrometheusRole                                                      string
+	// ExternalSecretsRole (external-secrets/external-secrets) may read the
+	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
+	// the Terraform state bucket.
+	ExternalSecretsRole, TofuRunnerRole string
 
 	// Network load balancer and its target groups; the AWS Load Balancer
 	// Controller's TargetGroupBindings bind the coderd Service to them.
@@ -149,29 +191,36 @@ var directions = map[string]string{
 
 func names(c *config.Environment, p, e, cluster, host string) Names {
 	return Names{
-		Cluster:             cluster,
-		ControlNodeGroup:    cluster + "-control",
-		ProvNodeGroup:       cluster + "-prov",
-		WSNodeGroup:         cluster + "-ws",
-		CoderdLogGroup:      "/" + p + "/" + e + "/coderd",
-		ProvisionerLogGroup: "/" + p + "/" + e + "/provisioner",
-		WorkspaceLogGroup:   "/" + p + "/" + e + "/workspaces",
-		FlowLogGroup:        "/" + p + "/" + e + "/vpc-flow-logs",
-		ClusterLogGroup:     "/aws/eks/" + cluster + "/cluster",
-		CloudTrailBucket:    cluster + "-cloudtrail-logs",
-		AuroraCluster:       cluster,
-		DBSecret:            p + "/" + e + "/db-password",
-		AccessURL:           "https://" + host,
-		WildcardAccessURL:   "*." + host,
-		AccessHost:          host,
-		CoderdRole:          cluster + "-coderd",
-		ProvisionerRole:     cluster + "-provisioner",
-		EBSCSIRole:          cluster + "-ebs-csi",
-		LBControllerRole:    cluster + "-aws-load-balancer-controller",
-		FluentBitRole:       cluster + "-fluent-bit",
-		AutoscalerRole:      cluster + "-cluster-autoscaler",
-		CloudWatchAgentRole: cluster + "-cloudwatch-agent",
-		PrometheusRole:      cluster + "-prometheus",
+		Cluster:              cluster,
+		ControlNodeGroup:     cluster + "-control",
+		ProvNodeGroup:        cluster + "-prov",
+		WSNodeGroup:          cluster + "-ws",
+		CoderdLogGroup:       "/" + p + "/" + e + "/coderd",
+		ProvisionerLogGroup:  "/" + p + "/" + e + "/provisioner",
+		WorkspaceLogGroup:    "/" + p + "/" + e + "/workspaces",
+		FlowLogGroup:         "/" + p + "/" + e + "/vpc-flow-logs",
+		ClusterLogGroup:      "/aws/eks/" + cluster + "/cluster",
+		CloudTrailBucket:     cluster + "-cloudtrail-logs",
+		AuroraCluster:        cluster,
+		DBSecret:             p + "/" + e + "/db-password",
+		ProvisionerKeySecret: p + "/" + e + "/provisioner-key",
+		SessionTokenSecret:   p + "/" + e + "/coderd-session-token",
+		FluxGitSecret:        p + "/" + e + "/flux-git-credentials",
+		EBSKeyAlias:          "alias/" + cluster + "-ebs",
+		VPC:                  cluster,
+		AccessURL:            "https://" + host,
+		WildcardAccessURL:    "*." + host,
+		AccessHost:           host,
+		CoderdRole:           cluster + "-coderd",
+		ProvisionerRole:      cluster + "-provisioner",
+		EBSCSIRole:           cluster + "-ebs-csi",
+		LBControllerRole:     cluster + "-aws-load-balancer-controller",
+		FluentBitRole:        cluster + "-fluent-bit",
+		AutoscalerRole:       cluster + "-cluster-autoscaler",
+		CloudWatchAgentRole:  cluster + "-cloudwatch-agent",
+		PrometheusRole:       cluster + "-prometheus",
+		ExternalSecretsRole:  cluster + "-external-secrets",
+		TofuRunnerRole:       cluster + "-tf-runner",
 
 		NLB:               cluster,
 		CoderdTargetGroup: cluster + "-coderd",
@@ -205,4 +254,16 @@ const TargetGroupNameMax = 32
 // partition.
 func RoleARN(c *config.Environment, role string) string {
 	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
+}
+
+// KMSAliasARN is the ARN of a KMS alias in the environment's account and
+// region, in its partition.
+func KMSAliasARN(c *config.Environment, alias string) string {
+	return "arn:" + c.Partition + ":kms:" + c.AWSRegion + ":" + c.AccountID + ":" + alias
+}
+
+// AuroraClusterARN is the ARN of the environment's Aurora cluster; RDS tags
+// the secret holding its master password with it.
+func AuroraClusterARN(c *config.Environment, n Names) string {
+	return "arn:" + c.Partition + ":rds:" + c.AWSRegion + ":" + c.AccountID + ":cluster:" + n.AuroraCluster
 }

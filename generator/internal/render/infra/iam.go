@@ -14,13 +14,14 @@ import (
 // and List calls, which have none.
 func (b *module) iam(f *tfjson.File) {
 	policies := map[string]func() []tfjson.Body{
-		model.RoleCoderd:         b.coderdPolicy,
-		model.RoleWorkspaceProxy: b.workspaceProxyPolicy,
-		model.RoleProvisioner:    b.provisionerPolicy,
-		model.RoleLBController:   b.lbControllerPolicy,
-		model.RoleFluentBit:      b.fluentBitPolicy,
-		model.RoleAutoscaler:     b.autoscalerPolicy,
-		model.RolePrometheus:     b.prometheusPolicy,
+		model.RoleCoderd:          b.coderdPolicy,
+		model.RoleWorkspaceProxy:  b.workspaceProxyPolicy,
+		model.RoleProvisioner:     b.provisionerPolicy,
+		model.RoleLBController:    b.lbControllerPolicy,
+		model.RoleFluentBit:       b.fluentBitPolicy,
+		model.RoleAutoscaler:      b.autoscalerPolicy,
+		model.RolePrometheus:      b.prometheusPolicy,
+		model.RoleExternalSecrets: b.externalSecretsPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
@@ -33,6 +34,14 @@ func (b *module) iam(f *tfjson.File) {
 	// with a customer-managed key.
 	b.inlinePolicy(f, model.RoleEBSCSI, "aws_iam_role."+model.RoleEBSCSI, b.ebsKeyUse())
 	b.ec2Workspaces(f)
+	for _, s := range b.m.Secrets {
+		f.Resource("aws_secretsmanager_secret", s.Key, tfjson.Body{
+			"name":                    s.Name,
+			"description":             s.Description,
+			"kms_key_id":              kmsARN("secrets"),
+			"recovery_window_in_days": 30,
+		})
+	}
 }
 
 func (b *module) inlinePolicy(f *tfjson.File, key, role string, statements []tfjson.Body) {
@@ -73,12 +82,8 @@ func (b *module) coderdPolicy() []tfjson.Body {
 // six random characters to a secret's ARN) and decrypts it through
 // Secrets Manager only.
 func (b *module) workspaceProxyPolicy() []tfjson.Body {
-	var secrets []string
-	for _, name := range b.m.CoderdSecrets {
-		secrets = append(secrets, "arn:"+partition+":secretsmanager:"+region+":"+accountID+":secret:"+name+"-??????")
-	}
 	return []tfjson.Body{
-		allow("ReadProxyToken", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		allow("ReadProxyToken", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, b.proxyTokenSecretARNs()),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
@@ -189,6 +194,42 @@ func (b *module) autoscalerPolicy() []tfjson.Body {
 			"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup",
 		}, asgs),
 	}
+}
+
+// externalSecretsPolicy lets External Secrets read every secret the
+// cluster needs: coderd's, the database's (including the RDS-managed
+// password, found by its tag, hence ListSecrets) and the platform secrets.
+func (b *module) externalSecretsPolicy() []tfjson.Body {
+	var secrets []string
+	keys := []string{kmsARN("secrets")}
+	if b.m.Secondary {
+		// The workspace proxy's token secret, created by the Day-1/2
+		// module: by name.
+		secrets = append(secrets, b.proxyTokenSecretARNs()...)
+	} else {
+		secrets = append(secrets, b.m.CoderdSecrets...)
+		secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+		keys = append(keys, kmsARN("rds"))
+	}
+	for _, s := range b.m.Secrets {
+		secrets = append(secrets, tfjson.Attr("aws_secretsmanager_secret."+s.Key, "arn"))
+	}
+	return []tfjson.Body{
+		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
+		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, keys),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
+	}
+}
+
+// proxyTokenSecretARNs match the workspace proxy's token secret by name
+// (Secrets Manager appends six random characters to a secret's ARN).
+func (b *module) proxyTokenSecretARNs() []string {
+	var arns []string
+	for _, name := range b.m.CoderdSecrets {
+		arns = append(arns, "arn:"+partition+":secretsmanager:"+region+":"+accountID+":secret:"+name+"-??????")
+	}
+	return arns
 }
 
 // prometheusPolicy remote-writes to the environment's AMP workspace.

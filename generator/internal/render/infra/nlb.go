@@ -16,9 +16,10 @@ const (
 )
 
 // nlb renders the internet-facing network load balancer: TLS ends on 443
-// with the ACM certificate, STUN passes through on UDP 3478, both to coderd
-// pods registered as IP targets by the AWS Load Balancer Controller's
-// TargetGroupBindings. Its security group is the only one open to the
+// with the ACM certificate and goes to coderd pods; STUN passes through on
+// UDP 3478 to the STUN server pods beside coderd (coderd itself has no STUN
+// listener). Both are IP targets registered by the AWS Load Balancer
+// Controller's TargetGroupBindings. Its security group is the only one open to the
 // internet, and only on those two ports.
 func (b *module) nlb(f *tfjson.File) {
 	lb := b.m.LoadBalancer
@@ -52,7 +53,7 @@ func (b *module) nlb(f *tfjson.File) {
 		"depends_on": []string{"aws_s3_bucket_policy.nlb_logs"},
 	})
 	// coderd serves plain HTTP on its pod port; the health check is its
-	// /healthz endpoint on the same port for both target groups.
+	// /healthz endpoint on the same port.
 	health := []tfjson.Body{{
 		"protocol":            "HTTP",
 		"port":                itoa(lb.CoderdPort),
@@ -89,7 +90,15 @@ func (b *module) nlb(f *tfjson.File) {
 		"target_type":          "ip",
 		"vpc_id":               vpcID,
 		"deregistration_delay": "30",
-		"health_check":         health,
+		// A UDP group is health-checked over TCP; the STUN server answers
+		// STUN over TCP on the same port.
+		"health_check": []tfjson.Body{{
+			"protocol":            "TCP",
+			"port":                "traffic-port",
+			"interval":            10,
+			"healthy_threshold":   2,
+			"unhealthy_threshold": 2,
+		}},
 	})
 	f.Resource("aws_lb_listener", "stun", tfjson.Body{
 		"load_balancer_arn": tfjson.Attr(nlb, "arn"),
@@ -100,30 +109,33 @@ func (b *module) nlb(f *tfjson.File) {
 }
 
 // nlbRules open the NLB to the internet on 443/tcp (and 3478/udp with
-// STUN) and let it reach coderd pods on the coderd nodes and nothing else.
+// STUN) and let it reach the pods behind it on the coderd nodes, on their
+// ports and for health checks, and nothing else.
 func (b *module) nlbRules(f *tfjson.File) {
 	lb := b.m.LoadBalancer
 	type port struct {
 		key, proto string
-		public     int // listener port
+		public     int // listener port; 0 for health checks only
 		target     int // pod port
 	}
 	ports := []port{{"https", "tcp", httpsPort, lb.CoderdPort}}
 	if lb.STUNTargetGroup != "" {
-		ports = append(ports, port{"stun", "udp", lb.STUNPort, lb.STUNPort})
+		ports = append(ports, port{"stun", "udp", lb.STUNPort, lb.STUNPort}, port{"stun_health", "tcp", 0, lb.STUNPort})
 	}
 	for _, p := range ports {
-		f.Resource("aws_vpc_security_group_ingress_rule", "nlb_"+p.key, tfjson.Body{
-			"security_group_id": tfjson.Attr(nlbSG, "id"),
-			"description":       p.key + " from the internet",
-			"ip_protocol":       p.proto,
-			"from_port":         p.public,
-			"to_port":           p.public,
-			"cidr_ipv4":         anyIPv4,
-		})
+		if p.public != 0 {
+			f.Resource("aws_vpc_security_group_ingress_rule", "nlb_"+p.key, tfjson.Body{
+				"security_group_id": tfjson.Attr(nlbSG, "id"),
+				"description":       p.key + " from the internet",
+				"ip_protocol":       p.proto,
+				"from_port":         p.public,
+				"to_port":           p.public,
+				"cidr_ipv4":         anyIPv4,
+			})
+		}
 		f.Resource("aws_vpc_security_group_egress_rule", "nlb_"+p.key, tfjson.Body{
 			"security_group_id":            tfjson.Attr(nlbSG, "id"),
-			"description":                  p.key + " to coderd pods",
+			"description":                  p.key + " to pods on the coderd nodes",
 			"ip_protocol":                  p.proto,
 			"from_port":                    p.target,
 			"to_port":                      p.target,
@@ -138,8 +150,6 @@ func (b *module) nlbRules(f *tfjson.File) {
 			"referenced_security_group_id": tfjson.Attr(nlbSG, "id"),
 		})
 	}
-	// The UDP target group is health-checked over HTTP on coderd's port,
-	// which the https rules already allow.
 }
 
 // logDeliveryStatements let the log delivery service write a load

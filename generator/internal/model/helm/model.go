@@ -1,0 +1,113 @@
+// Package helm is the model of the Helm releases Flux installs on the
+// cluster: which chart from which repository, at which version, into which
+// namespace, and with which values. Values are plain maps (the charts'
+// own keys) built from Kubernetes API types where a chart embeds one
+// (env vars, resources, affinity), so their shape is the API's.
+package helm
+
+import (
+	"fmt"
+
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// Layers group releases into the Flux Kustomizations that apply them, in
+// dependency order.
+const (
+	LayerInfrastructure = "infrastructure" // controllers the rest needs
+	LayerCoder          = "coder"          // coderd
+	LayerProvisioners   = "provisioners"   // external provisioner daemons
+)
+
+// Repository is a Helm chart repository.
+type Repository struct {
+	Name string // Flux HelmRepository name
+	URL  string
+}
+
+// Release is one Helm release.
+type Release struct {
+	Name       string // HelmRelease, Helm release and values file name
+	Layer      string
+	Namespace  string // where the chart's objects go
+	Repository string // Repository.Name
+	Chart      string
+	Version    string
+	// CreateNamespace is set for namespaces no manifest creates.
+	CreateNamespace bool
+	// CRDs is set for charts that ship CRDs in crds/: Flux then creates and
+	// upgrades them (Helm alone never upgrades CRDs).
+	CRDs bool
+	// DisableWait installs without waiting for readiness, for a release
+	// whose pods cannot start until a later layer has run.
+	DisableWait bool
+	DependsOn   []string // other releases, by Name
+	Values      map[string]any
+}
+
+// Model is every release of an environment.
+type Model struct {
+	Source       string // environment file, for generated-file headers
+	Repositories []Repository
+	Releases     []Release
+}
+
+// Repository names.
+const (
+	repoCoder          = "coder"
+	repoEKS            = "eks"
+	repoAutoscaler     = "autoscaler"
+	repoExternalSecret = "external-secrets"
+	repoFluent         = "fluent"
+	repoTofu           = "tofu-controller"
+)
+
+// Release names, also the names of the charts' objects.
+const (
+	ReleaseCoder           = "coder"
+	ReleaseProvisioner     = "coder-provisioner"
+	ReleaseLBController    = "aws-load-balancer-controller"
+	ReleaseAutoscaler      = "cluster-autoscaler"
+	ReleaseExternalSecrets = "external-secrets"
+	ReleaseFluentBit       = "fluent-bit"
+	ReleaseTofuController  = "tofu-controller"
+)
+
+// Build derives the releases of a checked environment.
+func Build(env *validate.Checked) (Model, error) {
+	c := &env.Config
+	n := names.For(c)
+	sz, err := newSizer(env)
+	if err != nil {
+		return Model{}, err
+	}
+	coderRes, err := sz.coderd()
+	if err != nil {
+		return Model{}, fmt.Errorf("size coderd: %w", err)
+	}
+	prov, err := sz.provisioners()
+	if err != nil {
+		return Model{}, fmt.Errorf("size provisioners: %w", err)
+	}
+	return Model{
+		Source: env.RelFile(),
+		Repositories: []Repository{
+			{Name: repoAutoscaler, URL: "https://kubernetes.github.io/autoscaler"},
+			{Name: repoCoder, URL: "https://helm.coder.com/v2"},
+			{Name: repoEKS, URL: "https://aws.github.io/eks-charts"},
+			{Name: repoExternalSecret, URL: "https://charts.external-secrets.io"},
+			{Name: repoFluent, URL: "https://fluent.github.io/helm-charts"},
+			{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"},
+		},
+		Releases: []Release{
+			lbController(c, n),
+			autoscaler(c, n),
+			externalSecrets(c, n),
+			fluentBit(c, n),
+			tofuController(c, n),
+			coder(c, n, coderRes),
+			provisioner(c, n, prov),
+		},
+	}, nil
+}

@@ -1,0 +1,133 @@
+package k8s
+
+import (
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+)
+
+// External Secrets objects. External Secrets, not the Secrets Store CSI
+// driver, brings Secrets Manager values in: it writes ordinary Kubernetes
+// Secrets, which is what the charts consume (env valueFrom, the
+// provisioner chart's keySecretName) and what Flux's GitRepository and
+// tofu-controller's runner read; it can template a value from several
+// fields (the database URL); and it refreshes on an interval, so a
+// rotated secret arrives without restarting anything that mounts it. The
+// CSI driver only syncs a Secret while a pod mounts the volume.
+const (
+	esAPI = "external-secrets.io/v1"
+	// SecretStore is the cluster-wide store reading Secrets Manager with
+	// the external-secrets controller's own IAM role.
+	SecretStore = "aws-secrets-manager"
+
+	// SecretSessionToken holds an owner's API token (key "token") for the
+	// Day-1/2 runner; SecretFluxGit is Flux's Git credentials.
+	SecretSessionToken    = "coder-session-token"
+	SecretSessionTokenKey = "token"
+	SecretFluxGit         = "flux-system"
+)
+
+// dbURLTemplate builds coderd's connection URL. Host, port, database and
+// user come from the DB secret's JSON fields; the password from the
+// RDS-managed master secret (key "master", its JSON as a string), which RDS
+// rotates: the refresh picks a new password up. User and password are
+// URL-escaped. sslmode=require encrypts without verifying the server
+// certificate: the RDS CA is not in the coder image's trust store.
+const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ (.master | fromJson).password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require"
+
+// masterKey is the key the RDS-managed secret is found under.
+const masterKey = "master"
+
+// Refresh intervals: secrets written after Day 0 (the provisioner key, the
+// session token) are polled more often so they arrive soon after they are
+// stored.
+const (
+	refreshStable = "1h"
+	refreshLate   = "10m"
+)
+
+func externalSecrets(c *config.Environment, n names.Names) []any {
+	out := []any{
+		secretStore(c),
+		dbURL(c, n),
+		single(helm.SecretOIDC, names.CoderNamespace, helm.SecretClientSecretKey, c.OIDCClientSecretARN, refreshStable),
+	}
+	if c.ExternalAuthClientID != "" {
+		out = append(out, single(helm.SecretExternalAuth, names.CoderNamespace, helm.SecretClientSecretKey, c.ExternalAuthClientSecretARN, refreshStable))
+	}
+	return append(out,
+		single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.ProvisionerKeySecret, refreshLate),
+		single(SecretSessionToken, names.FluxNamespace, SecretSessionTokenKey, n.SessionTokenSecret, refreshLate),
+		fluxGitCredentials(n),
+	)
+}
+
+// SecretStoreNamespaces may use the store; no other namespace can read
+// the environment's secrets through it.
+var SecretStoreNamespaces = []string{names.CoderNamespace, names.ProvisionerNamespace, names.FluxNamespace}
+
+func secretStore(c *config.Environment) any {
+	return custom(esAPI, "ClusterSecretStore", SecretStore, "", map[string]any{
+		"provider": map[string]any{
+			"aws": map[string]any{"service": "SecretsManager", "region": c.AWSRegion},
+		},
+		"conditions": []any{map[string]any{"namespaces": SecretStoreNamespaces}},
+	})
+}
+
+func storeRef() map[string]any {
+	return map[string]any{"kind": "ClusterSecretStore", "name": SecretStore}
+}
+
+// single copies one Secrets Manager secret (a plain string) into one key.
+func single(name, namespace, key, remote, refresh string) any {
+	return custom(esAPI, "ExternalSecret", name, namespace, map[string]any{
+		"refreshInterval": refresh,
+		"secretStoreRef":  storeRef(),
+		"target":          map[string]any{"name": name, "creationPolicy": "Owner"},
+		"data": []any{map[string]any{
+			"secretKey": key,
+			"remoteRef": map[string]any{"key": remote},
+		}},
+	})
+}
+
+// dbURL reads the DB secret's fields and finds the RDS-managed master
+// secret by the tag RDS gives it (its name, rds!cluster-<id>, is known only
+// after Day 0), then writes the connection URL.
+func dbURL(c *config.Environment, n names.Names) any {
+	return custom(esAPI, "ExternalSecret", helm.SecretDBURL, names.CoderNamespace, map[string]any{
+		"refreshInterval": refreshStable,
+		"secretStoreRef":  storeRef(),
+		"target": map[string]any{
+			"name":           helm.SecretDBURL,
+			"creationPolicy": "Owner",
+			"template": map[string]any{
+				"engineVersion": "v2",
+				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate},
+			},
+		},
+		"dataFrom": []any{
+			map[string]any{"extract": map[string]any{"key": n.DBSecret}},
+			map[string]any{
+				"find": map[string]any{"tags": map[string]string{
+					"aws:rds:primaryDBClusterArn": names.AuroraClusterARN(c, n),
+				}},
+				"rewrite": []any{map[string]any{"regexp": map[string]any{"source": ".*", "target": masterKey}}},
+			},
+		},
+	})
+}
+
+// fluxGitCredentials keeps Flux's Git secret in step with Secrets Manager
+// (deploy-key rotation). The operator creates the Secret once at bootstrap,
+// before external-secrets exists, so this merges into it instead of owning
+// it.
+func fluxGitCredentials(n names.Names) any {
+	return custom(esAPI, "ExternalSecret", SecretFluxGit, names.FluxNamespace, map[string]any{
+		"refreshInterval": refreshStable,
+		"secretStoreRef":  storeRef(),
+		"target":          map[string]any{"name": SecretFluxGit, "creationPolicy": "Merge"},
+		"dataFrom":        []any{map[string]any{"extract": map[string]any{"key": n.FluxGitSecret}}},
+	})
+}

@@ -1,0 +1,199 @@
+package helm_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	model "github.com/coder-eks/coder-eks/generator/internal/model/helm"
+	"github.com/coder-eks/coder-eks/generator/internal/render/helm"
+	"github.com/coder-eks/coder-eks/generator/pipeline"
+)
+
+const repoRoot = "../../../.."
+
+// chartValues are the charts' default values files (copied from
+// ../shared/helm-charts): every key a values file may set.
+var chartValues = map[string]string{
+	model.ReleaseCoder:       "testdata/charts/coder-2.18.0.values.yaml",
+	model.ReleaseProvisioner: "testdata/charts/coder-provisioner-2.18.0.values.yaml",
+}
+
+// unchecked are releases whose chart's values file is not in the
+// repository; their values are kept to a few well-known keys (service
+// account, IRSA annotation, placement) and are not checked here.
+var unchecked = map[string]bool{
+	model.ReleaseLBController:    true,
+	model.ReleaseAutoscaler:      true,
+	model.ReleaseExternalSecrets: true,
+	model.ReleaseFluentBit:       true,
+	model.ReleaseTofuController:  true,
+}
+
+// unknownKeys lists the keys of values that the chart's defaults do not
+// have. A chart default that is an empty map, a list, null or a scalar is
+// free-form below it (env lists, annotations, resources, affinity); a
+// non-empty map is walked key by key.
+func unknownKeys(chart, values map[string]any, prefix string) []string {
+	var out []string
+	for k, v := range values {
+		path := prefix + k
+		def, ok := chart[k]
+		if !ok {
+			out = append(out, path)
+			continue
+		}
+		defMap, isMap := def.(map[string]any)
+		valMap, valIsMap := v.(map[string]any)
+		if isMap && len(defMap) > 0 && valIsMap {
+			out = append(out, unknownKeys(defMap, valMap, path+".")...)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestUnknownKeys(t *testing.T) {
+	chart := map[string]any{
+		"coder": map[string]any{
+			"env":            []any{},
+			"resources":      map[string]any{},
+			"service":        map[string]any{"enable": true, "type": "LoadBalancer"},
+			"topologySpread": nil,
+		},
+	}
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   []string
+	}{
+		{"known keys", map[string]any{"coder": map[string]any{"env": []any{1}, "service": map[string]any{"enable": false}}}, nil},
+		{"free-form below an empty map", map[string]any{"coder": map[string]any{"resources": map[string]any{"limits": 1}}}, nil},
+		{"free-form below null", map[string]any{"coder": map[string]any{"topologySpread": []any{1}}}, nil},
+		{"unknown top level", map[string]any{"coderd": 1}, []string{"coderd"}},
+		{"unknown nested", map[string]any{"coder": map[string]any{"service": map[string]any{"enabled": false}, "replicas": 2}},
+			[]string{"coder.replicas", "coder.service.enabled"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, unknownKeys(chart, tt.values, "")); diff != "" {
+				t.Errorf("unknownKeys (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func readYAML(t *testing.T, data []byte, what string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return m
+}
+
+// TestValuesKeys fails if a rendered values file uses a key its chart does
+// not have, and if a release is neither checked nor listed as unchecked.
+func TestValuesKeys(t *testing.T) {
+	envs, err := pipeline.Environments(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := map[string]map[string]any{}
+	for release, file := range chartValues {
+		data, err := os.ReadFile(filepath.FromSlash(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts[release] = readYAML(t, data, file)
+	}
+	for _, env := range envs {
+		t.Run(env, func(t *testing.T) {
+			fs, err := pipeline.Render(repoRoot, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for p, data := range fs {
+				release, ok := strings.CutSuffix(strings.TrimPrefix(p, helm.Dir+"/"), ".values.yaml")
+				if !ok || !strings.HasPrefix(p, helm.Dir+"/") {
+					continue
+				}
+				seen++
+				chart, checked := charts[release]
+				if !checked {
+					if !unchecked[release] {
+						t.Errorf("%s: release %q has no chart values file to check against and is not listed as unchecked", p, release)
+					}
+					continue
+				}
+				if bad := unknownKeys(chart, readYAML(t, data, p), ""); len(bad) > 0 {
+					t.Errorf("%s: keys the %s chart does not have: %s", p, release, strings.Join(bad, ", "))
+				}
+			}
+			if seen != len(chartValues)+len(unchecked) {
+				t.Errorf("rendered %d values files, want %d", seen, len(chartValues)+len(unchecked))
+			}
+		})
+	}
+}
+
+// chartOwnedEnv are variables the coder chart sets itself and documents
+// as not overridable; setting them again would give the pod two values.
+var chartOwnedEnv = []string{
+	"CODER_HTTP_ADDRESS", "CODER_TLS_ADDRESS", "CODER_TLS_ENABLE", "CODER_TLS_CERT_FILE",
+	"CODER_TLS_KEY_FILE", "CODER_PROMETHEUS_ADDRESS", "KUBE_POD_IP", "CODER_DERP_SERVER_RELAY_URL",
+}
+
+// TestCoderEnv checks coderd's environment: no chart-owned variable, no
+// duplicate, and secrets only by reference.
+func TestCoderEnv(t *testing.T) {
+	envs, err := pipeline.Environments(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		t.Run(env, func(t *testing.T) {
+			fs, err := pipeline.Render(repoRoot, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var values struct {
+				Coder struct {
+					Env []corev1.EnvVar `json:"env"`
+				} `json:"coder"`
+			}
+			if err := yaml.Unmarshal(fs[helm.Path(model.ReleaseCoder)], &values); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, e := range values.Coder.Env {
+				if seen[e.Name] {
+					t.Errorf("%s set twice", e.Name)
+				}
+				seen[e.Name] = true
+				for _, owned := range chartOwnedEnv {
+					if e.Name == owned {
+						t.Errorf("%s is set by the chart and cannot be overridden", e.Name)
+					}
+				}
+				secret := strings.Contains(e.Name, "SECRET") || strings.Contains(e.Name, "PG_CONNECTION")
+				if secret && (e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+					t.Errorf("%s must come from a Secret, not a literal value", e.Name)
+				}
+			}
+			for _, want := range []string{"CODER_ACCESS_URL", "CODER_WILDCARD_ACCESS_URL", "CODER_PG_CONNECTION_URL",
+				"CODER_OIDC_CLIENT_SECRET", "CODER_PROVISIONER_DAEMONS", "CODER_DERP_SERVER_STUN_ADDRESSES"} {
+				if !seen[want] {
+					t.Errorf("%s is not set", want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+// Package k8s renders the cluster manifests, rendered/<env>/k8s/, one file
+// per concern plus the kustomization.yaml Flux builds the folder with.
+package k8s
+
+import (
+	"fmt"
+	"sort"
+
+	model "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
+	"github.com/coder-eks/coder-eks/generator/internal/render/yamldoc"
+)
+
+// Dir is where the manifests go inside an environment's rendered tree.
+const Dir = "k8s"
+
+// Render returns the manifest files and their kustomization.yaml.
+func Render(m model.Manifests) (map[string][]byte, error) {
+	header := yamldoc.Header(m.Source)
+	out := map[string][]byte{}
+	var resources []string
+	for _, f := range m.Files {
+		data, err := yamldoc.Encode(header, f.Objects...)
+		if err != nil {
+			return nil, fmt.Errorf("render %s/%s: %w", Dir, f.Name, err)
+		}
+		out[Dir+"/"+f.Name] = data
+		resources = append(resources, f.Name)
+	}
+	sort.Strings(resources)
+	data, err := yamldoc.Encode(header, Kustomization(resources))
+	if err != nil {
+		return nil, fmt.Errorf("render %s/kustomization.yaml: %w", Dir, err)
+	}
+	out[Dir+"/kustomization.yaml"] = data
+	return out, nil
+}
+
+// Kustomization is a kustomize kustomization.yaml listing resources.
+func Kustomization(resources []string) map[string]any {
+	return map[string]any{
+		"apiVersion": "kustomize.config.k8s.io/v1beta1",
+		"kind":       "Kustomization",
+		"resources":  resources,
+	}
+}
