@@ -131,15 +131,5 @@ type EKSRelease struct {
 
 // Sizing mirrors schema.sizing.
 type Sizing struct {
-	KubeReservedCPUPercent       []float64 `json:"kube_reserved_cpu_percent"`
-	KubeReservedCPUPercentRest   float64   `json:"kube_reserved_cpu_percent_rest"`
-	KubeReservedMemoryMiBBase    int       `json:"kube_reserved_memory_mib_base"`
-	KubeReservedMemoryMiBPerPod  int       `json:"kube_reserved_memory_mib_per_pod"`
-	EvictionHardMemoryMiB        int       `json:"eviction_hard_memory_mib"`
-	DaemonSetCPUMillis           int       `json:"daemonset_cpu_millis"`
-	DaemonSetMemoryMiB           int       `json:"daemonset_memory_mib"`
-	CoderdNodeShare              float64   `json:"coderd_node_share"`
-	ProvisionerCPUMillis         int       `json:"provisioner_cpu_millis"`
-	ProvisionerMemoryMiB         int       `json:"provisioner_memory_mib"`
-	ProvisionerTerminationGraceS int       `json:"provisioner_termination_grace_seconds"`
+	ProvisionerTerminationGraceS int `json:"provisioner_termination_grace_seconds"`
 }
