@@ -12,7 +12,7 @@ import (
 // the generated docs, writing nothing. Exit 1 lists every stale, missing
 // or extra file.
 func runCheck(o options, stdout, stderr io.Writer) int {
-	c, err := compare(o)
+	c, err := compare(o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError
@@ -42,10 +42,10 @@ type comparison struct {
 }
 
 // compare renders in memory and reads what is on disk for the same scope.
-func compare(o options) (comparison, error) {
+func compare(o options, stderr io.Writer) (comparison, error) {
 	var c comparison
 	var err error
-	if c.tree, c.scope, err = renderTree(o); err != nil {
+	if c.tree, c.scope, err = renderTree(o, stderr); err != nil {
 		return c, err
 	}
 	if c.docs, err = renderDocs(o); err != nil {

@@ -32,10 +32,10 @@ func TestInvalidEnvironment(t *testing.T) {
 	}{
 		{"type error", base + `max_workspaces: "lots"` + "\n",
 			fmt.Sprintf("%d:17: max_workspaces: \"lots\" is a string, the field takes an int (rule: type int)", next)},
-		{"out of range", base + "ws_node_max_size: 500\n",
-			fmt.Sprintf("%d:19: ws_node_max_size: 500 is out of range (rule: <=450)", next)},
+		{"out of range", base + "prov_node_max_size: 500\n",
+			fmt.Sprintf("%d:21: prov_node_max_size: 500 is out of range (rule: <=450)", next)},
 		{"desired above max", base + "ws_node_desired_peak: 300\n",
-			fmt.Sprintf("%d:23: ws_node_desired_peak: 300 is out of range (rule: <=200)", next)},
+			fmt.Sprintf("%d:23: ws_node_desired_peak: 300 is out of range (rule: <=210)", next)},
 		{"unknown field", base + `vpc_cidrr: "10.1.0.0/16"` + "\n",
 			fmt.Sprintf("%d:1: vpc_cidrr: unknown field (rule: only the schema's fields are allowed); did you mean vpc_cidr?", next)},
 		{"missing required field", strings.Replace(base, "\nowner:", "\n// owner:", 1),
@@ -45,7 +45,7 @@ func TestInvalidEnvironment(t *testing.T) {
 		{"overlapping CIDRs", base + `eks_service_ipv4_cidr: "10.0.128.0/17"` + "\n",
 			fmt.Sprintf("%d:1: eks_service_ipv4_cidr: 10.0.128.0/17 overlaps vpc_cidr 10.0.0.0/16", next)},
 		{"VPC too small", base + `vpc_cidr: "10.0.0.0/22"` + "\n",
-			fmt.Sprintf(`%d:1: vpc_cidr: tier "workspace" needs a /21 subnet per AZ for 1200 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
+			fmt.Sprintf(`%d:1: vpc_cidr: tier "provisioner" needs a /21 subnet per AZ for 1920 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
 		{"bad cron", base + `scaling_schedule_start: "61 6 * * MON-FRI"` + "\n",
 			fmt.Sprintf(`%d:25: scaling_schedule_start: "61 6 * * MON-FRI" does not match the pattern (rule: the pattern defined at schema/types.cue:`, next)},
 		{"unknown time zone", base + `scaling_timezone: "America/Atlantis"` + "\n",
@@ -88,17 +88,15 @@ func TestInvalidEnvironment(t *testing.T) {
 func TestAllErrorsReported(t *testing.T) {
 	r := newTestRepo(t)
 	prod := r.readEnv("prod")
-	r.writeEnv("prod", prod+"ws_node_max_size: 500\nmax_workspaces: 0\n")
+	next := strings.Count(prod, "\n") + 1
+	r.writeEnv("prod", prod+"prov_node_max_size: 500\nmax_workspaces: 0\n")
 	r.writeEnv("staging", r.readEnv("staging")+"vpc_cidrr: \"x\"\n")
 	code, _, stderr := r.run()
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
-	// The appended fields are on the lines after the file's last one.
-	last := strings.Count(prod, "\n")
 	for _, want := range []string{
-		fmt.Sprintf("prod.cue:%d:19: ws_node_max_size", last+1),
-		fmt.Sprintf("prod.cue:%d:17: max_workspaces", last+2),
+		fmt.Sprintf("prod.cue:%d:21: prov_node_max_size", next), fmt.Sprintf("prod.cue:%d:17: max_workspaces", next+1),
 		"staging.cue:", "vpc_cidrr: unknown field",
 	} {
 		if !strings.Contains(stderr, want) {

@@ -15,7 +15,7 @@ import (
 // blocks and attribute paths, YAML key paths, lines for anything else. It
 // writes nothing. Exit 1 when anything differs, like -check.
 func runDiff(o options, stdout, stderr io.Writer) int {
-	c, err := compare(o)
+	c, err := compare(o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError

@@ -7,8 +7,14 @@
 //	go run ./generator -out DIR         write under DIR instead of rendered/
 //	go run ./generator -check           exit 1 if rendered/ or docs/ is not current
 //	go run ./generator -diff            print what changed, semantically; exit 1 if anything did
+//	go run ./generator -today 2026-11-26  date the warnings compare with
 //	go run ./generator import-tfvars FILE.tfvars -env NAME
 //	                                    write environments/NAME.cue from a seed tfvars file
+//
+// Warnings (an EKS version past standard support, a scheduled scale-in
+// while workspaces may run, single-type Spot workspace nodes) go to
+// stderr prefixed "warning:" and never change the rendered files or the
+// exit code.
 //
 // Besides rendered/, a run writes the reference pages generated from the
 // schema (docs/configuration/variables.md, ...) and -check and -diff
@@ -27,6 +33,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 const (
@@ -45,6 +52,7 @@ type options struct {
 	check bool
 	diff  bool
 	docs  bool // write and compare docs/ (not with -out)
+	today time.Time
 }
 
 type envList []string
@@ -61,8 +69,17 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Var((*envList)(&o.envs), "env", "render only this environment (repeatable)")
 	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
 	fs.BoolVar(&o.diff, "diff", false, "print a semantic diff of rendered output against the committed tree; exit 1 on differences")
+	today := fs.String("today", "", "date (YYYY-MM-DD) warnings compare the EKS release calendar with (default: today)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	o.today = time.Now().UTC()
+	if *today != "" {
+		t, err := time.Parse(time.DateOnly, *today)
+		if err != nil {
+			return o, fmt.Errorf("-today %q: want a date like 2026-11-26", *today)
+		}
+		o.today = t
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))

@@ -13,7 +13,7 @@ import (
 // runRender renders and swaps the result into the output directory, then
 // writes the generated docs.
 func runRender(o options, stdout, stderr io.Writer) int {
-	tree, scope, err := renderTree(o)
+	tree, scope, err := renderTree(o, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError
@@ -52,10 +52,11 @@ func renderDocs(o options) (write.Tree, error) {
 }
 
 // renderTree renders the selected environments (all when -env is not
-// given) into one tree keyed by "<env>/<path>". The scope it returns is
-// nil when every environment was rendered, so the whole output directory
-// is replaced and removed environments disappear.
-func renderTree(o options) (write.Tree, []string, error) {
+// given) into one tree keyed by "<env>/<path>", printing their warnings
+// to stderr. The scope it returns is nil when every environment was
+// rendered, so the whole output directory is replaced and removed
+// environments disappear.
+func renderTree(o options, stderr io.Writer) (write.Tree, []string, error) {
 	names := o.envs
 	var scope []string
 	if len(names) == 0 {
@@ -68,13 +69,16 @@ func renderTree(o options) (write.Tree, []string, error) {
 		names = dedupe(names)
 		scope = names
 	}
-	sets, err := pipeline.RenderAll(o.root, names)
+	results, err := pipeline.RenderAllWith(o.root, names, pipeline.Options{Today: o.today})
 	if err != nil {
 		return nil, nil, err
 	}
 	tree := write.Tree{}
-	for env, fs := range sets {
-		for p, data := range fs {
+	for _, env := range names {
+		for _, w := range results[env].Warnings {
+			fmt.Fprintln(stderr, "warning:", w)
+		}
+		for p, data := range results[env].Files {
 			tree[env+"/"+p] = data
 		}
 	}

@@ -68,7 +68,7 @@ func benchRender(b *testing.B, root string, names []string) {
 func syntheticRoot(tb testing.TB, n int) string {
 	tb.Helper()
 	root := tb.TempDir()
-	for _, dir := range []string{"schema", "cue.mod"} {
+	for _, dir := range []string{"schema", "cue.mod", "toolchains", "bases"} {
 		if err := os.CopyFS(filepath.Join(root, dir), os.DirFS(filepath.Join(repoRoot, dir))); err != nil {
 			tb.Fatal(err)
 		}

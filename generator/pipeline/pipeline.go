@@ -13,8 +13,12 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 
+	"github.com/coder-eks/coder-eks/generator/internal/cidr"
+	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
 	helmm "github.com/coder-eks/coder-eks/generator/internal/model/helm"
@@ -27,6 +31,7 @@ import (
 	helmr "github.com/coder-eks/coder-eks/generator/internal/render/helm"
 	infrar "github.com/coder-eks/coder-eks/generator/internal/render/infra"
 	k8sr "github.com/coder-eks/coder-eks/generator/internal/render/k8s"
+	"github.com/coder-eks/coder-eks/generator/internal/render/report"
 	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -49,16 +54,50 @@ func (fs FileSet) Paths() []string {
 // root), one per environments/*.cue file.
 func Environments(root string) ([]string, error) { return load.Discover(root) }
 
-// Render renders one environment.
+// Options are a run's settings that belong to no environment.
+type Options struct {
+	// Today is the date warnings compare the EKS release calendar with.
+	// Only warnings depend on it, never rendered files.
+	Today time.Time
+}
+
+// Result is one environment's rendering.
+type Result struct {
+	Files FileSet
+	// Warnings are advice for stderr ("file:line:col: field: message"),
+	// never part of the rendered files.
+	Warnings []string
+}
+
+// Render renders one environment, with warnings as of today.
 func Render(root, name string) (FileSet, error) {
+	r, err := RenderWith(root, name, Options{Today: time.Now()})
+	return r.Files, err
+}
+
+// RenderWith renders one environment and lists its warnings.
+func RenderWith(root, name string, opt Options) (Result, error) {
 	env, err := load.Load(root, name)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	checked, err := validate.Environment(env)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
+	files, err := render(name, checked)
+	if err != nil {
+		return Result{}, err
+	}
+	var warnings []string
+	for _, w := range validate.Warnings(checked, opt.Today) {
+		warnings = append(warnings, w.String())
+	}
+	return Result{Files: files, Warnings: warnings}, nil
+}
+
+// render runs the model and render steps of a checked environment.
+func render(name string, checked *validate.Checked) (FileSet, error) {
 	infra, err := infram.Build(checked)
 	if err != nil {
 		return nil, err
@@ -77,6 +116,16 @@ func Render(root, name string) (FileSet, error) {
 		func() (map[string][]byte, error) { return fluxr.Render(fluxm.Build(checked, releases)) },
 		func() (map[string][]byte, error) { return templatesr.Render(templates) },
 		func() (map[string][]byte, error) { return coderdr.Render(coderdm.Build(checked, templates)) },
+		func() (map[string][]byte, error) { return report.Render(capacityReport(checked)), nil },
+	}
+	for _, r := range checked.Secondaries {
+		parts = append(parts, func() (map[string][]byte, error) {
+			m, err := infram.BuildRegion(checked, r)
+			if err != nil {
+				return nil, err
+			}
+			return infrar.Render(m)
+		})
 	}
 	for _, part := range parts {
 		files, err := part()
@@ -96,11 +145,25 @@ func Render(root, name string) (FileSet, error) {
 	return fs, nil
 }
 
-// RenderAll renders the named environments concurrently, at most one per
-// CPU, each in its own CUE context. Errors of all environments are
-// returned together, in name order, so one run reports every mistake.
+// RenderAll renders the named environments, with warnings as of today
+// (discarded).
 func RenderAll(root string, names []string) (map[string]FileSet, error) {
-	results := make([]FileSet, len(names))
+	results, err := RenderAllWith(root, names, Options{Today: time.Now()})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]FileSet, len(results))
+	for name, r := range results {
+		out[name] = r.Files
+	}
+	return out, nil
+}
+
+// RenderAllWith renders the named environments concurrently, at most one
+// per CPU, each in its own CUE context. Errors of all environments are
+// returned together, in name order, so one run reports every mistake.
+func RenderAllWith(root string, names []string, opt Options) (map[string]Result, error) {
+	results := make([]Result, len(names))
 	errs := make([]error, len(names))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -110,16 +173,39 @@ func RenderAll(root string, names []string) (map[string]FileSet, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = Render(root, name)
+			results[i], errs[i] = RenderWith(root, name, opt)
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	out := make(map[string]FileSet, len(names))
+	out := make(map[string]Result, len(names))
 	for i, name := range names {
 		out[name] = results[i]
 	}
 	return out, nil
+}
+
+// capacityReport is the input of rendered/<env>/capacity.md: the capacity
+// figures validate computed, their cost, and the workspace subnets.
+func capacityReport(env *validate.Checked) report.Input {
+	cat := env.Catalog
+	in := report.Input{
+		Env: env.Name, Source: env.RelFile(), Catalog: cat,
+		Pattern: env.Config.Pattern, Summary: cat.Patterns[env.Config.Pattern].Summary,
+	}
+	add := func(c *config.Environment, f capacity.Figures, plan cidr.Plan, dir string) {
+		in.Regions = append(in.Regions, report.Region{
+			Config: c, Figures: f, RootPath: dir,
+			Cost:    capacity.Estimate(f, c, cat),
+			Subnets: capacity.WorkspaceSubnets(f, plan, validate.TierWorkspace, cat),
+		})
+	}
+	add(&env.Config, env.Capacity, env.Subnets, infrar.Dir)
+	for i := range env.Secondaries {
+		r := &env.Secondaries[i]
+		add(&r.Config, r.Capacity, r.Subnets, infrar.RegionDir(r.Config.AWSRegion))
+	}
+	return in
 }

@@ -20,6 +20,8 @@ type Body = map[string]any
 type Module struct {
 	Dir       string
 	Resources map[string]map[string]Body // type → name → body
+	Providers map[string][]Body          // provider configurations by name
+	Backend   Body                       // the S3 backend's settings, if any
 }
 
 // LoadModules reads every directory under root that holds *.tf.json
@@ -54,10 +56,23 @@ func LoadModules(pattern string) ([]*Module, error) {
 // Add merges one file's resources into the module.
 func (m *Module) Add(data []byte) error {
 	var doc struct {
-		Resource map[string]map[string]Body `json:"resource"`
+		Resource  map[string]map[string]Body `json:"resource"`
+		Provider  map[string][]Body          `json:"provider"`
+		Terraform Body                       `json:"terraform"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return err
+	}
+	if m.Providers == nil {
+		m.Providers = map[string][]Body{}
+	}
+	for name, configs := range doc.Provider {
+		m.Providers[name] = append(m.Providers[name], configs...)
+	}
+	for _, be := range Blocks(doc.Terraform, "backend") {
+		for _, s3 := range Blocks(be, "s3") {
+			m.Backend = s3
+		}
 	}
 	for typ, byName := range doc.Resource {
 		if m.Resources[typ] == nil {

@@ -19,9 +19,22 @@ func loadRendered(t *testing.T) []*Module {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Every environment has an infra, a bootstrap and a coderd module.
-	if want := 3 * len(envs); len(mods) != want || want == 0 {
-		t.Fatalf("found %d rendered modules for %d environments, want %d", len(mods), len(envs), want)
+	// Every environment has an infra, a bootstrap and a coderd module, and one more
+	// infra module per secondary region (infra-<region>).
+	dirs := map[string]bool{}
+	for _, m := range mods {
+		dirs[filepath.ToSlash(m.Dir)] = true
+	}
+	for _, env := range envs {
+		name := strings.TrimSuffix(filepath.Base(env), ".cue")
+		for _, mod := range []string{"infra", "bootstrap", "coderd"} {
+			if dir := "../../rendered/" + name + "/terraform/" + mod; !dirs[dir] {
+				t.Errorf("no rendered module %s", dir)
+			}
+		}
+	}
+	if len(envs) == 0 || len(mods) < 3*len(envs) {
+		t.Fatalf("found %d rendered modules for %d environments, want at least %d", len(mods), len(envs), 3*len(envs))
 	}
 	return mods
 }

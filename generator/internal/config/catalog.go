@@ -9,9 +9,19 @@ type Catalog struct {
 	Sizing        Sizing                  `json:"sizing"`
 	ServiceQuotas map[string]ServiceQuota `json:"service_quotas"`
 	// CapabilityValues lists each capability's values, default first.
-	CapabilityValues map[string][]any     `json:"capability_values"`
-	ComputeChoices   ComputeChoices       `json:"compute_choices"`
-	OSVariants       map[string]OSVariant `json:"os_variants"`
+	CapabilityValues map[string][]any      `json:"capability_values"`
+	ComputeChoices   ComputeChoices        `json:"compute_choices"`
+	OSVariants       map[string]OSVariant  `json:"os_variants"`
+	Capacity         Capacity              `json:"capacity"`
+	Prices           Prices                `json:"prices"`
+	EKSReleases      map[string]EKSRelease `json:"eks_releases"`
+	Patterns         map[string]Pattern    `json:"patterns"`
+}
+
+// Pattern is what the generator reads of a schema.patterns entry (its
+// defaults reach the environment through CUE).
+type Pattern struct {
+	Summary string `json:"summary"`
 }
 
 // ServiceQuota mirrors schema.#ServiceQuota.
@@ -47,25 +57,84 @@ type Planning struct {
 	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
 	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
 
-	VPCInterfaceEndpoints          []string `json:"vpc_interface_endpoints"`
-	EKSControlPlaneENIs            int      `json:"eks_control_plane_enis"`
-	WorkspaceHomeVolumeGiB         int      `json:"workspace_home_volume_gib"`
-	AuroraGiBPerACU                float64  `json:"aurora_gib_per_acu"`
-	AuroraMemoryBytesPerConnection float64  `json:"aurora_memory_bytes_per_connection"`
-	AuroraMaxConnectionsCap        int      `json:"aurora_max_connections_cap"`
+	VPCInterfaceEndpoints          []string          `json:"vpc_interface_endpoints"`
+	EKSControlPlaneENIs            int               `json:"eks_control_plane_enis"`
+	VPCFIPSEndpointServices        map[string]string `json:"vpc_fips_endpoint_services"`
+	WorkspaceHomeVolumeGiB         int               `json:"workspace_home_volume_gib"`
+	AuroraGiBPerACU                float64           `json:"aurora_gib_per_acu"`
+	AuroraMemoryBytesPerConnection float64           `json:"aurora_memory_bytes_per_connection"`
+	AuroraMaxConnectionsCap        int               `json:"aurora_max_connections_cap"`
+}
+
+// Capacity mirrors schema.capacity.
+type Capacity struct {
+	ValidatedArchitectures      []ValidatedArchitecture `json:"validated_architectures"`
+	KubeReservedCPUPercent      []float64               `json:"kube_reserved_cpu_percent"`
+	KubeReservedCPUPercentRest  float64                 `json:"kube_reserved_cpu_percent_rest"`
+	KubeReservedMemoryMiBBase   int                     `json:"kube_reserved_memory_mib_base"`
+	KubeReservedMemoryMiBPerPod int                     `json:"kube_reserved_memory_mib_per_pod"`
+	EvictionHardMemoryMiB       int                     `json:"eviction_hard_memory_mib"`
+	DaemonSetCPUMillis          int                     `json:"daemonset_cpu_millis"`
+	DaemonSetMemoryMiB          int                     `json:"daemonset_memory_mib"`
+	ControlAddonsCPUMillis      int                     `json:"control_addons_cpu_millis"`
+	ControlAddonsMemoryMiB      int                     `json:"control_addons_memory_mib"`
+	RollingSurgePods            int                     `json:"rolling_surge_pods"`
+	CoderdPGConnMaxOpen         int                     `json:"coderd_pg_conn_max_open"`
+	DBAdminConnections          int                     `json:"db_admin_connections"`
+	WorkspacePod                PodSize                 `json:"workspace_pod"`
+	HoursPerMonth               float64                 `json:"hours_per_month"`
+}
+
+// PodSize mirrors schema.#PodSize (with the replicas of a tier's row).
+type PodSize struct {
+	CPUMillis int `json:"cpu_millis"`
+	MemoryMiB int `json:"memory_mib"`
+	Replicas  int `json:"replicas,omitempty"`
+}
+
+// ValidatedArchitecture mirrors schema.#ValidatedArchitecture.
+type ValidatedArchitecture struct {
+	Name           string        `json:"name"`
+	Users          int           `json:"users"`
+	Workspaces     int           `json:"workspaces"`
+	Builds         int           `json:"builds"`
+	Coderd         PodSize       `json:"coderd"`
+	WorkspaceProxy PodSize       `json:"workspace_proxy"`
+	Provisioner    PodSize       `json:"provisioner"`
+	Database       *DatabaseSize `json:"database,omitempty"`
+}
+
+// DatabaseSize is a validated architecture's database node.
+type DatabaseSize struct {
+	VCPU      int     `json:"vcpu"`
+	MemoryGiB float64 `json:"memory_gib"`
+}
+
+// Prices mirrors schema.prices.
+type Prices struct {
+	Date                string             `json:"date"`
+	Region              string             `json:"region"`
+	InstanceHour        map[string]float64 `json:"instance_hour"`
+	SpotDiscountPercent float64            `json:"spot_discount_percent"`
+	EKSClusterHour      float64            `json:"eks_cluster_hour"`
+	NATGatewayHour      float64            `json:"nat_gateway_hour"`
+	NLBHour             float64            `json:"nlb_hour"`
+	VPCEndpointAZHour   float64            `json:"vpc_endpoint_az_hour"`
+	PublicIPv4Hour      float64            `json:"public_ipv4_hour"`
+	AuroraACUHour       float64            `json:"aurora_acu_hour"`
+	GP3GiBMonth         float64            `json:"gp3_gib_month"`
+	KMSKeyMonth         float64            `json:"kms_key_month"`
+	SecretMonth         float64            `json:"secret_month"`
+}
+
+// EKSRelease mirrors one entry of schema.eks_releases.
+type EKSRelease struct {
+	Released             string `json:"released"`
+	EndOfStandardSupport string `json:"end_of_standard_support"`
+	EndOfExtendedSupport string `json:"end_of_extended_support"`
 }
 
 // Sizing mirrors schema.sizing.
 type Sizing struct {
-	KubeReservedCPUPercent       []float64 `json:"kube_reserved_cpu_percent"`
-	KubeReservedCPUPercentRest   float64   `json:"kube_reserved_cpu_percent_rest"`
-	KubeReservedMemoryMiBBase    int       `json:"kube_reserved_memory_mib_base"`
-	KubeReservedMemoryMiBPerPod  int       `json:"kube_reserved_memory_mib_per_pod"`
-	EvictionHardMemoryMiB        int       `json:"eviction_hard_memory_mib"`
-	DaemonSetCPUMillis           int       `json:"daemonset_cpu_millis"`
-	DaemonSetMemoryMiB           int       `json:"daemonset_memory_mib"`
-	CoderdNodeShare              float64   `json:"coderd_node_share"`
-	ProvisionerCPUMillis         int       `json:"provisioner_cpu_millis"`
-	ProvisionerMemoryMiB         int       `json:"provisioner_memory_mib"`
-	ProvisionerTerminationGraceS int       `json:"provisioner_termination_grace_seconds"`
+	ProvisionerTerminationGraceS int `json:"provisioner_termination_grace_seconds"`
 }

@@ -6,6 +6,7 @@ package config
 // Environment mirrors schema.#Environment field for field.
 type Environment struct {
 	ProjectName string            `json:"project_name"`
+	Pattern     string            `json:"pattern"`
 	Environment string            `json:"environment"`
 	Owner       string            `json:"owner"`
 	AWSRegion   string            `json:"aws_region"`
@@ -17,6 +18,8 @@ type Environment struct {
 	AvailabilityZones  []string `json:"availability_zones"`
 	MaxWorkspaces      int      `json:"max_workspaces"`
 	EnableVPCEndpoints bool     `json:"enable_vpc_endpoints"`
+	SingleNATGateway   bool     `json:"single_nat_gateway"`
+	UseFIPSEndpoints   bool     `json:"use_fips_endpoints"`
 	EKSServiceIPv4CIDR string   `json:"eks_service_ipv4_cidr"`
 
 	EKSClusterVersion       string   `json:"eks_cluster_version"`
@@ -69,6 +72,7 @@ type Environment struct {
 	CoderVersion         string `json:"coder_version"`
 	CoderdReplicas       int    `json:"coderd_replicas"`
 	MaxWorkspacesPerUser int    `json:"max_workspaces_per_user"`
+	DefaultNetworkEgress string `json:"default_network_egress"`
 
 	NLBSSLPolicy        string `json:"nlb_ssl_policy"`
 	NLBCrossZoneEnabled bool   `json:"nlb_cross_zone_enabled"`
@@ -100,16 +104,20 @@ type Environment struct {
 	ProvisionerKeyRotationDays int                `json:"provisioner_key_rotation_days"`
 	TemplatePairings           map[string]Pairing `json:"template_pairings"`
 
-	FluxGitURL                       string   `json:"flux_git_url"`
-	FluxGitBranch                    string   `json:"flux_git_branch"`
-	AWSLoadBalancerControllerVersion string   `json:"aws_load_balancer_controller_version"`
-	ClusterAutoscalerVersion         string   `json:"cluster_autoscaler_version"`
-	ClusterAutoscalerImageTag        string   `json:"cluster_autoscaler_image_tag"`
-	ExternalSecretsVersion           string   `json:"external_secrets_version"`
-	TofuControllerVersion            string   `json:"tofu_controller_version"`
-	STUNAddresses                    []string `json:"stun_addresses"`
-	STUNServerImage                  string   `json:"stun_server_image"`
-	OIDCScopes                       []string `json:"oidc_scopes"`
+	SecondaryRegions []SecondaryRegion `json:"secondary_regions"`
+	// Secondary is set on the view Secondary returns: the region it
+	// describes. It is never decoded.
+	SecondaryRegion                  *SecondaryRegion `json:"-"`
+	FluxGitURL                       string           `json:"flux_git_url"`
+	FluxGitBranch                    string           `json:"flux_git_branch"`
+	AWSLoadBalancerControllerVersion string           `json:"aws_load_balancer_controller_version"`
+	ClusterAutoscalerVersion         string           `json:"cluster_autoscaler_version"`
+	ClusterAutoscalerImageTag        string           `json:"cluster_autoscaler_image_tag"`
+	ExternalSecretsVersion           string           `json:"external_secrets_version"`
+	TofuControllerVersion            string           `json:"tofu_controller_version"`
+	STUNAddresses                    []string         `json:"stun_addresses"`
+	STUNServerImage                  string           `json:"stun_server_image"`
+	OIDCScopes                       []string         `json:"oidc_scopes"`
 
 	TerraformStateBucket string `json:"terraform_state_bucket"`
 	TerraformStateKey    string `json:"terraform_state_key"`
@@ -121,4 +129,71 @@ type GroupMapping struct {
 	CoderGroup     string   `json:"coder_group"`
 	Roles          []string `json:"roles"`
 	QuotaAllowance int      `json:"quota_allowance"`
+}
+
+// Patterns (schema.#Pattern).
+const (
+	PatternSRHA        = "sr-ha"
+	PatternSRSimple    = "sr-simple"
+	PatternMultiRegion = "multi-region"
+	PatternPubSec      = "pubsec"
+)
+
+// SecondaryRegion mirrors schema.#SecondaryRegion.
+type SecondaryRegion struct {
+	Region                  string   `json:"region"`
+	VPCCIDR                 string   `json:"vpc_cidr"`
+	AvailabilityZones       []string `json:"availability_zones"`
+	MaxWorkspaces           int      `json:"max_workspaces"`
+	WorkspaceProxyReplicas  int      `json:"workspace_proxy_replicas"`
+	ControlNodeInstanceType string   `json:"control_node_instance_type"`
+	ControlNodeMinSize      int      `json:"control_node_min_size"`
+	ControlNodeMaxSize      int      `json:"control_node_max_size"`
+	ProvNodeInstanceType    string   `json:"prov_node_instance_type"`
+	ProvNodeMinSize         int      `json:"prov_node_min_size"`
+	ProvNodeMaxSize         int      `json:"prov_node_max_size"`
+	ProvNodeDesiredPeak     int      `json:"prov_node_desired_peak"`
+	WSNodeInstanceType      string   `json:"ws_node_instance_type"`
+	WSNodeMinSize           int      `json:"ws_node_min_size"`
+	WSNodeMaxSize           int      `json:"ws_node_max_size"`
+	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
+	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
+	TerraformStateKey       string   `json:"terraform_state_key"`
+}
+
+// Secondary is the environment as the root module of its i-th secondary
+// region sees it: that region's network and node groups, workspace
+// proxies where coderd would run (CoderdReplicas are the proxy replicas),
+// a certificate of its own (ACM is regional), and no database, backup
+// copy, trail (the primary's is multi-region) or STUN listener.
+func (c *Environment) Secondary(i int) Environment {
+	s := c.SecondaryRegions[i]
+	e := *c
+	e.AWSRegion = s.Region
+	e.VPCCIDR = s.VPCCIDR
+	e.AvailabilityZones = s.AvailabilityZones
+	e.MaxWorkspaces = s.MaxWorkspaces
+	e.CoderdReplicas = s.WorkspaceProxyReplicas
+	e.ControlNodeInstanceType, e.ControlNodeMinSize, e.ControlNodeMaxSize = s.ControlNodeInstanceType, s.ControlNodeMinSize, s.ControlNodeMaxSize
+	e.ProvNodeInstanceType, e.ProvNodeMinSize, e.ProvNodeMaxSize, e.ProvNodeDesiredPeak = s.ProvNodeInstanceType, s.ProvNodeMinSize, s.ProvNodeMaxSize, s.ProvNodeDesiredPeak
+	e.WSNodeInstanceType, e.WSNodeMinSize, e.WSNodeMaxSize, e.WSNodeDesiredPeak = s.WSNodeInstanceType, s.WSNodeMinSize, s.WSNodeMaxSize, s.WSNodeDesiredPeak
+	e.WSUseSpotInstances = s.WSUseSpotInstances
+	e.CreateACMCertificate, e.ExistingACMCertificateARN = true, ""
+	e.EnableCrossRegionBackup = false
+	e.EnableCloudTrail = false
+	e.EnableSTUN = false
+	e.TerraformStateKey = s.TerraformStateKey
+	e.SecondaryRegions = nil
+	e.SecondaryRegion = &s
+	return e
+}
+
+// AllWorkspaces counts the concurrent workspaces of every region: what
+// coderd and the database serve.
+func (c *Environment) AllWorkspaces() int {
+	n := c.MaxWorkspaces
+	for _, s := range c.SecondaryRegions {
+		n += s.MaxWorkspaces
+	}
+	return n
 }

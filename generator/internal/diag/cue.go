@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -44,7 +45,58 @@ func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
 		}
 		out = append(out, src.fromGroup(p, byPath[p])...)
 	}
-	return out.Sorted()
+	return DropConsequences(out, def).Sorted()
+}
+
+// written is the value as the user wrote it at pos: the rest of that line
+// of the environment file, when it is a single literal.
+func (s source) written(pos Position) string {
+	if s.envFile == "" || pos.File != Relative(s.root, s.envFile) || pos.Line < 1 {
+		return ""
+	}
+	data, err := os.ReadFile(s.envFile)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(string(data), "\n")
+	if pos.Line > len(lines) || pos.Col-1 > len(lines[pos.Line-1]) {
+		return ""
+	}
+	text := lines[pos.Line-1][pos.Col-1:]
+	if i := strings.Index(text, "//"); i >= 0 {
+		text = text[:i]
+	}
+	return strings.TrimSpace(text)
+}
+
+// DropConsequences removes what follows from another mistake once there
+// is one: a field reported missing although the schema gives it a value
+// (its default was derived from the broken field), and errors inside
+// hidden helper fields (_defaults...), which the user never wrote.
+func DropConsequences(l List, def cue.Value) List {
+	var real List
+	for _, d := range l {
+		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) {
+			real = append(real, d)
+		}
+	}
+	if len(real) == 0 {
+		return l
+	}
+	return real
+}
+
+// hasValue is whether the schema alone gives the field a value: a default
+// or one derived from other fields' defaults.
+func hasValue(def cue.Value, path string) bool {
+	if !def.Exists() {
+		return false
+	}
+	v := def.LookupPath(cue.ParsePath(path))
+	if _, ok := v.Default(); ok {
+		return true
+	}
+	return v.IsConcrete()
 }
 
 // source is what a message is made relative to.
@@ -109,7 +161,10 @@ func classify(errs []errors.Error) group {
 			g.conflicts = append(g.conflicts, e)
 		case f == "field not allowed":
 			g.notAllowed = append(g.notAllowed, e)
-		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"):
+		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
+			// A list that fails a constraint is also compared with the
+			// default list; the other error says what is wrong.
+			strings.HasPrefix(f, "incompatible list lengths"):
 			g.noise = append(g.noise, e)
 		default:
 			g.others = append(g.others, e)
@@ -149,7 +204,34 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
 		}
 	}
+	if note, at := s.patternNote(errs); note != "" {
+		for i := range out {
+			if strings.Contains(out[i].Msg, at) {
+				out[i].Msg += " (required by the environment's pattern)"
+			} else {
+				out[i].Msg += note
+			}
+		}
+	}
 	return out
+}
+
+// patternsFile is where the deployment patterns' constraints live.
+const patternsFile = "schema/patterns.cue"
+
+// patternNote names the pattern constraint a field's errors come from, if
+// any: the value is valid for the field but not for the environment's
+// pattern.
+func (s source) patternNote(errs []errors.Error) (note, at string) {
+	for _, e := range errs {
+		for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+			if p.IsValid() && Relative(s.root, p.Filename()) == patternsFile {
+				at = FromPos(s.root, p).String()
+				return fmt.Sprintf(" (required by the environment's pattern, %s)", at), at
+			}
+		}
+	}
+	return "", ""
 }
 
 // enumDiagnostic reports a value outside an enum as the value and the
@@ -198,6 +280,17 @@ func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
 		return Diagnostic{Pos: s.position(e), Path: path,
 			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s, declared at %s)",
 				s.show(path, given), fixed, fixed, s.schemaPosition(e))}
+	}
+	pos := s.position(e)
+	if w := s.written(pos); w == fixed || w == given {
+		if w == fixed {
+			fixed, given = given, fixed
+		}
+		m := fmt.Sprintf("%s is not allowed here: the schema requires %s", s.show(path, given), fixed)
+		if p := s.schemaPosition(e); p.File != "" {
+			m += fmt.Sprintf(" (rule: %s, declared at %s)", fixed, p)
+		}
+		return Diagnostic{Pos: pos, Path: path, Msg: m}
 	}
 	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", s.show(path, fixed), s.show(path, given))
 	if p := s.schemaPosition(e); p.File != "" {

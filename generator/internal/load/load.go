@@ -120,7 +120,7 @@ func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Va
 			errs = append(errs, diag.FromCUEWithSchema(ferr, root, file, def)...)
 		}
 	}
-	return errs.Sorted().Focus(diag.Relative(root, file))
+	return diag.DropConsequences(errs, def).Sorted().Focus(diag.Relative(root, file))
 }
 
 // labels lists the regular field names of the given structs, sorted.

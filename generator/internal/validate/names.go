@@ -17,7 +17,15 @@ const (
 // checkNameLengths proves every name derived from project_name and the
 // environment fits AWS's limits; the schema bounds each part, not the sum.
 func checkNameLengths(env *load.Environment) diag.List {
-	n := names.For(&env.Config)
+	errs := nameLengths(env, names.For(&env.Config))
+	for i := range env.Config.SecondaryRegions {
+		view := env.Config.Secondary(i)
+		errs = append(errs, nameLengths(env, names.For(&view))...)
+	}
+	return errs
+}
+
+func nameLengths(env *load.Environment, n names.Names) diag.List {
 	limits := []struct {
 		name string
 		max  int

@@ -19,24 +19,30 @@ const (
 	TierDatabase    = "database"
 )
 
-func planSubnets(env *load.Environment) (cidr.Plan, diag.List) {
-	c := &env.Config
+// planSubnets plans the VPC of c for wsNodes workspace nodes (the capacity
+// model's count); field is where c's settings are in the environment ("" for
+// the primary region, "secondary_regions[0]." for a secondary).
+func planSubnets(env *load.Environment, c *config.Environment, prefix string, wsNodes int) (cidr.Plan, diag.List) {
 	vpc := netip.MustParsePrefix(c.VPCCIDR) // syntax checked by the schema
 	svc := netip.MustParsePrefix(c.EKSServiceIPv4CIDR)
 	if vpc.Overlaps(svc) {
+		field, what := "eks_service_ipv4_cidr", svc.String()
+		if prefix != "" {
+			field, what = prefix+"vpc_cidr", "eks_service_ipv4_cidr "+svc.String()
+		}
 		return cidr.Plan{}, diag.List{{
-			Pos:  env.Pos("eks_service_ipv4_cidr"),
-			Path: "eks_service_ipv4_cidr",
-			Msg:  fmt.Sprintf("%s overlaps vpc_cidr %s; Kubernetes service addresses must not be routable in the VPC", svc, vpc),
+			Pos:  env.Pos(field),
+			Path: field,
+			Msg:  fmt.Sprintf("%s overlaps vpc_cidr %s; Kubernetes service addresses must not be routable in the VPC", what, vpc),
 		}}
 	}
 	rules := cidr.Rules{
 		ReservedPerSubnet: env.Catalog.Planning.AWSReservedIPsPerSubnet,
 		MinPrefix:         env.Catalog.Planning.MinSubnetPrefix,
 	}
-	plan, err := cidr.Make(vpc, c.AvailabilityZones, Tiers(c, env.Catalog), rules)
+	plan, err := cidr.Make(vpc, c.AvailabilityZones, Tiers(c, env.Catalog, wsNodes), rules)
 	if err != nil {
-		return cidr.Plan{}, diag.List{{Pos: env.Pos("vpc_cidr"), Path: "vpc_cidr", Msg: err.Error()}}
+		return cidr.Plan{}, diag.List{{Pos: env.Pos(prefix + "vpc_cidr"), Path: prefix + "vpc_cidr", Msg: err.Error()}}
 	}
 	return plan, nil
 }
@@ -44,7 +50,9 @@ func planSubnets(env *load.Environment) (cidr.Plan, diag.List) {
 // Tiers states how many addresses each tier needs per AZ. A node holds the
 // addresses of every ENI the VPC CNI attaches to it, so tiers are sized in
 // nodes × addresses per node, nodes spread evenly over the AZs plus spares.
-func Tiers(c *config.Environment, cat config.Catalog) []cidr.Tier {
+// The workspace tier holds wsNodes nodes: as many as the capacity model
+// finds max_workspaces need (by pod IPs, CPU or memory, whichever binds).
+func Tiers(c *config.Environment, cat config.Catalog, wsNodes int) []cidr.Tier {
 	p := cat.Planning
 	azs := len(c.AvailabilityZones)
 	perAZ := func(nodes int) int { return ceilDiv(nodes, azs) + p.SpareNodesPerAZ }
@@ -55,22 +63,9 @@ func Tiers(c *config.Environment, cat config.Catalog) []cidr.Tier {
 		{Name: TierPublic, Prefix: p.PublicSubnetPrefix},
 		{Name: TierControl, Hosts: hosts(c.ControlNodeMaxSize, c.ControlNodeInstanceType)},
 		{Name: TierProvisioner, Hosts: hosts(c.ProvNodeMaxSize, c.ProvNodeInstanceType)},
-		{Name: TierWorkspace, Hosts: hosts(WorkspaceNodes(c, cat), c.WSNodeInstanceType)},
+		{Name: TierWorkspace, Hosts: hosts(wsNodes, c.WSNodeInstanceType)},
 		{Name: TierDatabase},
 	}
-}
-
-// WorkspacePodsPerNode is how many workspace pods fit a workspace node by
-// pod addresses: the CNI's max pods less host-network pods (the +2 in the
-// max-pods formula) and DaemonSet pods that take a VPC address.
-func WorkspacePodsPerNode(c *config.Environment, cat config.Catalog) int {
-	it := cat.InstanceTypes[c.WSNodeInstanceType]
-	return it.MaxPods - 2 - cat.Planning.DaemonSetPodIPsPerNode
-}
-
-// WorkspaceNodes is how many workspace nodes max_workspaces pods need.
-func WorkspaceNodes(c *config.Environment, cat config.Catalog) int {
-	return ceilDiv(c.MaxWorkspaces, WorkspacePodsPerNode(c, cat))
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }

@@ -1,33 +1,65 @@
 // Package validate is the pipeline's second step: checks that need more
-// than CUE's per-field constraints (address planning, time zones, template
-// pairings), done in Go and reported with the position of the field at
-// fault. What it computes on the way (the subnet plan, the composed
-// templates) is handed on to the model step so nothing is computed twice.
+// than CUE's per-field constraints (address planning, capacity, time
+// zones, template pairings), done in Go and reported with the position of
+// the field at fault. What it computes on the way (the subnet plans, the
+// capacity figures, the composed templates) is handed on to the model step
+// so nothing is computed twice.
 package validate
 
 import (
+	"fmt"
+
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 )
 
 // Checked is an environment that passed every check, with the figures the
 // checks derived.
 type Checked struct {
 	*load.Environment
-	Subnets cidr.Plan
+	Subnets  cidr.Plan
+	Capacity capacity.Figures
+	// Secondaries are the secondary regions of a Multi-Region environment,
+	// in the environment's order.
+	Secondaries []Region
 	// Templates are the enabled pairings composed, in name order.
 	Templates []config.Composition
 }
 
+// Region is a checked secondary region.
+type Region struct {
+	Index int
+	// Config is the environment as the region's root module sees it
+	// (config.Environment.Secondary).
+	Config   config.Environment
+	Subnets  cidr.Plan
+	Capacity capacity.Figures
+}
+
 // Environment runs every check and returns all failures at once.
 func Environment(env *load.Environment) (*Checked, error) {
+	c := &env.Config
+	checked := &Checked{Environment: env}
 	var errs diag.List
-	plan, err := planSubnets(env)
+	var err error
+	checked.Capacity, checked.Subnets, errs, err = checkRegion(env, c, "")
 	if err != nil {
-		errs = append(errs, err...)
+		return nil, err
 	}
+	for i := range c.SecondaryRegions {
+		r := Region{Index: i, Config: c.Secondary(i)}
+		var rerrs diag.List
+		r.Capacity, r.Subnets, rerrs, err = checkRegion(env, &r.Config, SecondaryField(i, ""))
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, rerrs...)
+		checked.Secondaries = append(checked.Secondaries, r)
+	}
+	errs = append(errs, checkRegions(env)...)
 	errs = append(errs, checkTimeZone(env)...)
 	errs = append(errs, checkNameLengths(env)...)
 	templates, terrs := checkTemplates(env)
@@ -35,5 +67,41 @@ func Environment(env *load.Environment) (*Checked, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
-	return &Checked{Environment: env, Subnets: plan, Templates: templates}, nil
+	checked.Templates = templates
+	return checked, nil
+}
+
+// checkRegion computes one region's capacity, plans its subnets for it
+// and checks both. prefix locates the region's fields in the environment.
+func checkRegion(env *load.Environment, c *config.Environment, prefix string) (capacity.Figures, cidr.Plan, diag.List, error) {
+	fig, err := capacity.Compute(c, env.Catalog, env.Config.AllWorkspaces())
+	if err != nil {
+		return capacity.Figures{}, cidr.Plan{}, nil, fmt.Errorf("capacity of %s: %w", env.RelFile(), err)
+	}
+	plan, errs := planSubnets(env, c, prefix, capacity.PlannedWorkspaceNodes(fig.Workspace))
+	findings := capacity.Check(fig, c, env.Catalog)
+	if len(errs) == 0 {
+		findings = append(findings, capacity.CheckSubnets(capacity.WorkspaceSubnets(fig, plan, TierWorkspace, env.Catalog))...)
+	}
+	for _, f := range findings {
+		errs = append(errs, finding(env, prefix+f.Field, f.Msg))
+	}
+	return fig, plan, errs, nil
+}
+
+// SecondaryField is the path of a field of the i-th secondary region
+// ("secondary_regions[0].vpc_cidr"); with field "" the prefix of its
+// fields.
+func SecondaryField(i int, field string) string {
+	return fmt.Sprintf("secondary_regions[%d].%s", i, field)
+}
+
+// finding is a diagnostic at a field; when the environment file does not
+// set the field, the message says the default is what falls short.
+func finding(env *load.Environment, field, msg string) diag.Diagnostic {
+	pos := env.Pos(field)
+	if pos.File != env.RelFile() {
+		msg += fmt.Sprintf(" (%s does not set %s: this is its default)", env.RelFile(), field)
+	}
+	return diag.Diagnostic{Pos: pos, Path: field, Msg: msg}
 }

@@ -17,10 +17,12 @@ import (
 type Coderd struct {
 	// Enabled is enable_coderd_provider, the default of the module's
 	// variable of the same name that counts every resource in or out.
-	Enabled   bool
-	Env       string
-	Source    string // environment file, for generated-file headers
-	Region    string
+	Enabled bool
+	Env     string
+	Source  string // environment file, for generated-file headers
+	Region  string
+	// FIPS sends every AWS call, the backend's included, to FIPS endpoints.
+	FIPS      bool
 	Tags      map[string]string
 	Backend   Backend
 	AccessURL string
@@ -74,6 +76,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		Env:           env.Name,
 		Source:        env.RelFile(),
 		Region:        c.AWSRegion,
+		FIPS:          c.UseFIPSEndpoints,
 		Tags:          tags(c),
 		Backend:       Backend{Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion},
 		AccessURL:     n.AccessURL,

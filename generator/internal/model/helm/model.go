@@ -78,15 +78,8 @@ const (
 func Build(env *validate.Checked) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
-	sz, err := newSizer(env)
-	if err != nil {
-		return Model{}, err
-	}
-	coderRes, err := sz.coderd()
-	if err != nil {
-		return Model{}, fmt.Errorf("size coderd: %w", err)
-	}
-	prov, err := sz.provisioners()
+	coderRes := coderdResources(env.Capacity)
+	prov, err := provisioners(c, env.Capacity, env.Catalog.Sizing)
 	if err != nil {
 		return Model{}, fmt.Errorf("size provisioners: %w", err)
 	}

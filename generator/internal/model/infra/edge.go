@@ -65,8 +65,12 @@ func dns(c *config.Environment, n names.Names) DNS {
 // roles are the IRSA roles of coderd, provisioners and the cluster's
 // controllers; the EBS CSI driver's belongs to its add-on.
 func roles(c *config.Environment, n names.Names) []IRSA {
+	server := IRSA{Key: RoleCoderd, Role: n.CoderdRole, Namespace: names.CoderNamespace, ServiceAccount: names.CoderServiceAccount}
+	if c.SecondaryRegion != nil {
+		server.Key = RoleWorkspaceProxy
+	}
 	r := []IRSA{
-		{Key: RoleCoderd, Role: n.CoderdRole, Namespace: names.CoderNamespace, ServiceAccount: names.CoderServiceAccount},
+		server,
 		{Key: RoleProvisioner, Role: n.ProvisionerRole, Namespace: names.ProvisionerNamespace, ServiceAccount: names.ProvisionerServiceAccount},
 		{Key: RoleLBController, Role: n.LBControllerRole, Namespace: names.SystemNamespace, ServiceAccount: names.LBControllerServiceAccount},
 		{Key: RoleFluentBit, Role: n.FluentBitRole, Namespace: names.LoggingNamespace, ServiceAccount: names.FluentBitServiceAccount},
@@ -91,7 +95,10 @@ func platformSecrets(n names.Names) []PlatformSecret {
 	}
 }
 
-func coderdSecrets(c *config.Environment) []string {
+func coderdSecrets(c *config.Environment, n names.Names) []string {
+	if c.SecondaryRegion != nil {
+		return []string{n.ProxyTokenSecret}
+	}
 	s := []string{c.OIDCClientSecretARN}
 	if c.ExternalAuthClientSecretARN != "" {
 		s = append(s, c.ExternalAuthClientSecretARN)

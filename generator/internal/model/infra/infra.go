@@ -4,21 +4,23 @@
 package infra
 
 import (
-	"fmt"
-
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Infra is everything the infra module creates.
 type Infra struct {
-	Names      names.Names
-	Env        string // environment name
-	Source     string // environment file, for generated-file headers
-	Region     string
-	AccountID  string
+	Names     names.Names
+	Env       string // environment name
+	Source    string // environment file, for generated-file headers
+	Region    string
+	AccountID string
+	// FIPS makes the provider and the state backend call AWS FIPS
+	// endpoints.
+	FIPS       bool
 	Tags       map[string]string
 	Backend    Backend
 	Network    Network
@@ -26,14 +28,19 @@ type Infra struct {
 	NodeGroups []NodeGroup
 	LogGroups  LogGroups
 
-	Database     Database
-	Backup       Backup
+	// Database and Backup are nil in a secondary region's module: its
+	// workspace proxies use the primary's coderd, not a database.
+	Database     *Database
+	Backup       *Backup
 	LoadBalancer LoadBalancer
 	DNS          DNS
 	Roles        []IRSA // IRSA roles beside the add-ons' own
 	// CoderdSecrets are the environment's secrets coderd reads (OIDC and
-	// external auth client secrets), by ARN.
+	// external auth client secrets), by ARN; in a secondary region, the
+	// workspace proxy's token secret, by name.
 	CoderdSecrets []string
+	// Secondary is set in a secondary region's module.
+	Secondary bool
 	// Secrets are the Secrets Manager secrets this module creates empty.
 	Secrets       []PlatformSecret
 	Workspaces    EC2Workspaces
@@ -51,12 +58,14 @@ type Backend struct {
 
 // Network is the VPC and its subnets.
 type Network struct {
-	Name         string
-	CIDR         string
-	AZs          []string
-	Subnets      cidr.Plan
-	Endpoints    []string // interface endpoint services, e.g. "ecr.api"
-	S3Endpoint   bool     // gateway endpoint
+	Name       string
+	CIDR       string
+	AZs        []string
+	Subnets    cidr.Plan
+	Endpoints  []Endpoint // interface endpoints
+	S3Endpoint bool       // gateway endpoint
+	// NATPerAZ gives every AZ its own NAT gateway; otherwise one NAT
+	// gateway in the first AZ serves every private subnet.
 	NATPerAZ     bool
 	FlowLogGroup string
 }
@@ -109,6 +118,8 @@ const (
 	RoleCloudWatchAgent = "cloudwatch_agent"
 	RoleEBSCSI          = "ebs_csi"
 	RolePrometheus      = "prometheus"
+	// RoleWorkspaceProxy takes coderd's place in a secondary region.
+	RoleWorkspaceProxy  = "workspace_proxy"
 	RoleExternalSecrets = "external_secrets"
 )
 
@@ -148,23 +159,28 @@ type LogGroups struct {
 	Coderd, Provisioner, Workspaces string
 }
 
-// Build derives the model from a checked environment.
+// Build derives the primary region's model from a checked environment.
 func Build(env *validate.Checked) (Infra, error) {
-	c := &env.Config
+	return build(env, &env.Config, env.Subnets, env.Capacity.Quotas)
+}
+
+// BuildRegion derives the model of a secondary region's root module.
+func BuildRegion(env *validate.Checked, r validate.Region) (Infra, error) {
+	return build(env, &r.Config, r.Subnets, r.Capacity.Quotas)
+}
+
+func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) (Infra, error) {
 	n := names.For(c)
-	quotas, err := quotas(env)
-	if err != nil {
-		return Infra{}, fmt.Errorf("model %s: %w", env.Name, err)
-	}
-	return Infra{
+	m := Infra{
 		Names:      n,
 		Env:        env.Name,
 		Source:     env.RelFile(),
 		Region:     c.AWSRegion,
 		AccountID:  c.AccountID,
+		FIPS:       c.UseFIPSEndpoints,
 		Tags:       tags(c),
 		Backend:    backend(c, n),
-		Network:    network(c, n, env.Subnets, env.Catalog.Planning.VPCInterfaceEndpoints),
+		Network:    network(c, n, plan, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
 		NodeGroups: nodeGroups(c, n),
 		LogGroups: LogGroups{
@@ -174,17 +190,21 @@ func Build(env *validate.Checked) (Infra, error) {
 			Provisioner: n.ProvisionerLogGroup,
 			Workspaces:  n.WorkspaceLogGroup,
 		},
-		Database:      database(c, n),
-		Backup:        backup(c, n),
 		LoadBalancer:  loadBalancer(c, n),
 		DNS:           dns(c, n),
 		Roles:         roles(c, n),
-		CoderdSecrets: coderdSecrets(c),
+		CoderdSecrets: coderdSecrets(c, n),
+		Secondary:     c.SecondaryRegion != nil,
 		Secrets:       platformSecrets(n),
 		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
 		Observability: observability(c, n, env.Catalog),
-		Quotas:        quotas,
-	}, nil
+		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
+	}
+	if !m.Secondary {
+		db, bk := database(c, n), backup(c, n)
+		m.Database, m.Backup = &db, &bk
+	}
+	return m, nil
 }
 
 func tags(c *config.Environment) map[string]string {
@@ -200,20 +220,34 @@ func tags(c *config.Environment) map[string]string {
 	return t
 }
 
+// Endpoint is one interface endpoint: Name is the AWS service it stands
+// for (and its resource name), Service the endpoint service it connects
+// to, which is the service's FIPS endpoint service with FIPS on.
+type Endpoint struct {
+	Name, Service string
+}
+
 // network is the VPC; its interface endpoints are the schema's
 // planning.vpc_interface_endpoints.
-func network(c *config.Environment, nm names.Names, plan cidr.Plan, endpoints []string) Network {
+func network(c *config.Environment, nm names.Names, plan cidr.Plan, p config.Planning) Network {
 	n := Network{
 		Name:         nm.Cluster,
 		CIDR:         c.VPCCIDR,
 		AZs:          c.AvailabilityZones,
 		Subnets:      plan,
-		NATPerAZ:     true,
+		NATPerAZ:     !c.SingleNATGateway,
 		FlowLogGroup: nm.FlowLogGroup,
 	}
-	if c.EnableVPCEndpoints {
-		n.Endpoints = endpoints
-		n.S3Endpoint = true
+	if !c.EnableVPCEndpoints {
+		return n
+	}
+	n.S3Endpoint = true
+	for _, svc := range p.VPCInterfaceEndpoints {
+		e := Endpoint{Name: svc, Service: svc}
+		if fips, ok := p.VPCFIPSEndpointServices[svc]; ok && c.UseFIPSEndpoints {
+			e.Service = fips
+		}
+		n.Endpoints = append(n.Endpoints, e)
 	}
 	return n
 }

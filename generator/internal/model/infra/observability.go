@@ -1,12 +1,10 @@
 package infra
 
 import (
-	"math"
-
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Observability is logging, auditing, alarms and dashboards.
@@ -51,7 +49,7 @@ func observability(c *config.Environment, n names.Names, cat config.Catalog) Obs
 			API5xxPercent:     c.API5xxRateThresholdPct,
 			AuroraCPUPercent:  c.AuroraCPUAlarmPct,
 			AuroraACU:         c.AuroraMaxCapacity * float64(c.AuroraACUAlarmPct) / 100,
-			AuroraConnections: AuroraMaxConnections(c, cat) * c.AuroraConnectionsAlarmPct / 100,
+			AuroraConnections: capacity.AuroraMaxConnections(c.AuroraMaxCapacity, cat.Planning) * c.AuroraConnectionsAlarmPct / 100,
 			NodeGroupPercent:  c.NodeGroupCapacityAlarmPct,
 		},
 	}
@@ -65,21 +63,4 @@ func observability(c *config.Environment, n names.Names, cat config.Catalog) Obs
 		o.AMPWorkspaceID = c.AMPWorkspaceID
 	}
 	return o
-}
-
-// AuroraMaxConnections is PostgreSQL's default max_connections on Aurora at
-// the cluster's max capacity: LEAST(memory / bytes per connection, cap).
-func AuroraMaxConnections(c *config.Environment, cat config.Catalog) int {
-	p := cat.Planning
-	memory := c.AuroraMaxCapacity * p.AuroraGiBPerACU * (1 << 30)
-	return min(int(math.Floor(memory/p.AuroraMemoryBytesPerConnection)), p.AuroraMaxConnectionsCap)
-}
-
-func quotas(env *validate.Checked) (Quotas, error) {
-	c := &env.Config
-	reqs, err := quota.Required(c, env.Catalog)
-	if err != nil {
-		return Quotas{}, err
-	}
-	return Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs}, nil
 }

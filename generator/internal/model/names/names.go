@@ -4,7 +4,11 @@
 // seed's runbooks use, so its troubleshooting commands work unchanged.
 package names
 
-import "github.com/coder-eks/coder-eks/generator/internal/config"
+import (
+	"strings"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+)
 
 // Kubernetes namespaces and service accounts.
 const (
@@ -161,13 +165,57 @@ type Names struct {
 	// LicenseSecret is the Secrets Manager secret holding the Coder
 	// Premium license the coderd module applies (coder/prod/license).
 	LicenseSecret string
+	// ProxyTokenSecret is the Secrets Manager secret (in a secondary
+	// region) holding its workspace proxy's token: coder/prod/workspace-
+	// proxy/eu-west-1. Empty in the primary region.
+	ProxyTokenSecret string
 }
 
-// For derives the names of one environment.
+// For derives the names of one environment, or of one of its secondary
+// regions (config.Environment.Secondary): there the cluster and every
+// account-wide name (IAM roles, buckets, load balancers, dashboards) carry
+// the region's code, coder-prod-euw1, and the access URL is the region's,
+// eu-west-1.coder.example.com. The state key alias stays the primary's.
 func For(c *config.Environment) Names {
 	p, e := c.ProjectName, c.Environment
 	cluster := p + "-" + e
 	host := c.CoderSubdomain + "." + c.BaseDomain
+	if c.SecondaryRegion != nil {
+		cluster += "-" + RegionCode(c.AWSRegion)
+		host = c.AWSRegion + "." + host
+	}
+	n := names(c, p, e, cluster, host)
+	n.StateKMSAlias = "alias/" + p + "-" + e + "-terraform-state"
+	if c.SecondaryRegion != nil {
+		n.CoderdRole = cluster + "-workspace-proxy"
+		n.CoderdTargetGroup = cluster + "-proxy"
+		n.ProxyTokenSecret = p + "/" + e + "/workspace-proxy/" + c.AWSRegion
+	}
+	return n
+}
+
+// RegionCode shortens a region name for resource names: "eu-west-1" →
+// "euw1", "ap-southeast-2" → "apse2", "us-gov-west-1" → "usgw1".
+func RegionCode(region string) string {
+	parts := strings.Split(region, "-")
+	code := parts[0]
+	for _, p := range parts[1:] {
+		if short, ok := directions[p]; ok {
+			code += short
+		} else {
+			code += p[:1]
+		}
+	}
+	return code
+}
+
+var directions = map[string]string{
+	"north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+	"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+	"gov": "g",
+}
+
+func names(c *config.Environment, p, e, cluster, host string) Names {
 	return Names{
 		Cluster:              cluster,
 		ControlNodeGroup:     cluster + "-control",

@@ -61,17 +61,22 @@ func Required(c *config.Environment, cat config.Catalog) ([]Requirement, error) 
 			return nil, err
 		}
 	}
-	azs := len(c.AvailabilityZones)
+	nats := NATGateways(c)
 	singles := []struct {
 		key, basis string
 		n          int
 	}{
 		{"eks_clusters", "one EKS cluster", 1},
 		{"vpcs", "one VPC", 1},
-		{"nat_gateways_per_az", "one NAT gateway in each AZ", 1},
-		{"aurora_clusters", "one Aurora cluster", 1},
+		{"nat_gateways_per_az", "at most one NAT gateway in each AZ", 1},
 		{"network_load_balancers", "one network load balancer", 1},
-		{"elastic_ips", fmt.Sprintf("one per NAT gateway, %d AZs", azs), azs},
+		{"elastic_ips", fmt.Sprintf("one per NAT gateway, %d", nats), nats},
+	}
+	if hasDatabase(c) {
+		singles = append(singles, struct {
+			key, basis string
+			n          int
+		}{"aurora_clusters", "one Aurora cluster", 1})
 	}
 	for _, s := range singles {
 		if err := add(s.key, s.n, s.basis); err != nil {
@@ -131,6 +136,18 @@ func vcpuRequirements(c *config.Environment, cat config.Catalog) ([]vcpuTotal, e
 	return out, nil
 }
 
+// hasDatabase is false in a secondary region, whose module has no Aurora.
+func hasDatabase(c *config.Environment) bool { return c.SecondaryRegion == nil }
+
+// NATGateways is how many NAT gateways the VPC has: one per AZ, or one
+// with single_nat_gateway.
+func NATGateways(c *config.Environment) int {
+	if c.SingleNATGateway {
+		return 1
+	}
+	return len(c.AvailabilityZones)
+}
+
 // networkInterfaces counts every ENI the module can create at full size:
 // each node's ENIs once the VPC CNI has attached them all, interface
 // endpoints and NAT gateways and NLB nodes in every AZ, the EKS control
@@ -151,10 +168,14 @@ func networkInterfaces(c *config.Environment, cat config.Catalog) (int, string, 
 	if c.EnableVPCEndpoints {
 		endpoints = len(cat.Planning.VPCInterfaceEndpoints) * azs
 	}
-	aurora := 1 + c.AuroraReaderCount
-	total += endpoints + azs + azs + cat.Planning.EKSControlPlaneENIs + aurora
+	aurora := 0
+	if hasDatabase(c) {
+		aurora = 1 + c.AuroraReaderCount
+	}
+	nats := NATGateways(c)
+	total += endpoints + nats + azs + cat.Planning.EKSControlPlaneENIs + aurora
 	basis := fmt.Sprintf("nodes (%s) + %d endpoint + %d NAT + %d NLB + %d EKS + %d Aurora ENIs",
-		strings.Join(terms, " + "), endpoints, azs, azs, cat.Planning.EKSControlPlaneENIs, aurora)
+		strings.Join(terms, " + "), endpoints, nats, azs, cat.Planning.EKSControlPlaneENIs, aurora)
 	return total, basis, nil
 }
 

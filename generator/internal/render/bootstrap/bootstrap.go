@@ -31,11 +31,15 @@ func Render(m model.Infra) (map[string][]byte, error) {
 			"aws": tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
 		},
 	})
-	f.Provider("aws", tfjson.Body{
+	provider := tfjson.Body{
 		"region":              m.Backend.Region,
 		"allowed_account_ids": []string{m.AccountID},
 		"default_tags":        []tfjson.Body{{"tags": m.Tags}},
-	})
+	}
+	if m.FIPS {
+		provider["use_fips_endpoint"] = true
+	}
+	f.Provider("aws", provider)
 	f.Data("aws_partition", "current", tfjson.Body{})
 	f.Data("aws_caller_identity", "current", tfjson.Body{})
 	stateKey(f, m)

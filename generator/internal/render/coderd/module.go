@@ -71,6 +71,21 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 // provisioner key to Secrets Manager.
 func (b *module) versions(f *tfjson.File) {
 	m := b.m
+	backend := tfjson.Body{
+		"bucket":       m.Backend.Bucket,
+		"key":          m.Backend.Key,
+		"region":       m.Backend.Region,
+		"encrypt":      true,
+		"use_lockfile": true,
+	}
+	provider := tfjson.Body{
+		"region":       m.Region,
+		"default_tags": []tfjson.Body{{"tags": m.Tags}},
+	}
+	if m.FIPS {
+		backend["use_fips_endpoint"] = true
+		provider["use_fips_endpoint"] = true
+	}
 	f.Terraform(tfjson.Body{
 		"required_version": ">= 1.10.0",
 		"required_providers": tfjson.Body{
@@ -78,13 +93,7 @@ func (b *module) versions(f *tfjson.File) {
 			"aws":    tfjson.Body{"source": "hashicorp/aws", "version": "~> 6.25"},
 			"time":   tfjson.Body{"source": "hashicorp/time", "version": "~> 0.13"},
 		},
-		"backend": tfjson.Body{"s3": tfjson.Body{
-			"bucket":       m.Backend.Bucket,
-			"key":          m.Backend.Key,
-			"region":       m.Backend.Region,
-			"encrypt":      true,
-			"use_lockfile": true,
-		}},
+		"backend": tfjson.Body{"s3": backend},
 	})
 	f.Variable("enable_coderd_provider", tfjson.Body{
 		"type":        "bool",
@@ -93,10 +102,7 @@ func (b *module) versions(f *tfjson.File) {
 		"description": "Manage Coder with the coderd provider (enable_coderd_provider in " + m.Source + "); false leaves every resource out.",
 	})
 	f.Provider("coderd", tfjson.Body{"url": m.AccessURL})
-	f.Provider("aws", tfjson.Body{
-		"region":       m.Region,
-		"default_tags": []tfjson.Body{{"tags": m.Tags}},
-	})
+	f.Provider("aws", provider)
 	f.Data("coderd_organization", "default", tfjson.Body{"count": count, "is_default": true})
 }
 

@@ -79,6 +79,16 @@ func (b *module) alarms(f *tfjson.File) {
 			{"id": "rate", "expression": "100 * errors / requests", "label": "5xx %", "return_data": true},
 		},
 	})
+	b.auroraAlarms(f)
+	b.nodeGroupAlarms(f)
+}
+
+// auroraAlarms watch the database's CPU, capacity and connections.
+func (b *module) auroraAlarms(f *tfjson.File) {
+	if b.m.Database == nil {
+		return
+	}
+	a := b.m.Observability.Alarms
 	aurora := map[string]string{"DBClusterIdentifier": b.m.Database.Identifier}
 	for _, r := range []struct {
 		key, metric, stat, desc string
@@ -100,6 +110,11 @@ func (b *module) alarms(f *tfjson.File) {
 			"comparison_operator": "GreaterThanThreshold",
 		})
 	}
+}
+
+// nodeGroupAlarms fire when a node group nears its max size.
+func (b *module) nodeGroupAlarms(f *tfjson.File) {
+	a := b.m.Observability.Alarms
 	for _, g := range b.m.NodeGroups {
 		limit := int(math.Ceil(float64(g.Max) * float64(a.NodeGroupPercent) / 100))
 		b.groupMetrics(f, g.Key)

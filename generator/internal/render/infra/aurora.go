@@ -81,7 +81,7 @@ func (b *module) aurora(f *tfjson.File) {
 	})
 	monitoring := f.Resource("aws_iam_role", "rds_monitoring", tfjson.Body{
 		"name":               d.Identifier + "-rds-monitoring",
-		"assume_role_policy": assumeRolePolicy(f, "rds_monitoring_assume", "monitoring.rds.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "rds_monitoring_assume", "monitoring.rds"),
 	})
 	f.Resource("aws_iam_role_policy_attachment", "rds_monitoring", tfjson.Body{
 		"role":       tfjson.Attr(monitoring, "name"),

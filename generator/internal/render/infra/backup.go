@@ -38,7 +38,7 @@ func (b *module) backup(f *tfjson.File) {
 	})
 	role := f.Resource("aws_iam_role", "backup", tfjson.Body{
 		"name":               bk.Plan + "-backup",
-		"assume_role_policy": assumeRolePolicy(f, "backup_assume", "backup.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "backup_assume", "backup"),
 	})
 	for key, policy := range map[string]string{
 		"backup":  "service-role/AWSBackupServiceRolePolicyForBackup",

@@ -12,7 +12,7 @@ func (b *module) cloudTrail(f *tfjson.File) {
 	o := b.m.Observability
 	trailARN := "arn:" + partition + ":cloudtrail:" + region + ":" + accountID + ":trail/" + o.CloudTrail
 	arn := tfjson.Attr("aws_s3_bucket.cloudtrail", "arn")
-	principal := []tfjson.Body{{"type": "Service", "identifiers": []string{"cloudtrail.amazonaws.com"}}}
+	principal := []tfjson.Body{{"type": "Service", "identifiers": []string{b.principal("cloudtrail")}}}
 	source := tfjson.Body{"test": "StringEquals", "variable": "aws:SourceArn", "values": []string{trailARN}}
 	bucket := s3bucket.Render(f, s3bucket.Bucket{
 		Key:        "cloudtrail",

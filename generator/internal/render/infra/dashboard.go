@@ -16,7 +16,6 @@ type widget struct {
 func (b *module) dashboard(f *tfjson.File) {
 	o := b.m.Observability
 	ns := o.MetricsNamespace
-	db := b.m.Database.Identifier
 	nlbDims := []any{"LoadBalancer", tfjson.Attr(nlb, "arn_suffix")}
 	widgets := []widget{
 		{"coderd API latency (ms)", [][]any{
@@ -35,11 +34,14 @@ func (b *module) dashboard(f *tfjson.File) {
 		{"NLB healthy coderd targets", [][]any{
 			append([]any{"AWS/NetworkELB", "HealthyHostCount", "TargetGroup", tfjson.Attr(coderdTG, "arn_suffix")}, nlbDims...),
 		}},
-		{"Aurora", [][]any{
+	}
+	if b.m.Database != nil {
+		db := b.m.Database.Identifier
+		widgets = append(widgets, widget{"Aurora", [][]any{
 			{"AWS/RDS", "CPUUtilization", "DBClusterIdentifier", db},
 			{"AWS/RDS", "ServerlessDatabaseCapacity", "DBClusterIdentifier", db},
 			{"AWS/RDS", "DatabaseConnections", "DBClusterIdentifier", db},
-		}},
+		}})
 	}
 	var groups [][]any
 	for _, g := range b.m.NodeGroups {

@@ -17,7 +17,7 @@ func (b *module) eks(f *tfjson.File) {
 	c := b.m.Cluster
 	role := f.Resource("aws_iam_role", "cluster", tfjson.Body{
 		"name":               c.Name + "-cluster",
-		"assume_role_policy": assumeRolePolicy(f, "cluster_assume", "eks.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "cluster_assume", "eks"),
 	})
 	f.Resource("aws_iam_role_policy_attachment", "cluster", tfjson.Body{
 		"role":       tfjson.Attr(role, "name"),
@@ -59,7 +59,9 @@ func (b *module) eks(f *tfjson.File) {
 		b.adminAccess(f, i, arn)
 	}
 	f.Resource("aws_iam_openid_connect_provider", "eks", tfjson.Body{
-		"url":            tfjson.Ref(cluster + ".identity[0].oidc[0].issuer"),
+		"url": tfjson.Ref(cluster + ".identity[0].oidc[0].issuer"),
+		// The IRSA audience is sts.amazonaws.com in the commercial and
+		// GovCloud partitions alike.
 		"client_id_list": []string{"sts.amazonaws.com"},
 	})
 	b.addons(f)

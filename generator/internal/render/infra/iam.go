@@ -15,6 +15,7 @@ import (
 func (b *module) iam(f *tfjson.File) {
 	policies := map[string]func() []tfjson.Body{
 		model.RoleCoderd:          b.coderdPolicy,
+		model.RoleWorkspaceProxy:  b.workspaceProxyPolicy,
 		model.RoleProvisioner:     b.provisionerPolicy,
 		model.RoleLBController:    b.lbControllerPolicy,
 		model.RoleFluentBit:       b.fluentBitPolicy,
@@ -71,8 +72,20 @@ func (b *module) coderdPolicy() []tfjson.Body {
 	return []tfjson.Body{
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
-			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 		allow("ConnectAurora", []string{"rds-db:connect"}, []string{dbUserARN()}),
+	}
+}
+
+// workspaceProxyPolicy reads the proxy's token secret (by name: the
+// Day-1/2 coderd module creates it in this region; Secrets Manager appends
+// six random characters to a secret's ARN) and decrypts it through
+// Secrets Manager only.
+func (b *module) workspaceProxyPolicy() []tfjson.Body {
+	return []tfjson.Body{
+		allow("ReadProxyToken", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, b.proxyTokenSecretARNs()),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }
 
@@ -106,7 +119,7 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 		}, []string{ec2ARN("instance/*"), ec2ARN("volume/*")}),
 			"StringEquals", "aws:ResourceTag/"+tagKey, tagValue),
 		cond(allow("PassWorkspaceRole", []string{"iam:PassRole"}, []string{tfjson.Attr(workspaceRole, "arn")}),
-			"StringEquals", "iam:PassedToService", "ec2.amazonaws.com"),
+			"StringEquals", "iam:PassedToService", b.principal("ec2")),
 	}
 	return append(statements, b.ebsKeyUse()...)
 }
@@ -187,17 +200,36 @@ func (b *module) autoscalerPolicy() []tfjson.Body {
 // cluster needs: coderd's, the database's (including the RDS-managed
 // password, found by its tag, hence ListSecrets) and the platform secrets.
 func (b *module) externalSecretsPolicy() []tfjson.Body {
-	secrets := append([]string{}, b.m.CoderdSecrets...)
-	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+	var secrets []string
+	keys := []string{kmsARN("secrets")}
+	if b.m.Secondary {
+		// The workspace proxy's token secret, created by the Day-1/2
+		// module: by name.
+		secrets = append(secrets, b.proxyTokenSecretARNs()...)
+	} else {
+		secrets = append(secrets, b.m.CoderdSecrets...)
+		secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+		keys = append(keys, kmsARN("rds"))
+	}
 	for _, s := range b.m.Secrets {
 		secrets = append(secrets, tfjson.Attr("aws_secretsmanager_secret."+s.Key, "arn"))
 	}
 	return []tfjson.Body{
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
 		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
-		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
-			"StringEquals", "kms:ViaService", "secretsmanager."+region+".amazonaws.com"),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, keys),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
+}
+
+// proxyTokenSecretARNs match the workspace proxy's token secret by name
+// (Secrets Manager appends six random characters to a secret's ARN).
+func (b *module) proxyTokenSecretARNs() []string {
+	var arns []string
+	for _, name := range b.m.CoderdSecrets {
+		arns = append(arns, "arn:"+partition+":secretsmanager:"+region+":"+accountID+":secret:"+name+"-??????")
+	}
+	return arns
 }
 
 // prometheusPolicy remote-writes to the environment's AMP workspace.

@@ -23,30 +23,34 @@ func (b *module) kms(f *tfjson.File) {
 				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"),
 		}},
 		{key: "logs", purpose: "CloudWatch log groups", extra: []tfjson.Body{
-			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+".amazonaws.com",
+			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+"."+dnsSuffix,
 				"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 				"ArnLike", "kms:EncryptionContext:aws:logs:arn",
 				"arn:"+partition+":logs:"+b.m.Region+":"+accountID+":log-group:*"),
 		}},
-		// RDS and Secrets Manager use keys with the caller's IAM
+		// Secrets Manager (and RDS) use keys with the caller's IAM
 		// permissions, which the account statement delegates to IAM.
-		{key: "rds", purpose: "Aurora storage, Performance Insights and the master password secret"},
 		{key: "secrets", purpose: "Secrets Manager secrets"},
-		{key: "backup", purpose: "AWS Backup vault"},
 		{key: "nlb_logs", purpose: "NLB access logs bucket", extra: []tfjson.Body{
-			serviceUse("LogDelivery", "Service", "delivery.logs.amazonaws.com",
+			serviceUse("LogDelivery", "Service", b.principal("delivery.logs"),
 				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"),
 		}},
 	}
-	if r := b.m.Backup.CopyRegion; r != "" {
-		keys = append(keys, kmsKey{key: "backup_copy", purpose: "AWS Backup copy vault in " + r, region: r})
+	if b.m.Database != nil {
+		keys = append(keys, kmsKey{key: "rds", purpose: "Aurora storage, Performance Insights and the master password secret"})
+	}
+	if b.m.Backup != nil {
+		keys = append(keys, kmsKey{key: "backup", purpose: "AWS Backup vault"})
+		if r := b.m.Backup.CopyRegion; r != "" {
+			keys = append(keys, kmsKey{key: "backup_copy", purpose: "AWS Backup copy vault in " + r, region: r})
+		}
 	}
 	if b.m.Observability.CloudTrail != "" {
 		keys = append(keys, kmsKey{key: "cloudtrail", purpose: "CloudTrail logs", extra: []tfjson.Body{
-			withCondition(serviceUse("CloudTrailEncrypt", "Service", "cloudtrail.amazonaws.com", "kms:GenerateDataKey*"),
+			withCondition(serviceUse("CloudTrailEncrypt", "Service", b.principal("cloudtrail"), "kms:GenerateDataKey*"),
 				"StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
 				"arn:"+partition+":cloudtrail:*:"+accountID+":trail/*"),
-			serviceUse("CloudTrailDescribe", "Service", "cloudtrail.amazonaws.com", "kms:DescribeKey"),
+			serviceUse("CloudTrailDescribe", "Service", b.principal("cloudtrail"), "kms:DescribeKey"),
 		}})
 	}
 	for _, k := range keys {

@@ -15,10 +15,14 @@ import (
 // Dir is where the module goes inside an environment's rendered tree.
 const Dir = "terraform/infra"
 
+// RegionDir is where the root module of a secondary region goes.
+func RegionDir(region string) string { return Dir + "-" + region }
+
 // Common expressions every file uses: ARNs are built from the partition the
 // provider runs in, never from a literal "arn:aws:".
 const (
 	partition = "${data.aws_partition.current.partition}"
+	dnsSuffix = "${data.aws_partition.current.dns_suffix}"
 	accountID = "${data.aws_caller_identity.current.account_id}"
 	region    = "${data.aws_region.current.region}"
 )
@@ -27,6 +31,8 @@ const (
 type module struct {
 	m     model.Infra
 	files map[string]*tfjson.File
+	// principals are the AWS services whose principal the module names.
+	principals map[string]bool
 }
 
 func (b *module) file(name string) *tfjson.File {
@@ -39,45 +45,74 @@ func (b *module) file(name string) *tfjson.File {
 }
 
 // Render returns the module's files keyed by path relative to the
-// environment's rendered directory.
+// environment's rendered directory: the primary region's module in Dir, a
+// secondary region's (no database or backup) in RegionDir.
 func Render(m model.Infra) (map[string][]byte, error) {
-	b := &module{m: m, files: map[string]*tfjson.File{}}
+	dir := Dir
+	if m.Secondary {
+		dir = RegionDir(m.Region)
+	}
+	b := &module{m: m, files: map[string]*tfjson.File{}, principals: map[string]bool{}}
 	b.versions(b.file("versions.tf.json"))
 	b.kms(b.file("kms.tf.json"))
 	b.vpc(b.file("vpc.tf.json"))
 	b.eks(b.file("eks.tf.json"))
 	b.nodeGroups(b.file("nodegroups.tf.json"))
-	b.aurora(b.file("aurora.tf.json"))
-	b.backup(b.file("backup.tf.json"))
+	if m.Database != nil {
+		b.aurora(b.file("aurora.tf.json"))
+	}
+	if m.Backup != nil {
+		b.backup(b.file("backup.tf.json"))
+	}
 	b.nlb(b.file("nlb.tf.json"))
 	b.dns(b.file("dns.tf.json"))
 	b.iam(b.file("iam.tf.json"))
 	b.observability(b.file("observability.tf.json"))
 	b.quotas(b.file("quota.tf.json"))
 	b.outputs(b.file("outputs.tf.json"))
+	b.servicePrincipals(b.file("versions.tf.json"))
 	out := make(map[string][]byte, len(b.files)+1)
-	out[Dir+"/"+PreflightScript] = b.preflight()
+	out[dir+"/"+PreflightScript] = b.preflight()
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", Dir, name, err)
+			return nil, fmt.Errorf("render %s/%s: %w", dir, name, err)
 		}
-		out[Dir+"/"+name] = data
+		out[dir+"/"+name] = data
 	}
 	return out, nil
 }
 
-// assumeRolePolicy is a trust policy for an AWS service principal.
-func assumeRolePolicy(f *tfjson.File, name, service string) string {
+// assumeRolePolicy is a trust policy for an AWS service's principal.
+func (b *module) assumeRolePolicy(f *tfjson.File, name, service string) string {
 	return tfjson.Attr(f.Data("aws_iam_policy_document", name, tfjson.Body{
 		"statement": []tfjson.Body{{
 			"actions": []string{"sts:AssumeRole"},
 			"principals": []tfjson.Body{{
 				"type":        "Service",
-				"identifiers": []string{service},
+				"identifiers": []string{b.principal(service)},
 			}},
 		}},
 	}), "json")
+}
+
+// principal is the service principal of an AWS service ("ec2", "delivery.logs")
+// in the provider's partition, from the aws_service_principal data source,
+// which knows the partitions where it is not <service>.amazonaws.com.
+func (b *module) principal(service string) string {
+	b.principals[service] = true
+	return tfjson.Attr("data.aws_service_principal."+principalKey(service), "name")
+}
+
+// servicePrincipals declares the data sources principal refers to.
+func (b *module) servicePrincipals(f *tfjson.File) {
+	for svc := range b.principals {
+		f.Data("aws_service_principal", principalKey(svc), tfjson.Body{"service_name": svc})
+	}
+}
+
+func principalKey(service string) string {
+	return strings.NewReplacer(".", "_", "-", "_").Replace(service)
 }
 
 // managedPolicy is the ARN of an AWS managed policy in this partition.

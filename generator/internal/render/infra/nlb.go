@@ -35,7 +35,7 @@ func (b *module) nlb(f *tfjson.File) {
 		Name:       lb.LogsBucket,
 		KMSKeyARN:  kmsARN("nlb_logs"),
 		ExpireDays: b.m.LogGroups.Retention,
-		Statements: logDeliveryStatements("aws_s3_bucket.nlb_logs"),
+		Statements: b.logDeliveryStatements("aws_s3_bucket.nlb_logs"),
 	})
 	f.Resource("aws_lb", "coder", tfjson.Body{
 		"name":                             lb.Name,
@@ -154,9 +154,9 @@ func (b *module) nlbRules(f *tfjson.File) {
 
 // logDeliveryStatements let the log delivery service write a load
 // balancer's access logs into the bucket.
-func logDeliveryStatements(bucket string) []tfjson.Body {
+func (b *module) logDeliveryStatements(bucket string) []tfjson.Body {
 	arn := tfjson.Attr(bucket, "arn")
-	principal := []tfjson.Body{{"type": "Service", "identifiers": []string{"delivery.logs.amazonaws.com"}}}
+	principal := []tfjson.Body{{"type": "Service", "identifiers": []string{b.principal("delivery.logs")}}}
 	source := []tfjson.Body{{"test": "StringEquals", "variable": "aws:SourceAccount", "values": []string{accountID}}}
 	return []tfjson.Body{
 		{

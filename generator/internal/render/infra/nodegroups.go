@@ -10,7 +10,7 @@ import (
 func (b *module) nodeGroups(f *tfjson.File) {
 	role := f.Resource("aws_iam_role", "node", tfjson.Body{
 		"name":               b.m.Cluster.Name + "-node",
-		"assume_role_policy": assumeRolePolicy(f, "node_assume", "ec2.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "node_assume", "ec2"),
 	})
 	policies := map[string]string{
 		"node_worker":   "AmazonEKSWorkerNodePolicy",
@@ -26,9 +26,13 @@ func (b *module) nodeGroups(f *tfjson.File) {
 		}))
 	}
 	sortStrings(attachments)
+	desc := "Nodes coderd runs on: admitted by Aurora, reached by the NLB"
+	if b.m.Secondary {
+		desc = "Nodes the workspace proxy runs on: reached by the NLB"
+	}
 	f.Resource("aws_security_group", "coderd_nodes", tfjson.Body{
 		"name":        b.m.Cluster.Name + "-coderd-nodes",
-		"description": "Nodes coderd runs on: admitted by Aurora, reached by the NLB",
+		"description": desc,
 		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
 	})
 	for _, g := range b.m.NodeGroups {

@@ -47,8 +47,17 @@ func (b *module) outputs(f *tfjson.File) {
 		out(k+"_role_arn", tfjson.Attr(roles[k], "arn"), "IRSA role of "+k)
 	}
 
-	// Database: coderd reads the DB secret (coder/<env>/db-password), which
-	// points at the RDS-managed password secret.
+	b.databaseOutputs(out)
+	b.edgeOutputs(out)
+}
+
+// databaseOutputs: coderd reads the DB secret (coder/<env>/db-password),
+// which points at the RDS-managed password secret.
+func (b *module) databaseOutputs(out func(string, any, string)) {
+	m := b.m
+	if m.Database == nil {
+		return
+	}
 	out("db_endpoint", tfjson.Attr(auroraCluster, "endpoint"), "Aurora writer endpoint")
 	out("db_reader_endpoint", tfjson.Attr(auroraCluster, "reader_endpoint"), "Aurora reader endpoint")
 	out("db_port", tfjson.Attr(auroraCluster, "port"), "Aurora port")
@@ -57,6 +66,13 @@ func (b *module) outputs(f *tfjson.File) {
 	out("db_secret_arn", tfjson.Attr(dbSecret, "arn"), "Secret "+m.Database.SecretName+": connection details and the password secret's ARN")
 	out("db_secret_name", tfjson.Attr(dbSecret, "name"), "Name of the DB secret")
 	out("db_master_password_secret_arn", tfjson.Ref(masterSecretARN), "RDS-managed secret holding the master password (rotated by RDS)")
+}
+
+func (b *module) edgeOutputs(out func(string, any, string)) {
+	m := b.m
+	if m.Secondary {
+		out("workspace_proxy_token_secret_name", m.CoderdSecrets[0], "Secrets Manager secret (this region) the Day-1/2 coderd module writes the workspace proxy's token into")
+	}
 
 	// Load balancer: the TargetGroupBindings of the Helm values issue bind
 	// the coderd Service to these target groups.

@@ -75,18 +75,12 @@ func (b *module) routes(f *tfjson.File, vpcID, igw string) {
 		"tags":   map[string]string{"Name": n.Name + "-database"},
 	})
 	tables := []string{tfjson.Attr(public, "id"), tfjson.Attr(database, "id")}
-	for _, az := range n.AZs {
+	var nat string
+	for i, az := range n.AZs {
 		sfx := azSuffix(az)
-		eip := f.Resource("aws_eip", "nat_"+sfx, tfjson.Body{
-			"domain": "vpc",
-			"tags":   map[string]string{"Name": n.Name + "-nat-" + az},
-		})
-		nat := f.Resource("aws_nat_gateway", sfx, tfjson.Body{
-			"allocation_id": tfjson.Attr(eip, "id"),
-			"subnet_id":     tfjson.Attr("aws_subnet."+subnetName(validate.TierPublic, az), "id"),
-			"tags":          map[string]string{"Name": n.Name + "-" + az},
-			"depends_on":    []string{igw},
-		})
+		if i == 0 || n.NATPerAZ {
+			nat = b.natGateway(f, az, igw)
+		}
 		private := f.Resource("aws_route_table", "private_"+sfx, tfjson.Body{
 			"vpc_id": vpcID,
 			"tags":   map[string]string{"Name": n.Name + "-private-" + az},
@@ -115,7 +109,7 @@ func (b *module) routes(f *tfjson.File, vpcID, igw string) {
 	if n.S3Endpoint {
 		f.Resource("aws_vpc_endpoint", "s3", tfjson.Body{
 			"vpc_id":            vpcID,
-			"service_name":      "com.amazonaws." + b.m.Region + ".s3",
+			"service_name":      endpointService(b.m.Region, "s3"),
 			"vpc_endpoint_type": "Gateway",
 			"route_table_ids":   tables,
 			"tags":              map[string]string{"Name": n.Name + "-s3"},
@@ -144,17 +138,40 @@ func (b *module) endpoints(f *tfjson.File, vpcID string) {
 		"cidr_ipv4":         n.CIDR,
 	})
 	subnets := b.subnetIDs(validate.TierControl)
-	for _, svc := range n.Endpoints {
-		f.Resource("aws_vpc_endpoint", strings.NewReplacer(".", "_", "-", "_").Replace(svc), tfjson.Body{
+	for _, e := range n.Endpoints {
+		f.Resource("aws_vpc_endpoint", strings.NewReplacer(".", "_", "-", "_").Replace(e.Name), tfjson.Body{
 			"vpc_id":              vpcID,
-			"service_name":        "com.amazonaws." + b.m.Region + "." + svc,
+			"service_name":        endpointService(b.m.Region, e.Service),
 			"vpc_endpoint_type":   "Interface",
 			"private_dns_enabled": true,
 			"subnet_ids":          subnets,
 			"security_group_ids":  []string{tfjson.Attr(sg, "id")},
-			"tags":                map[string]string{"Name": n.Name + "-" + svc},
+			"tags":                map[string]string{"Name": n.Name + "-" + e.Service},
 		})
 	}
+}
+
+// endpointService is the name of an AWS endpoint service, the same form in
+// the commercial and GovCloud partitions.
+func endpointService(region, service string) string {
+	return "com.amazonaws." + region + "." + service
+}
+
+// natGateway is a NAT gateway with its Elastic IP in an AZ's public
+// subnet.
+func (b *module) natGateway(f *tfjson.File, az, igw string) string {
+	n := b.m.Network
+	sfx := azSuffix(az)
+	eip := f.Resource("aws_eip", "nat_"+sfx, tfjson.Body{
+		"domain": "vpc",
+		"tags":   map[string]string{"Name": n.Name + "-nat-" + az},
+	})
+	return f.Resource("aws_nat_gateway", sfx, tfjson.Body{
+		"allocation_id": tfjson.Attr(eip, "id"),
+		"subnet_id":     tfjson.Attr("aws_subnet."+subnetName(validate.TierPublic, az), "id"),
+		"tags":          map[string]string{"Name": n.Name + "-" + az},
+		"depends_on":    []string{igw},
+	})
 }
 
 func (b *module) flowLogs(f *tfjson.File, vpcID string) {
@@ -162,7 +179,7 @@ func (b *module) flowLogs(f *tfjson.File, vpcID string) {
 	group := b.logGroup(f, "vpc_flow_logs", n.FlowLogGroup)
 	role := f.Resource("aws_iam_role", "vpc_flow_logs", tfjson.Body{
 		"name":               n.Name + "-vpc-flow-logs",
-		"assume_role_policy": assumeRolePolicy(f, "vpc_flow_logs_assume", "vpc-flow-logs.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "vpc_flow_logs_assume", "vpc-flow-logs"),
 	})
 	policy := f.Data("aws_iam_policy_document", "vpc_flow_logs", tfjson.Body{
 		"statement": []tfjson.Body{{

@@ -15,7 +15,7 @@ func (b *module) ec2Workspaces(f *tfjson.File) {
 	w := b.m.Workspaces
 	role := f.Resource("aws_iam_role", "ec2_workspace", tfjson.Body{
 		"name":               w.InstanceRole,
-		"assume_role_policy": assumeRolePolicy(f, "ec2_workspace_assume", "ec2.amazonaws.com"),
+		"assume_role_policy": b.assumeRolePolicy(f, "ec2_workspace_assume", "ec2"),
 	})
 	f.Resource("aws_iam_role_policy_attachment", "ec2_workspace_ssm", tfjson.Body{
 		"role":       tfjson.Attr(role, "name"),
