@@ -27,9 +27,49 @@ type DNS struct {
 	CertificateARN string
 }
 
-// EC2Workspaces is what composed templates need to launch EC2 workspaces.
-type EC2Workspaces struct {
-	InstanceRole, SecurityGroup string
+// Workspaces is what composed templates need from Day 0: the EC2
+// workspaces' instance role and security groups, and the IRSA role of
+// Kubernetes workspaces with identity-mode iam.
+type Workspaces struct {
+	InstanceRole string
+	// SecurityGroups are the shared groups of EC2 workspaces, one per
+	// network-egress mode the EC2 bases offer (bases/ec2.cue).
+	SecurityGroups []WorkspaceSecurityGroup
+	// Role is assumed by Kubernetes workspaces' service accounts:
+	// ServiceAccountPrefix<workspace id> in Namespace.
+	Role, Namespace, ServiceAccountPrefix string
+	// SecretsPrefix is the Secrets Manager name prefix both workspace roles
+	// may read (secrets-injection secrets-manager).
+	SecretsPrefix string
+}
+
+// WorkspaceSecurityGroup is the shared group of one network-egress mode.
+type WorkspaceSecurityGroup struct {
+	Key, Name string
+	// Egress is the mode: EgressUnrestricted allows all egress,
+	// EgressHTTPSOnly HTTPS and STUN.
+	Egress string
+}
+
+// EC2 network-egress modes with a security group; "none" is not offered
+// on EC2 (the agent reaches coderd through the access URL).
+const (
+	EgressHTTPSOnly    = "https-only"
+	EgressUnrestricted = "unrestricted"
+)
+
+func workspaces(n names.Names) Workspaces {
+	return Workspaces{
+		InstanceRole: n.WorkspaceInstanceRole,
+		SecurityGroups: []WorkspaceSecurityGroup{
+			{Key: "ec2_workspaces", Name: n.WorkspaceSecurityGroupFor(EgressHTTPSOnly), Egress: EgressHTTPSOnly},
+			{Key: "ec2_workspaces_unrestricted", Name: n.WorkspaceSecurityGroupFor(EgressUnrestricted), Egress: EgressUnrestricted},
+		},
+		Role:                 n.WorkspaceRole,
+		Namespace:            names.WorkspaceNamespace,
+		ServiceAccountPrefix: names.WorkspaceServiceAccountPrefix,
+		SecretsPrefix:        n.WorkspaceSecretsPrefix,
+	}
 }
 
 func loadBalancer(c *config.Environment, n names.Names) LoadBalancer {

@@ -43,7 +43,7 @@ type Infra struct {
 	Secondary bool
 	// Secrets are the Secrets Manager secrets this module creates empty.
 	Secrets       []PlatformSecret
-	Workspaces    EC2Workspaces
+	Workspaces    Workspaces
 	Observability Observability
 	Quotas        Quotas
 }
@@ -196,7 +196,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
 		Secrets:       platformSecrets(n),
-		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
+		Workspaces:    workspaces(n),
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
 	}
