@@ -124,15 +124,21 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 }
 
 // platformSecrets are created empty here and filled later: the provisioner
-// key by the Day-1/2 module, the owner token and Flux's Git credentials by
-// an operator (docs/operations.md). External Secrets copies them into the
-// cluster, so their values never pass through Git.
-func platformSecrets(n names.Names) []PlatformSecret {
-	return []PlatformSecret{
+// key by the Day-1/2 module, the owner token, Flux's Git credentials and
+// the Coder Premium license by an operator (docs/operations.md). External
+// Secrets copies them into the cluster, so their values never pass through
+// Git. Only the primary region applies the Day-1/2 module, so only it
+// holds the license.
+func platformSecrets(c *config.Environment, n names.Names) []PlatformSecret {
+	s := []PlatformSecret{
 		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
 		{Key: "session_token", Name: n.SessionTokenSecret, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
 		{Key: "flux_git", Name: n.FluxGitSecret, Description: "Flux's read-only Git credentials (stored by an operator)"},
 	}
+	if c.SecondaryRegion == nil {
+		s = append(s, PlatformSecret{Key: "license", Name: n.LicenseSecret, Description: "Coder Premium license the Day-1/2 module applies (stored by an operator)"})
+	}
+	return s
 }
 
 func coderdSecrets(c *config.Environment, n names.Names) []string {

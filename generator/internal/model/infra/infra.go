@@ -195,7 +195,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Roles:         roles(c, n),
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
-		Secrets:       platformSecrets(n),
+		Secrets:       platformSecrets(c, n),
 		Workspaces:    workspaces(n),
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -109,7 +110,7 @@ func (b *module) versions(f *tfjson.File) {
 // license applies the Premium license the seed requires. Its value is a
 // sensitive variable fed from Secrets Manager at apply time, never a file.
 func (b *module) license(f *tfjson.File) {
-	f.Variable("coder_license", tfjson.Body{
+	f.Variable(names.LicenseVariable, tfjson.Body{
 		"type":      "string",
 		"sensitive": true,
 		"default":   nil,
@@ -120,7 +121,7 @@ func (b *module) license(f *tfjson.File) {
 			"error_message": "coder_license is empty: set TF_VAR_coder_license from Secrets Manager secret " + b.m.LicenseSecret + ".",
 		}},
 	})
-	f.Resource("coderd_license", "premium", tfjson.Body{"count": count, "license": "${var.coder_license}"})
+	f.Resource("coderd_license", "premium", tfjson.Body{"count": count, "license": "${var." + names.LicenseVariable + "}"})
 }
 
 // groups are the Coder groups of idp_group_mappings with their quota

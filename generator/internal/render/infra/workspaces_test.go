@@ -245,3 +245,22 @@ func TestProvisionerLaunch(t *testing.T) {
 		t.Errorf("UseEBSKey lacks kms:DescribeKey: %v", s.Actions)
 	}
 }
+
+// TestLicenseSecret: Day 0 creates the license secret empty, encrypted
+// with the secrets key, and External Secrets may read it.
+func TestLicenseSecret(t *testing.T) {
+	m := prodModel(t)
+	d := decodeModule(t, render(t, m))
+	var s struct {
+		Name     string `json:"name"`
+		KMSKeyID string `json:"kms_key_id"`
+	}
+	d.body(t, "resource", "aws_secretsmanager_secret", "license", &s)
+	if s.Name != m.Names.LicenseSecret || s.KMSKeyID != kmsARN("secrets") {
+		t.Errorf("license secret %+v, want %s with the secrets key", s, m.Names.LicenseSecret)
+	}
+	read := d.sid(t, model.RoleExternalSecrets, "ReadSecrets")
+	if !slices.Contains(read.Resources, "${aws_secretsmanager_secret.license.arn}") {
+		t.Errorf("External Secrets cannot read the license: %v", read.Resources)
+	}
+}
