@@ -117,6 +117,11 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 		{Key: RoleAutoscaler, Role: n.AutoscalerRole, Namespace: names.SystemNamespace, ServiceAccount: names.AutoscalerServiceAccount},
 		{Key: RoleExternalSecrets, Role: n.ExternalSecretsRole, Namespace: names.ExternalSecretsNamespace, ServiceAccount: names.ExternalSecretsServiceAccount},
 	}
+	if c.SecondaryRegion == nil {
+		// tofu-controller applies the Day-1/2 module in the primary
+		// region's cluster only.
+		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.TofuRunnerRole, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
+	}
 	if c.EnableAMPIntegration {
 		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})
 	}

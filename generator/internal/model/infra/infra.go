@@ -121,6 +121,8 @@ const (
 	// RoleWorkspaceProxy takes coderd's place in a secondary region.
 	RoleWorkspaceProxy  = "workspace_proxy"
 	RoleExternalSecrets = "external_secrets"
+	// RoleTofuRunner runs the Day-1/2 module (primary region only).
+	RoleTofuRunner = "tofu_runner"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.

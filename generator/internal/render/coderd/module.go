@@ -67,7 +67,9 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 	return out, nil
 }
 
-// versions pins the providers and configures them. The coderd provider
+// versions pins the providers and configures them. The state is encrypted
+// with the bootstrap module's state key, like the infra module's (without
+// kms_key_id the backend would ask for SSE-S3). The coderd provider
 // reads CODER_SESSION_TOKEN (never a file); the aws provider writes the
 // provisioner key to Secrets Manager.
 func (b *module) versions(f *tfjson.File) {
@@ -77,6 +79,7 @@ func (b *module) versions(f *tfjson.File) {
 		"key":          m.Backend.Key,
 		"region":       m.Backend.Region,
 		"encrypt":      true,
+		"kms_key_id":   m.Backend.KMSAliasARN,
 		"use_lockfile": true,
 	}
 	provider := tfjson.Body{

@@ -23,11 +23,15 @@ func (b *module) iam(f *tfjson.File) {
 		model.RoleAutoscaler:      b.autoscalerPolicy,
 		model.RolePrometheus:      b.prometheusPolicy,
 		model.RoleExternalSecrets: b.externalSecretsPolicy,
+		model.RoleTofuRunner:      b.tofuRunnerPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
 		if !ok {
 			panic(fmt.Sprintf("infra: no policy for IRSA role %s", r.Key))
+		}
+		if r.Key == model.RoleTofuRunner {
+			b.stateKey(f)
 		}
 		b.inlinePolicy(f, r.Key, b.irsaRole(f, r), policy())
 	}
@@ -236,6 +240,35 @@ func (b *module) externalSecretsPolicy() []tfjson.Body {
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
 		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, keys),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
+	}
+}
+
+// stateKeyAlias is the bootstrap module's state key, found by its alias in
+// the state bucket's region.
+const stateKeyAlias = "data.aws_kms_alias.state"
+
+func (b *module) stateKey(f *tfjson.File) {
+	f.Data("aws_kms_alias", "state", tfjson.Body{"name": b.m.Backend.KMSAlias, "region": b.m.Backend.Region})
+}
+
+// tofuRunnerPolicy is what tofu-controller's runner needs to apply the
+// Day-1/2 module: its state object and lock file in the state bucket
+// (encrypted with the state key), and writing the provisioner key to its
+// Secrets Manager secret. The coderd provider itself talks to Coder only.
+func (b *module) tofuRunnerPolicy() []tfjson.Body {
+	bucket := "arn:" + partition + ":s3:::" + b.m.Backend.Bucket
+	key := bucket + "/" + names.CoderdStateKey
+	secret := []string{tfjson.Attr("aws_secretsmanager_secret.provisioner_key", "arn")}
+	return []tfjson.Body{
+		cond(allow("ListState", []string{"s3:ListBucket"}, []string{bucket}),
+			"StringEquals", "s3:prefix", names.CoderdStateKey, names.CoderdStateKey+".tflock"),
+		allow("ReadWriteState", []string{"s3:GetObject", "s3:PutObject"}, []string{key}),
+		allow("LockState", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, []string{key + ".tflock"}),
+		cond(allow("UseStateKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{tfjson.Attr(stateKeyAlias, "target_key_arn")}),
+			"StringEquals", "kms:ViaService", "s3."+b.m.Backend.Region+"."+dnsSuffix),
+		allow("WriteProvisionerKey", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, secret),
+		cond(allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }

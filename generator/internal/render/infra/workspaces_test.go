@@ -21,11 +21,13 @@ type statement struct {
 		Type        string   `json:"type"`
 		Identifiers []string `json:"identifiers"`
 	} `json:"principals"`
-	Condition []struct {
-		Test     string   `json:"test"`
-		Variable string   `json:"variable"`
-		Values   []string `json:"values"`
-	} `json:"condition"`
+	Condition []condition `json:"condition"`
+}
+
+type condition struct {
+	Test     string   `json:"test"`
+	Variable string   `json:"variable"`
+	Values   []string `json:"values"`
 }
 
 // moduleDoc is the rendered module's resources and data sources, merged over
