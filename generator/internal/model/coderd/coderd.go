@@ -36,6 +36,9 @@ type Coderd struct {
 // Backend is where the module's state lives.
 type Backend struct {
 	Bucket, Key, Region string
+	// KMSAliasARN is the bootstrap module's state key, by alias ARN, which
+	// the S3 backend encrypts the state with (as the infra module's).
+	KMSAliasARN string
 }
 
 // Group is a Coder group and the IdP groups that map to it.
@@ -72,13 +75,16 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 	c := &env.Config
 	n := names.For(c)
 	m := Coderd{
-		Enabled:       c.EnableCoderdProvider,
-		Env:           env.Name,
-		Source:        env.RelFile(),
-		Region:        c.AWSRegion,
-		FIPS:          c.UseFIPSEndpoints,
-		Tags:          tags(c),
-		Backend:       Backend{Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion},
+		Enabled: c.EnableCoderdProvider,
+		Env:     env.Name,
+		Source:  env.RelFile(),
+		Region:  c.AWSRegion,
+		FIPS:    c.UseFIPSEndpoints,
+		Tags:    tags(c),
+		Backend: Backend{
+			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
+			KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
+		},
 		AccessURL:     n.AccessURL,
 		LicenseSecret: n.LicenseSecret,
 		Groups:        groups(c),

@@ -23,7 +23,8 @@ const TerraformName = "coderd"
 // backend is disabled, so Flux and an operator running `terraform apply`
 // by hand share one state. The runner's service account (tf-runner) holds
 // the IAM role for the state bucket; the coderd provider reads CODER_URL
-// and CODER_SESSION_TOKEN from the runner's environment.
+// and CODER_SESSION_TOKEN from the runner's environment, the license
+// variable comes from the license Secret (varsFrom).
 func (b builder) terraform() any {
 	env := []corev1.EnvVar{
 		{Name: "CODER_URL", Value: names.For(b.c).AccessURL},
@@ -44,7 +45,14 @@ func (b builder) terraform() any {
 			"approvePlan":        "auto",
 			"backendConfig":      map[string]any{"disable": true},
 			"serviceAccountName": names.TofuRunnerServiceAccount,
-			"storeReadablePlan":  "human",
+			// The license Secret's one key is the module's license
+			// variable; tofu-controller passes it as a sensitive value.
+			"varsFrom": []any{map[string]any{
+				"kind":     "Secret",
+				"name":     modelk8s.SecretLicense,
+				"varsKeys": []string{modelk8s.SecretLicenseKey},
+			}},
+			"storeReadablePlan": "human",
 			"runnerPodTemplate": map[string]any{"spec": map[string]any{
 				"env":          env,
 				"nodeSelector": map[string]string{names.NodeGroupLabel: helm.GroupControl},

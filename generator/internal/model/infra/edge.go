@@ -27,9 +27,49 @@ type DNS struct {
 	CertificateARN string
 }
 
-// EC2Workspaces is what composed templates need to launch EC2 workspaces.
-type EC2Workspaces struct {
-	InstanceRole, SecurityGroup string
+// Workspaces is what composed templates need from Day 0: the EC2
+// workspaces' instance role and security groups, and the IRSA role of
+// Kubernetes workspaces with identity-mode iam.
+type Workspaces struct {
+	InstanceRole string
+	// SecurityGroups are the shared groups of EC2 workspaces, one per
+	// network-egress mode the EC2 bases offer (bases/ec2.cue).
+	SecurityGroups []WorkspaceSecurityGroup
+	// Role is assumed by Kubernetes workspaces' service accounts:
+	// ServiceAccountPrefix<workspace id> in Namespace.
+	Role, Namespace, ServiceAccountPrefix string
+	// SecretsPrefix is the Secrets Manager name prefix both workspace roles
+	// may read (secrets-injection secrets-manager).
+	SecretsPrefix string
+}
+
+// WorkspaceSecurityGroup is the shared group of one network-egress mode.
+type WorkspaceSecurityGroup struct {
+	Key, Name string
+	// Egress is the mode: EgressUnrestricted allows all egress,
+	// EgressHTTPSOnly HTTPS and STUN.
+	Egress string
+}
+
+// EC2 network-egress modes with a security group; "none" is not offered
+// on EC2 (the agent reaches coderd through the access URL).
+const (
+	EgressHTTPSOnly    = "https-only"
+	EgressUnrestricted = "unrestricted"
+)
+
+func workspaces(n names.Names) Workspaces {
+	return Workspaces{
+		InstanceRole: n.WorkspaceInstanceRole,
+		SecurityGroups: []WorkspaceSecurityGroup{
+			{Key: "ec2_workspaces", Name: n.WorkspaceSecurityGroupFor(EgressHTTPSOnly), Egress: EgressHTTPSOnly},
+			{Key: "ec2_workspaces_unrestricted", Name: n.WorkspaceSecurityGroupFor(EgressUnrestricted), Egress: EgressUnrestricted},
+		},
+		Role:                 n.WorkspaceRole,
+		Namespace:            names.WorkspaceNamespace,
+		ServiceAccountPrefix: names.WorkspaceServiceAccountPrefix,
+		SecretsPrefix:        n.WorkspaceSecretsPrefix,
+	}
 }
 
 func loadBalancer(c *config.Environment, n names.Names) LoadBalancer {
@@ -77,6 +117,11 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 		{Key: RoleAutoscaler, Role: n.AutoscalerRole, Namespace: names.SystemNamespace, ServiceAccount: names.AutoscalerServiceAccount},
 		{Key: RoleExternalSecrets, Role: n.ExternalSecretsRole, Namespace: names.ExternalSecretsNamespace, ServiceAccount: names.ExternalSecretsServiceAccount},
 	}
+	if c.SecondaryRegion == nil {
+		// tofu-controller applies the Day-1/2 module in the primary
+		// region's cluster only.
+		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.TofuRunnerRole, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
+	}
 	if c.EnableAMPIntegration {
 		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})
 	}
@@ -84,15 +129,21 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 }
 
 // platformSecrets are created empty here and filled later: the provisioner
-// key by the Day-1/2 module, the owner token and Flux's Git credentials by
-// an operator (docs/operations.md). External Secrets copies them into the
-// cluster, so their values never pass through Git.
-func platformSecrets(n names.Names) []PlatformSecret {
-	return []PlatformSecret{
+// key by the Day-1/2 module, the owner token, Flux's Git credentials and
+// the Coder Premium license by an operator (docs/operations.md). External
+// Secrets copies them into the cluster, so their values never pass through
+// Git. Only the primary region applies the Day-1/2 module, so only it
+// holds the license.
+func platformSecrets(c *config.Environment, n names.Names) []PlatformSecret {
+	s := []PlatformSecret{
 		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
 		{Key: "session_token", Name: n.SessionTokenSecret, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
 		{Key: "flux_git", Name: n.FluxGitSecret, Description: "Flux's read-only Git credentials (stored by an operator)"},
 	}
+	if c.SecondaryRegion == nil {
+		s = append(s, PlatformSecret{Key: "license", Name: n.LicenseSecret, Description: "Coder Premium license the Day-1/2 module applies (stored by an operator)"})
+	}
+	return s
 }
 
 func coderdSecrets(c *config.Environment, n names.Names) []string {

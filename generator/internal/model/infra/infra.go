@@ -43,7 +43,7 @@ type Infra struct {
 	Secondary bool
 	// Secrets are the Secrets Manager secrets this module creates empty.
 	Secrets       []PlatformSecret
-	Workspaces    EC2Workspaces
+	Workspaces    Workspaces
 	Observability Observability
 	Quotas        Quotas
 }
@@ -121,6 +121,8 @@ const (
 	// RoleWorkspaceProxy takes coderd's place in a secondary region.
 	RoleWorkspaceProxy  = "workspace_proxy"
 	RoleExternalSecrets = "external_secrets"
+	// RoleTofuRunner runs the Day-1/2 module (primary region only).
+	RoleTofuRunner = "tofu_runner"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -195,8 +197,8 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Roles:         roles(c, n),
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
-		Secrets:       platformSecrets(n),
-		Workspaces:    EC2Workspaces{InstanceRole: n.WorkspaceInstanceRole, SecurityGroup: n.WorkspaceSecurityGroup},
+		Secrets:       platformSecrets(c, n),
+		Workspaces:    workspaces(n),
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
 	}

@@ -25,6 +25,11 @@ const (
 	SecretSessionToken    = "coder-session-token"
 	SecretSessionTokenKey = "token"
 	SecretFluxGit         = "flux-system"
+	// SecretLicense holds the Coder Premium license for the Day-1/2 runner,
+	// under the key of the module's variable (tofu-controller's varsFrom
+	// maps keys to variables).
+	SecretLicense    = "coder-license"
+	SecretLicenseKey = names.LicenseVariable
 )
 
 // dbURLTemplate builds coderd's connection URL. Host, port, database and
@@ -39,8 +44,8 @@ const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ (.master | fromJ
 const masterKey = "master"
 
 // Refresh intervals: secrets written after Day 0 (the provisioner key, the
-// session token) are polled more often so they arrive soon after they are
-// stored.
+// session token, the license) are polled more often so they arrive soon
+// after they are stored.
 const (
 	refreshStable = "1h"
 	refreshLate   = "10m"
@@ -58,6 +63,7 @@ func externalSecrets(c *config.Environment, n names.Names) []any {
 	return append(out,
 		single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.ProvisionerKeySecret, refreshLate),
 		single(SecretSessionToken, names.FluxNamespace, SecretSessionTokenKey, n.SessionTokenSecret, refreshLate),
+		single(SecretLicense, names.FluxNamespace, SecretLicenseKey, n.LicenseSecret, refreshLate),
 		fluxGitCredentials(n),
 	)
 }

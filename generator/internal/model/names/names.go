@@ -82,6 +82,11 @@ const (
 	// CoderdStateKey is the coderd module's state object, in the same
 	// bucket as the infra module's.
 	CoderdStateKey = "coderd/terraform.tfstate"
+	// LicenseVariable is the coderd module's sensitive variable holding
+	// the Coder Premium license; the license's Kubernetes Secret stores it
+	// under this key, which tofu-controller's varsFrom turns into the
+	// variable.
+	LicenseVariable = "coder_license"
 )
 
 // Names are an environment's derived names.

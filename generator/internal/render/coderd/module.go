@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -66,7 +67,9 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 	return out, nil
 }
 
-// versions pins the providers and configures them. The coderd provider
+// versions pins the providers and configures them. The state is encrypted
+// with the bootstrap module's state key, like the infra module's (without
+// kms_key_id the backend would ask for SSE-S3). The coderd provider
 // reads CODER_SESSION_TOKEN (never a file); the aws provider writes the
 // provisioner key to Secrets Manager.
 func (b *module) versions(f *tfjson.File) {
@@ -76,6 +79,7 @@ func (b *module) versions(f *tfjson.File) {
 		"key":          m.Backend.Key,
 		"region":       m.Backend.Region,
 		"encrypt":      true,
+		"kms_key_id":   m.Backend.KMSAliasARN,
 		"use_lockfile": true,
 	}
 	provider := tfjson.Body{
@@ -109,7 +113,7 @@ func (b *module) versions(f *tfjson.File) {
 // license applies the Premium license the seed requires. Its value is a
 // sensitive variable fed from Secrets Manager at apply time, never a file.
 func (b *module) license(f *tfjson.File) {
-	f.Variable("coder_license", tfjson.Body{
+	f.Variable(names.LicenseVariable, tfjson.Body{
 		"type":      "string",
 		"sensitive": true,
 		"default":   nil,
@@ -120,7 +124,7 @@ func (b *module) license(f *tfjson.File) {
 			"error_message": "coder_license is empty: set TF_VAR_coder_license from Secrets Manager secret " + b.m.LicenseSecret + ".",
 		}},
 	})
-	f.Resource("coderd_license", "premium", tfjson.Body{"count": count, "license": "${var.coder_license}"})
+	f.Resource("coderd_license", "premium", tfjson.Body{"count": count, "license": "${var." + names.LicenseVariable + "}"})
 }
 
 // groups are the Coder groups of idp_group_mappings with their quota

@@ -130,6 +130,15 @@ func TestModule(t *testing.T) {
 		}
 	})
 
+	t.Run("state encrypted with the state key", func(t *testing.T) {
+		// Without kms_key_id the S3 backend asks for SSE-S3, and the
+		// runner's role may use only the state key.
+		want := "arn:aws:kms:us-east-1:111122223333:alias/coder-prod-terraform-state"
+		if got := get(m["versions.tf.json"], "terraform", "backend", "s3", "kms_key_id"); got != want {
+			t.Errorf("backend kms_key_id = %v, want %s", got, want)
+		}
+	})
+
 	t.Run("templates point at the rendered templates", func(t *testing.T) {
 		tpls, _ := get(m["templates.tf.json"], "resource", "coderd_template").(map[string]any)
 		if len(tpls) != 4 {

@@ -251,7 +251,13 @@ type terraform struct {
 		} `json:"backendConfig"`
 		ServiceAccountName string `json:"serviceAccountName"`
 		StoreReadablePlan  string `json:"storeReadablePlan"`
-		RunnerPodTemplate  struct {
+		VarsFrom           []struct {
+			Kind     string   `json:"kind"`
+			Name     string   `json:"name"`
+			VarsKeys []string `json:"varsKeys"`
+			Optional bool     `json:"optional"`
+		} `json:"varsFrom"`
+		RunnerPodTemplate struct {
 			Spec struct {
 				Env          []corev1.EnvVar     `json:"env"`
 				NodeSelector map[string]string   `json:"nodeSelector"`

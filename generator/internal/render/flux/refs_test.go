@@ -3,6 +3,7 @@ package flux_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
@@ -271,6 +272,19 @@ func terraformRefs(ix index, tf *terraform) []error {
 	for _, e := range tf.Spec.RunnerPodTemplate.Spec.Env {
 		if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
 			errs = append(errs, ix.secret(tf.Namespace, e.ValueFrom.SecretKeyRef.Name, e.ValueFrom.SecretKeyRef.Key))
+		}
+	}
+	for _, v := range tf.Spec.VarsFrom {
+		if v.Kind != "Secret" {
+			continue
+		}
+		if len(v.VarsKeys) == 0 {
+			errs = append(errs, ix.secret(tf.Namespace, v.Name, ""))
+		}
+		for _, k := range v.VarsKeys {
+			// A key may be renamed: "key:variable".
+			key, _, _ := strings.Cut(k, ":")
+			errs = append(errs, ix.secret(tf.Namespace, v.Name, key))
 		}
 	}
 	return errs

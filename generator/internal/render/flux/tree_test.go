@@ -7,6 +7,7 @@
 package flux_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
@@ -178,6 +180,7 @@ func TestFluxTree(t *testing.T) {
 			t.Run("decode", func(t *testing.T) { checkDecode(t, tr) })
 			t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
 			t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
+			t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
 		})
 	}
 }
@@ -221,5 +224,66 @@ func checkLayers(t *testing.T, tr tree, env string) {
 		if o.kind() == "Terraform" && nested(o.U, "spec", "path") != day12 {
 			t.Errorf("%s applies %q, want the Day-1/2 module %q", o, nested(o.U, "spec", "path"), day12)
 		}
+	}
+}
+
+// checkTerraformModule: every Terraform object applies a root module that
+// is in the rendered tree (its path holds .tf.json files), and is fed the
+// variables the module declares without a usable default: the license.
+func checkTerraformModule(t *testing.T, tr tree, root string) {
+	found := false
+	for _, o := range tr.Objects {
+		if o.kind() != "Terraform" {
+			continue
+		}
+		found = true
+		dir := filepath.Join(root, filepath.FromSlash(nested(o.U, "spec", "path")))
+		files, err := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			t.Errorf("%s: path %q holds no .tf.json files", o, nested(o.U, "spec", "path"))
+			continue
+		}
+		declared := map[string]bool{}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Variable map[string]any `json:"variable"`
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			for v := range doc.Variable {
+				declared[v] = true
+			}
+		}
+		fed := map[string]bool{}
+		vars, _, _ := unstructured.NestedSlice(o.U, "spec", "varsFrom")
+		for _, v := range vars {
+			keys, _, _ := unstructured.NestedStringSlice(v.(map[string]any), "varsKeys")
+			for _, k := range keys {
+				_, variable, renamed := strings.Cut(k, ":")
+				if !renamed {
+					variable = k
+				}
+				fed[variable] = true
+			}
+		}
+		for v := range fed {
+			if !declared[v] {
+				t.Errorf("%s: varsFrom feeds %q, which the module does not declare", o, v)
+			}
+		}
+		if !fed[names.LicenseVariable] {
+			t.Errorf("%s: varsFrom does not feed %s", o, names.LicenseVariable)
+		}
+	}
+	if !found {
+		t.Error("no Terraform object")
 	}
 }

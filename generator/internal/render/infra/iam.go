@@ -6,6 +6,7 @@ import (
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // iam renders the IRSA roles of coderd, provisioners and the cluster's
@@ -22,11 +23,15 @@ func (b *module) iam(f *tfjson.File) {
 		model.RoleAutoscaler:      b.autoscalerPolicy,
 		model.RolePrometheus:      b.prometheusPolicy,
 		model.RoleExternalSecrets: b.externalSecretsPolicy,
+		model.RoleTofuRunner:      b.tofuRunnerPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
 		if !ok {
 			panic(fmt.Sprintf("infra: no policy for IRSA role %s", r.Key))
+		}
+		if r.Key == model.RoleTofuRunner {
+			b.stateKey(f)
 		}
 		b.inlinePolicy(f, r.Key, b.irsaRole(f, r), policy())
 	}
@@ -34,6 +39,7 @@ func (b *module) iam(f *tfjson.File) {
 	// with a customer-managed key.
 	b.inlinePolicy(f, model.RoleEBSCSI, "aws_iam_role."+model.RoleEBSCSI, b.ebsKeyUse())
 	b.ec2Workspaces(f)
+	b.k8sWorkspaces(f)
 	for _, s := range b.m.Secrets {
 		f.Resource("aws_secretsmanager_secret", s.Key, tfjson.Body{
 			"name":                    s.Name,
@@ -95,33 +101,49 @@ func ec2ARN(resource string) string {
 }
 
 // provisionerPolicy is what the composed EC2 templates need: launch
-// instances tagged for this environment into its VPC with the workspace
-// instance profile, and manage only instances and volumes carrying the tag.
+// instances tagged for this environment into the workspace subnets and
+// security groups with the workspace instance profile, and manage only
+// instances and volumes carrying the tag. Only instances and volumes are
+// tagged at launch (the aws provider's tag_specifications), so only they
+// carry the aws:RequestTag condition; the other resources RunInstances
+// touches are scoped by ARN.
 func (b *module) provisionerPolicy() []tfjson.Body {
 	tagKey, tagValue := names.WorkspaceTagKey, b.m.Cluster.Name
-	vpcARN := ec2ARN("vpc/" + tfjson.Attr("aws_vpc.this", "id"))
-	created := []string{ec2ARN("instance/*"), ec2ARN("volume/*"), ec2ARN("network-interface/*")}
+	tagged := []string{ec2ARN("instance/*"), ec2ARN("volume/*")}
 	statements := []tfjson.Body{
 		allow("Describe", []string{"ec2:Describe*"}, []string{"*"}),
-		cond(allow("LaunchTagged", []string{"ec2:RunInstances", "ec2:CreateVolume"}, created),
+		// Templates find the EBS key by its alias; ListAliases has no
+		// resource-level permission.
+		allow("FindEBSKeyAlias", []string{"kms:ListAliases"}, []string{"*"}),
+		cond(allow("LaunchTagged", []string{"ec2:RunInstances", "ec2:CreateVolume"}, tagged),
 			"StringEquals", "aws:RequestTag/"+tagKey, tagValue),
-		cond(allow("LaunchIntoVPC", []string{"ec2:RunInstances"}, []string{ec2ARN("subnet/*"), ec2ARN("security-group/*")}),
-			"StringEquals", "ec2:Vpc", vpcARN),
+		allow("LaunchIntoWorkspaceNetwork", []string{"ec2:RunInstances"},
+			append(b.workspaceSubnetARNs(), append(b.workspaceSecurityGroupARNs(), ec2ARN("network-interface/*"))...)),
 		allow("LaunchFromImages", []string{"ec2:RunInstances"}, []string{
 			"arn:" + partition + ":ec2:" + region + "::image/*",
 			"arn:" + partition + ":ec2:" + region + "::snapshot/*",
 		}),
-		cond(allow("TagOnCreate", []string{"ec2:CreateTags"}, created),
+		cond(allow("TagOnCreate", []string{"ec2:CreateTags"}, tagged),
 			"StringEquals", "ec2:CreateAction", "RunInstances", "CreateVolume"),
 		cond(allow("ManageTagged", []string{
 			"ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances", "ec2:TerminateInstances",
 			"ec2:ModifyInstanceAttribute", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateTags",
-		}, []string{ec2ARN("instance/*"), ec2ARN("volume/*")}),
+		}, tagged),
 			"StringEquals", "aws:ResourceTag/"+tagKey, tagValue),
 		cond(allow("PassWorkspaceRole", []string{"iam:PassRole"}, []string{tfjson.Attr(workspaceRole, "arn")}),
 			"StringEquals", "iam:PassedToService", b.principal("ec2")),
 	}
 	return append(statements, b.ebsKeyUse()...)
+}
+
+// workspaceSubnetARNs are the workspace tier's subnets, where EC2
+// workspaces are launched.
+func (b *module) workspaceSubnetARNs() []string {
+	var arns []string
+	for _, s := range b.m.Network.Subnets.Tier(validate.TierWorkspace) {
+		arns = append(arns, tfjson.Attr("aws_subnet."+subnetName(s.Tier, s.AZ), "arn"))
+	}
+	return arns
 }
 
 // ebsKeyUse lets a role create encrypted volumes with the EBS key; grants
@@ -218,6 +240,35 @@ func (b *module) externalSecretsPolicy() []tfjson.Body {
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
 		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, keys),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
+	}
+}
+
+// stateKeyAlias is the bootstrap module's state key, found by its alias in
+// the state bucket's region.
+const stateKeyAlias = "data.aws_kms_alias.state"
+
+func (b *module) stateKey(f *tfjson.File) {
+	f.Data("aws_kms_alias", "state", tfjson.Body{"name": b.m.Backend.KMSAlias, "region": b.m.Backend.Region})
+}
+
+// tofuRunnerPolicy is what tofu-controller's runner needs to apply the
+// Day-1/2 module: its state object and lock file in the state bucket
+// (encrypted with the state key), and writing the provisioner key to its
+// Secrets Manager secret. The coderd provider itself talks to Coder only.
+func (b *module) tofuRunnerPolicy() []tfjson.Body {
+	bucket := "arn:" + partition + ":s3:::" + b.m.Backend.Bucket
+	key := bucket + "/" + names.CoderdStateKey
+	secret := []string{tfjson.Attr("aws_secretsmanager_secret.provisioner_key", "arn")}
+	return []tfjson.Body{
+		cond(allow("ListState", []string{"s3:ListBucket"}, []string{bucket}),
+			"StringEquals", "s3:prefix", names.CoderdStateKey, names.CoderdStateKey+".tflock"),
+		allow("ReadWriteState", []string{"s3:GetObject", "s3:PutObject"}, []string{key}),
+		allow("LockState", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, []string{key + ".tflock"}),
+		cond(allow("UseStateKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{tfjson.Attr(stateKeyAlias, "target_key_arn")}),
+			"StringEquals", "kms:ViaService", "s3."+b.m.Backend.Region+"."+dnsSuffix),
+		allow("WriteProvisionerKey", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, secret),
+		cond(allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }

@@ -95,7 +95,12 @@ func (b *module) edgeOutputs(out func(string, any, string)) {
 
 	// EC2 workspaces of the composed templates.
 	out("ec2_workspace_instance_profile", tfjson.Attr("aws_iam_instance_profile.ec2_workspace", "name"), "Instance profile of EC2 workspaces")
-	out("ec2_workspace_security_group_id", tfjson.Attr(workspaceSG, "id"), "Security group of EC2 workspaces")
+	groups := map[string]string{}
+	for _, sg := range m.Workspaces.SecurityGroups {
+		groups[sg.Egress] = tfjson.Attr("aws_security_group."+sg.Key, "id")
+	}
+	out("ec2_workspace_security_group_ids", groups, "Security groups of EC2 workspaces by network-egress mode")
+	out("workspace_role_arn", tfjson.Attr("aws_iam_role.workspace", "arn"), "IRSA role of Kubernetes workspaces with identity-mode iam")
 	out("ebs_kms_key_arn", kmsARN("ebs"), "KMS key for EBS volumes (nodes, EC2 workspaces)")
 }
 

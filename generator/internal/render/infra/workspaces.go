@@ -1,16 +1,16 @@
 package infra
 
-import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-
-const (
-	workspaceRole = "aws_iam_role.ec2_workspace"
-	workspaceSG   = "aws_security_group.ec2_workspaces"
+import (
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
+const workspaceRole = "aws_iam_role.ec2_workspace"
+
 // ec2Workspaces renders what the composed EC2 templates launch workspaces
-// with: an instance profile that only allows Systems Manager, and a
-// security group with no ingress whose egress is HTTPS (the agent's
-// connection to the access URL, package mirrors) and STUN.
+// with: an instance profile that allows Systems Manager and reading the
+// workspace secrets, and one security group per network-egress mode, all
+// without ingress (the agent connects out).
 func (b *module) ec2Workspaces(f *tfjson.File) {
 	w := b.m.Workspaces
 	role := f.Resource("aws_iam_role", "ec2_workspace", tfjson.Body{
@@ -25,22 +25,94 @@ func (b *module) ec2Workspaces(f *tfjson.File) {
 		"name": w.InstanceRole,
 		"role": tfjson.Attr(role, "name"),
 	})
-	f.Resource("aws_security_group", "ec2_workspaces", tfjson.Body{
-		"name":        w.SecurityGroup,
-		"description": "EC2 workspaces: no ingress; HTTPS and STUN out",
+	b.inlinePolicy(f, "ec2_workspace_secrets", role, b.workspaceSecretsPolicy())
+	for _, sg := range w.SecurityGroups {
+		b.workspaceSecurityGroup(f, sg.Key, sg.Name, sg.Egress == model.EgressUnrestricted)
+	}
+}
+
+// workspaceSecurityGroup is one shared group of EC2 workspaces: egress
+// HTTPS (the agent's connection to the access URL, package mirrors) and
+// STUN, or everything when unrestricted.
+func (b *module) workspaceSecurityGroup(f *tfjson.File, key, name string, unrestricted bool) {
+	desc := "EC2 workspaces: no ingress; HTTPS and STUN out"
+	if unrestricted {
+		desc = "EC2 workspaces: no ingress; all egress"
+	}
+	sg := f.Resource("aws_security_group", key, tfjson.Body{
+		"name":        name,
+		"description": desc,
 		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
 	})
+	if unrestricted {
+		f.Resource("aws_vpc_security_group_egress_rule", key+"_all", tfjson.Body{
+			"security_group_id": tfjson.Attr(sg, "id"),
+			"description":       "all out",
+			"ip_protocol":       "-1",
+			"cidr_ipv4":         anyIPv4,
+		})
+		return
+	}
 	for _, r := range []struct {
 		key, proto string
 		port       int
 	}{{"https", "tcp", httpsPort}, {"stun", "udp", b.m.LoadBalancer.STUNPort}} {
-		f.Resource("aws_vpc_security_group_egress_rule", "ec2_workspaces_"+r.key, tfjson.Body{
-			"security_group_id": tfjson.Attr(workspaceSG, "id"),
+		f.Resource("aws_vpc_security_group_egress_rule", key+"_"+r.key, tfjson.Body{
+			"security_group_id": tfjson.Attr(sg, "id"),
 			"description":       r.key + " out",
 			"ip_protocol":       r.proto,
 			"from_port":         r.port,
 			"to_port":           r.port,
 			"cidr_ipv4":         anyIPv4,
 		})
+	}
+}
+
+// workspaceSecurityGroupARNs are the ARNs of every EC2 workspace group,
+// the only groups provisioners may launch instances into.
+func (b *module) workspaceSecurityGroupARNs() []string {
+	var arns []string
+	for _, sg := range b.m.Workspaces.SecurityGroups {
+		arns = append(arns, tfjson.Attr("aws_security_group."+sg.Key, "arn"))
+	}
+	return arns
+}
+
+// k8sWorkspaces renders the IRSA role Kubernetes workspaces with
+// identity-mode iam assume: every workspace has its own service account
+// (prefix + workspace ID), so the trust policy matches the prefix with
+// StringLike; no other namespace's accounts match.
+func (b *module) k8sWorkspaces(f *tfjson.File) {
+	w := b.m.Workspaces
+	issuer := `${replace(` + oidcProvider + `.url, "https://", "")}`
+	trust := f.Data("aws_iam_policy_document", "workspace_assume", tfjson.Body{
+		"statement": []tfjson.Body{{
+			"actions": []string{"sts:AssumeRoleWithWebIdentity"},
+			"principals": []tfjson.Body{{
+				"type":        "Federated",
+				"identifiers": []string{tfjson.Attr(oidcProvider, "arn")},
+			}},
+			"condition": []tfjson.Body{
+				{"test": "StringLike", "variable": issuer + ":sub", "values": []string{"system:serviceaccount:" + w.Namespace + ":" + w.ServiceAccountPrefix + "*"}},
+				{"test": "StringEquals", "variable": issuer + ":aud", "values": []string{"sts.amazonaws.com"}},
+			},
+		}},
+	})
+	role := f.Resource("aws_iam_role", "workspace", tfjson.Body{
+		"name":               w.Role,
+		"assume_role_policy": tfjson.Attr(trust, "json"),
+	})
+	b.inlinePolicy(f, "workspace_secrets", role, b.workspaceSecretsPolicy())
+}
+
+// workspaceSecretsPolicy reads the secrets under the workspace prefix
+// (secrets-injection secrets-manager) and decrypts them through Secrets
+// Manager only. Operators create them with the module's secrets key.
+func (b *module) workspaceSecretsPolicy() []tfjson.Body {
+	prefix := "arn:" + partition + ":secretsmanager:" + region + ":" + accountID + ":secret:" + b.m.Workspaces.SecretsPrefix + "*"
+	return []tfjson.Body{
+		allow("ReadWorkspaceSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, []string{prefix}),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }

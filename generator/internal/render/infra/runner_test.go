@@ -1,0 +1,58 @@
+package infra
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+)
+
+// TestTofuRunnerRole: tofu-controller's runner (flux-system/tf-runner)
+// reaches the coderd module's state object and lock, the state key
+// through S3, and the provisioner-key secret, and nothing more.
+func TestTofuRunnerRole(t *testing.T) {
+	m := prodModel(t)
+	d := decodeModule(t, render(t, m))
+	var role struct{ Name string }
+	d.body(t, "resource", "aws_iam_role", model.RoleTofuRunner, &role)
+	if role.Name != m.Names.TofuRunnerRole {
+		t.Errorf("role %q, want %q", role.Name, m.Names.TofuRunnerRole)
+	}
+	trust := d.statements(t, model.RoleTofuRunner+"_assume")
+	wantSub := "system:serviceaccount:" + names.FluxNamespace + ":" + names.TofuRunnerServiceAccount
+	if len(trust) != 1 || !slices.ContainsFunc(trust[0].Condition, func(c condition) bool {
+		return c.Test == "StringEquals" && strings.HasSuffix(c.Variable, ":sub") && slices.Equal(c.Values, []string{wantSub})
+	}) {
+		t.Errorf("trust %+v, want sub %s", trust, wantSub)
+	}
+	var alias struct{ Name, Region string }
+	d.body(t, "data", "aws_kms_alias", "state", &alias)
+	if alias.Name != m.Backend.KMSAlias || alias.Region != m.Backend.Region {
+		t.Errorf("state key alias %+v, want %s in %s", alias, m.Backend.KMSAlias, m.Backend.Region)
+	}
+	state := "arn:" + partition + ":s3:::" + m.Backend.Bucket + "/" + names.CoderdStateKey
+	got := map[string][]string{}
+	for _, s := range d.statements(t, model.RoleTofuRunner) {
+		got[s.Sid] = s.Resources
+	}
+	want := map[string][]string{
+		"ListState":           {"arn:" + partition + ":s3:::" + m.Backend.Bucket},
+		"ReadWriteState":      {state},
+		"LockState":           {state + ".tflock"},
+		"UseStateKey":         {"${data.aws_kms_alias.state.target_key_arn}"},
+		"WriteProvisionerKey": {"${aws_secretsmanager_secret.provisioner_key.arn}"},
+		"UseSecretsKey":       {kmsARN("secrets")},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runner policy resources (-want +got):\n%s", diff)
+	}
+	for _, sid := range []string{"UseStateKey", "UseSecretsKey"} {
+		if s := d.sid(t, model.RoleTofuRunner, sid); len(s.Condition) != 1 || s.Condition[0].Variable != "kms:ViaService" {
+			t.Errorf("%s conditions %+v, want kms:ViaService only", sid, s.Condition)
+		}
+	}
+}
