@@ -17,11 +17,11 @@ go build -o "$work/generator" ./generator
 
 # shipped: a copy of the repository's inputs and committed output.
 mkdir "$work/shipped" "$work/fifty"
-cp -r schema cue.mod environments rendered docs "$work/shipped/"
+cp -r schema cue.mod toolchains bases environments rendered docs "$work/shipped/"
 
 # fifty: 50 copies of environments/prod.cue, each with its own VPC CIDR,
 # capacity and OIDC client (what the Go benchmark BenchmarkRender50 renders).
-cp -r schema cue.mod "$work/fifty/"
+cp -r schema cue.mod toolchains bases "$work/fifty/"
 mkdir "$work/fifty/environments"
 for i in $(seq 1 50); do
 	n=$(printf "%02d" "$i")
