@@ -88,11 +88,18 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 // an operator (docs/operations.md). External Secrets copies them into the
 // cluster, so their values never pass through Git.
 func platformSecrets(n names.Names) []PlatformSecret {
-	return []PlatformSecret{
+	s := []PlatformSecret{
 		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
 		{Key: "session_token", Name: n.SessionTokenSecret, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
 		{Key: "flux_git", Name: n.FluxGitSecret, Description: "Flux's read-only Git credentials (stored by an operator)"},
 	}
+	if n.ProxyTokenSecret != "" {
+		// A secondary region's workspace proxy token: the Day-1/2 module
+		// writes it from coderd_workspace_proxy through an aws provider
+		// for this region.
+		s = append(s, PlatformSecret{Key: "proxy_token", Name: n.ProxyTokenSecret, Description: "Session token of this region's Coder workspace proxy (written by the Day-1/2 module)"})
+	}
+	return s
 }
 
 func coderdSecrets(c *config.Environment, n names.Names) []string {
