@@ -53,7 +53,6 @@ type Proxy struct {
 // proxyIcon is a globe from Coder's built-in icon set.
 const proxyIcon = "/emojis/1f30e.png"
 
-
 // Backend is where the module's state lives.
 type Backend struct {
 	Bucket, Key, Region string
