@@ -145,7 +145,7 @@ func TestValuesKeys(t *testing.T) {
 			// A secondary cluster: the controllers but tofu-controller, and
 			// the coder chart in proxy mode (no provisioners yet).
 			for root, n := range seen {
-				if want := len(unchecked) - 1 /* tofu-controller */ + 1 /* coder */; root != "" && n != want {
+				if want := len(unchecked) - 1 /* tofu-controller */ + 1; /* coder */ root != "" && n != want {
 					t.Errorf("%s: rendered %d values files, want %d", root, n, want)
 				}
 			}
