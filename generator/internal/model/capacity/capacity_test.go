@@ -75,6 +75,8 @@ func TestChecksCatchBottlenecks(t *testing.T) {
 			"control_node_max_size", []string{"coderd nodes:", "need 6 nodes", "raise it to at least 6"}},
 		{"provisioner nodes", func(c *config.Environment, _ *config.Catalog) { c.ProvNodeMaxSize = 10 },
 			"prov_node_max_size", []string{"provisioner nodes:", "300 concurrent builds", "15 per c5.4xlarge node", "need 20 nodes"}},
+		{"provisioner nodes at the business-hours peak", func(c *config.Environment, _ *config.Catalog) { c.ProvNodeDesiredPeak = 10 },
+			"prov_node_desired_peak", []string{"300 provisioner daemons", "15 per c5.4xlarge node need 20 nodes", "raise it to at least 20"}},
 		{"Aurora memory", func(c *config.Environment, _ *config.Catalog) { c.AuroraMaxCapacity = 16 },
 			"aurora_max_capacity", []string{"Aurora memory:", "120 GiB", "60.0 ACU", "raise it to at least 60"}},
 		{"Aurora connections", func(c *config.Environment, _ *config.Catalog) {

@@ -93,7 +93,7 @@ func Build(env *validate.Checked) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
 	coderRes := coderdResources(env.Capacity)
-	prov, err := provisioners(c, env.Capacity, env.Catalog.Sizing)
+	prov, err := provisioners(env.Capacity, env.Catalog.Sizing)
 	if err != nil {
 		return Model{}, fmt.Errorf("size provisioners: %w", err)
 	}
