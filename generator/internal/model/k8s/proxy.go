@@ -21,6 +21,8 @@ func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
 	return Manifests{
 		Source: env.RelFile(),
 		Root:   helm.RegionRoot(c.AWSRegion),
+		// namespaces() and disruptionBudgets() list coder's first; a
+		// proxy cluster has neither provisioners nor workspaces yet.
 		Files: []File{
 			{Name: "namespaces.yaml", Objects: namespaces()[:1]},
 			{Name: "coderd-service.yaml", Objects: coderdService(n)},
