@@ -28,7 +28,7 @@ func TestPatternAndCapacityErrors(t *testing.T) {
 				lineOf(base, "aws_region:"))
 		}},
 		{"capacity: workspace nodes", "prod", "", func(base string) string {
-			return fmt.Sprintf("prod.cue:%d:1: ws_node_max_size: workspace nodes: 3000 workspace pods at 15 per m5.2xlarge node (bound by CPU: 7510m allocatable CPU / 500m) need 203 nodes",
+			return fmt.Sprintf("prod.cue:%d:1: ws_node_max_size: workspace nodes: 3000 workspace pods at 15 per r5.2xlarge node (bound by CPU: 7510m allocatable CPU / 500m) need 203 nodes",
 				lineOf(base, "ws_node_max_size:"))
 		}},
 		{"capacity: Aurora", "staging", "", func(base string) string {
@@ -98,7 +98,7 @@ func TestWarnings(t *testing.T) {
 		}
 		for _, want := range []string{
 			"warning: schema/environment.cue:", "scaling_schedule_stop: at 18:15 America/New_York (MON-FRI) the workspace node group is scaled in to ws_node_min_size = 1 nodes (room for 15 of 300 workspaces)",
-			"ws_use_spot_instances: workspace nodes are Spot instances of one type (m5.2xlarge)",
+			"ws_use_spot_instances: workspace nodes are Spot instances of one type (r5.2xlarge)",
 		} {
 			if !strings.Contains(stderr, want) {
 				t.Errorf("-today %s: stderr lacks %q:\n%s", tc.today, want, stderr)

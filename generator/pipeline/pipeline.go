@@ -125,7 +125,7 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 				return nil, err
 			}
 			return infrar.Render(m)
-		})
+		}, func() (map[string][]byte, error) { return renderRegionCluster(checked, r) })
 	}
 	for _, part := range parts {
 		files, err := part()
@@ -143,6 +143,27 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return fs, nil
+}
+
+// renderRegionCluster renders a secondary region's cluster: its Helm
+// values, manifests and Flux tree.
+func renderRegionCluster(checked *validate.Checked, r validate.Region) (map[string][]byte, error) {
+	releases := helmm.BuildRegion(checked, r)
+	out := map[string][]byte{}
+	for _, part := range []func() (map[string][]byte, error){
+		func() (map[string][]byte, error) { return helmr.Render(releases) },
+		func() (map[string][]byte, error) { return k8sr.Render(k8sm.BuildRegion(checked, r)) },
+		func() (map[string][]byte, error) { return fluxr.Render(fluxm.BuildRegion(checked, r, releases)) },
+	} {
+		files, err := part()
+		if err != nil {
+			return nil, fmt.Errorf("cluster of %s: %w", r.Config.AWSRegion, err)
+		}
+		for p, data := range files {
+			out[p] = data
+		}
+	}
+	return out, nil
 }
 
 // RenderAll renders the named environments, with warnings as of today

@@ -82,6 +82,7 @@ type Capacity struct {
 	CoderdPGConnMaxOpen         int                     `json:"coderd_pg_conn_max_open"`
 	DBAdminConnections          int                     `json:"db_admin_connections"`
 	WorkspacePod                PodSize                 `json:"workspace_pod"`
+	WorkspaceProfileShare       float64                 `json:"workspace_profile_share"`
 	HoursPerMonth               float64                 `json:"hours_per_month"`
 }
 

@@ -43,16 +43,19 @@ type Region struct {
 func Environment(env *load.Environment) (*Checked, error) {
 	c := &env.Config
 	checked := &Checked{Environment: env}
-	var errs diag.List
+	// Templates first: their compute profiles size the workspace nodes.
+	templates, errs := checkTemplates(env)
 	var err error
-	checked.Capacity, checked.Subnets, errs, err = checkRegion(env, c, "")
+	var perrs diag.List
+	checked.Capacity, checked.Subnets, perrs, err = checkRegion(env, c, "", templates)
+	errs = append(errs, perrs...)
 	if err != nil {
 		return nil, err
 	}
 	for i := range c.SecondaryRegions {
 		r := Region{Index: i, Config: c.Secondary(i)}
 		var rerrs diag.List
-		r.Capacity, r.Subnets, rerrs, err = checkRegion(env, &r.Config, SecondaryField(i, ""))
+		r.Capacity, r.Subnets, rerrs, err = checkRegion(env, &r.Config, SecondaryField(i, ""), templates)
 		if err != nil {
 			return nil, err
 		}
@@ -62,8 +65,6 @@ func Environment(env *load.Environment) (*Checked, error) {
 	errs = append(errs, checkRegions(env)...)
 	errs = append(errs, checkTimeZone(env)...)
 	errs = append(errs, checkNameLengths(env)...)
-	templates, terrs := checkTemplates(env)
-	errs = append(errs, terrs...)
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}
@@ -73,8 +74,8 @@ func Environment(env *load.Environment) (*Checked, error) {
 
 // checkRegion computes one region's capacity, plans its subnets for it
 // and checks both. prefix locates the region's fields in the environment.
-func checkRegion(env *load.Environment, c *config.Environment, prefix string) (capacity.Figures, cidr.Plan, diag.List, error) {
-	fig, err := capacity.Compute(c, env.Catalog, env.Config.AllWorkspaces())
+func checkRegion(env *load.Environment, c *config.Environment, prefix string, templates []config.Composition) (capacity.Figures, cidr.Plan, diag.List, error) {
+	fig, err := capacity.Compute(c, env.Catalog, env.Config.AllWorkspaces(), templates)
 	if err != nil {
 		return capacity.Figures{}, cidr.Plan{}, nil, fmt.Errorf("capacity of %s: %w", env.RelFile(), err)
 	}

@@ -31,6 +31,8 @@ type Figures struct {
 	// provisioners and workspace proxies are sized from (Workspaces).
 	Tier, RegionTier Tier
 
+	// Planned is the workspace pod Workspace was sized for.
+	Planned     PlannedWorkspace
 	Workspace   Group
 	Server      Group // coderd, or the workspace proxies
 	Provisioner Group
@@ -78,8 +80,10 @@ type Database struct {
 
 // Compute derives the figures of one region. c is the environment, or for
 // a secondary region the view config.Environment.Secondary gives;
-// allWorkspaces counts every region's workspaces.
-func Compute(c *config.Environment, cat config.Catalog, allWorkspaces int) (Figures, error) {
+// allWorkspaces counts every region's workspaces; templates are the
+// composed templates, whose compute profiles size the workspace pod
+// (PlanWorkspace).
+func Compute(c *config.Environment, cat config.Catalog, allWorkspaces int, templates []config.Composition) (Figures, error) {
 	k := cat.Capacity
 	if len(k.ValidatedArchitectures) == 0 {
 		return Figures{}, fmt.Errorf("capacity: schema capacity.validated_architectures is empty")
@@ -91,9 +95,10 @@ func Compute(c *config.Environment, cat config.Catalog, allWorkspaces int) (Figu
 		AllWorkspaces: allWorkspaces,
 		Tier:          TierFor(allWorkspaces, k.ValidatedArchitectures),
 		RegionTier:    TierFor(c.MaxWorkspaces, k.ValidatedArchitectures),
+		Planned:       PlanWorkspace(templates, cat),
 	}
 	var err error
-	if f.Workspace, err = workspaceGroup(c, cat); err != nil {
+	if f.Workspace, err = workspaceGroup(c, cat, f.Planned.Pod); err != nil {
 		return Figures{}, err
 	}
 	if f.Server, err = serverGroup(c, cat, f); err != nil {
@@ -112,19 +117,18 @@ func Compute(c *config.Environment, cat config.Catalog, allWorkspaces int) (Figu
 	return f, nil
 }
 
-// workspaceGroup places max_workspaces pods of the default workspace size
+// workspaceGroup places max_workspaces pods of the planned workspace size
 // on the workspace nodes, with planning.spare_nodes_per_az spare nodes in
 // every AZ for AZ imbalance (a workspace's volume pins it to its AZ) and
 // rolling node updates.
-func workspaceGroup(c *config.Environment, cat config.Catalog) (Group, error) {
+func workspaceGroup(c *config.Environment, cat config.Catalog, pod Pod) (Group, error) {
 	n, err := NodeOf(c.WSNodeInstanceType, cat)
 	if err != nil {
 		return Group{}, err
 	}
-	p := cat.Capacity.WorkspacePod
 	g := Group{
 		Name: "workspace", MaxField: "ws_node_max_size", Node: n,
-		Pod:      Pod{CPUMillis: p.CPUMillis, MemoryMiB: p.MemoryMiB},
+		Pod:      pod,
 		Replicas: c.MaxWorkspaces, ReplicasNeeded: c.MaxWorkspaces, Pods: c.MaxWorkspaces,
 		MaxNodes: c.WSNodeMaxSize,
 	}

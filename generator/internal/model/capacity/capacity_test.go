@@ -37,7 +37,7 @@ func TestShippedEnvironmentsHoldTheirLoad(t *testing.T) {
 			views = append(views, c.Secondary(i))
 		}
 		for _, v := range views {
-			f, err := capacity.Compute(&v, env.Catalog, c.AllWorkspaces())
+			f, err := capacity.Compute(&v, env.Catalog, c.AllWorkspaces(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,13 +60,13 @@ func TestChecksCatchBottlenecks(t *testing.T) {
 		want  []string
 	}{
 		{"workspace nodes", func(c *config.Environment, _ *config.Catalog) { c.WSNodeMaxSize = 150 },
-			"ws_node_max_size", []string{"workspace nodes:", "15 per m5.2xlarge node (bound by CPU", "need 203 nodes", "raise it to at least 203"}},
+			"ws_node_max_size", []string{"workspace nodes:", "15 per r5.2xlarge node (bound by CPU", "need 203 nodes", "raise it to at least 203"}},
 		{"workspace pod too large for the node", func(_ *config.Environment, cat *config.Catalog) { cat.Capacity.WorkspacePod.MemoryMiB = 64 * 1024 },
-			"ws_node_instance_type", []string{"workspace pods:", "does not fit a m5.2xlarge node", "e.g. m5.8xlarge"}},
+			"ws_node_instance_type", []string{"workspace pods:", "does not fit a r5.2xlarge node", "e.g. m5.8xlarge"}},
 		{"workspace nodes bound by pod IPs", func(c *config.Environment, cat *config.Catalog) {
 			cat.Capacity.WorkspacePod = config.PodSize{CPUMillis: 10, MemoryMiB: 64}
 			c.WSNodeMaxSize = 50
-		}, "ws_node_max_size", []string{"54 per m5.2xlarge node (bound by pod IPs", "need 59 nodes"}},
+		}, "ws_node_max_size", []string{"54 per r5.2xlarge node (bound by pod IPs", "need 59 nodes"}},
 		{"coderd replicas", func(c *config.Environment, _ *config.Catalog) { c.CoderdReplicas = 2 },
 			"coderd_replicas", []string{"coderd replicas:", "need 5 replicas", `"up to 10,000 users"`, "coderd_replicas is 2"}},
 		{"coderd pod does not fit the control node", func(c *config.Environment, _ *config.Catalog) { c.ControlNodeInstanceType = "m5.large" },
@@ -75,6 +75,8 @@ func TestChecksCatchBottlenecks(t *testing.T) {
 			"control_node_max_size", []string{"coderd nodes:", "need 6 nodes", "raise it to at least 6"}},
 		{"provisioner nodes", func(c *config.Environment, _ *config.Catalog) { c.ProvNodeMaxSize = 10 },
 			"prov_node_max_size", []string{"provisioner nodes:", "300 concurrent builds", "15 per c5.4xlarge node", "need 20 nodes"}},
+		{"provisioner nodes at the business-hours peak", func(c *config.Environment, _ *config.Catalog) { c.ProvNodeDesiredPeak = 10 },
+			"prov_node_desired_peak", []string{"300 provisioner daemons", "15 per c5.4xlarge node need 20 nodes", "raise it to at least 20"}},
 		{"Aurora memory", func(c *config.Environment, _ *config.Catalog) { c.AuroraMaxCapacity = 16 },
 			"aurora_max_capacity", []string{"Aurora memory:", "120 GiB", "60.0 ACU", "raise it to at least 60"}},
 		{"Aurora connections", func(c *config.Environment, _ *config.Catalog) {
@@ -86,7 +88,7 @@ func TestChecksCatchBottlenecks(t *testing.T) {
 			env := loadEnv(t, "prod")
 			c, cat := env.Config, env.Catalog
 			tc.mod(&c, &cat)
-			f, err := capacity.Compute(&c, cat, c.AllWorkspaces())
+			f, err := capacity.Compute(&c, cat, c.AllWorkspaces(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +114,7 @@ func TestChecksCatchBottlenecks(t *testing.T) {
 func TestSubnetCheck(t *testing.T) {
 	env := loadEnv(t, "prod")
 	c := &env.Config
-	f, err := capacity.Compute(c, env.Catalog, c.AllWorkspaces())
+	f, err := capacity.Compute(c, env.Catalog, c.AllWorkspaces(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ func Check(f Figures, c *config.Environment, cat config.Catalog) []Finding {
 	out = append(out, checkReplicas(f)...)
 	out = append(out, checkGroup(f.Server, "control_node_instance_type", cat)...)
 	out = append(out, checkGroup(f.Provisioner, "prov_node_instance_type", cat)...)
+	out = append(out, checkProvisionerPeak(f.Provisioner, c)...)
 	if f.Database != nil {
 		out = append(out, checkDatabase(f, c)...)
 	}
@@ -47,6 +48,19 @@ func checkGroup(g Group, typeField string, cat config.Catalog) []Finding {
 			g.NodesNeeded, g.Basis, g.MaxField, g.MaxNodes, g.NodesNeeded)}}
 	}
 	return nil
+}
+
+// checkProvisionerPeak proves the provisioner group's business-hours
+// size holds every daemon: Helm runs one daemon per planned concurrent
+// build (Provisioner.Replicas), and a smaller scheduled size would leave
+// daemons pending each morning until cluster-autoscaler adds the nodes.
+func checkProvisionerPeak(g Group, c *config.Environment) []Finding {
+	if g.Fit.PerNode < 1 || c.ProvNodeDesiredPeak >= g.BaseNodes {
+		return nil
+	}
+	return []Finding{{Field: "prov_node_desired_peak", Msg: fmt.Sprintf(
+		"provisioner nodes at the business-hours peak: %d provisioner daemons (one per concurrent build) at %d per %s node need %d nodes; prov_node_desired_peak is %d: raise it to at least %d",
+		g.Replicas, g.Fit.PerNode, g.Node.InstanceType, g.BaseNodes, c.ProvNodeDesiredPeak, g.BaseNodes)}}
 }
 
 // checkReplicas proves coderd (or the workspace proxies) run the replicas

@@ -31,7 +31,27 @@ type Coderd struct {
 	Groups         []Group
 	ProvisionerKey ProvisionerKey
 	Templates      []Template
+	// Proxies are the workspace proxies of the secondary regions, in the
+	// environment's order; none outside the Multi-Region pattern.
+	Proxies []Proxy
 }
+
+// Proxy is one secondary region's workspace proxy. Its session token is
+// written to Secret (Secrets Manager, in Region), which the region's
+// infra module creates empty and External Secrets copies into the
+// region's cluster: the token lives only in Terraform state.
+type Proxy struct {
+	Key         string // resource name and aws provider alias
+	Name        string // proxy name: the region
+	DisplayName string
+	Icon        string
+	Region      string
+	Secret      string
+	AccessURL   string
+}
+
+// proxyIcon is a globe from Coder's built-in icon set.
+const proxyIcon = "/emojis/1f30e.png"
 
 // Backend is where the module's state lives.
 type Backend struct {
@@ -80,7 +100,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		Source:  env.RelFile(),
 		Region:  c.AWSRegion,
 		FIPS:    c.UseFIPSEndpoints,
-		Tags:    tags(c),
+		Tags:    names.Tags(c),
 		Backend: Backend{
 			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
 			KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
@@ -94,6 +114,18 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 			RotationDays: c.ProvisionerKeyRotationDays,
 			Secret:       n.ProvisionerKeySecret,
 		},
+	}
+	for _, r := range env.Secondaries {
+		rn := names.For(&r.Config)
+		m.Proxies = append(m.Proxies, Proxy{
+			Key:         key(r.Config.AWSRegion),
+			Name:        r.Config.AWSRegion,
+			DisplayName: "AWS " + r.Config.AWSRegion,
+			Icon:        proxyIcon,
+			Region:      r.Config.AWSRegion,
+			Secret:      rn.ProxyTokenSecret,
+			AccessURL:   rn.AccessURL,
+		})
 	}
 	for _, t := range ts {
 		m.Templates = append(m.Templates, Template{
@@ -129,19 +161,6 @@ func groups(c *config.Environment) []Group {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
-}
-
-func tags(c *config.Environment) map[string]string {
-	t := map[string]string{
-		"Project":     c.ProjectName,
-		"Environment": c.Environment,
-		"Owner":       c.Owner,
-		"ManagedBy":   "coder-eks",
-	}
-	for k, v := range c.Tags {
-		t[k] = v
-	}
-	return t
 }
 
 // key turns a name into a Terraform resource name.

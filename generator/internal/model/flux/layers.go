@@ -19,6 +19,7 @@ const (
 	LayerCoder          = helm.LayerCoder
 	LayerProvisioners   = helm.LayerProvisioners
 	LayerDay12          = "day12" // the Day-1/2 Terraform object
+	LayerProxy          = helm.LayerProxy
 )
 
 // layers orders the tree: controllers (and their CRDs) → cluster
@@ -33,28 +34,28 @@ func (b builder) layers(releases helm.Model) []Layer {
 		{
 			// wait: every controller must be running (and its CRDs
 			// established) before anything uses them.
-			Kustomization: b.kustomization(LayerInfrastructure, FluxDir+"/"+LayerInfrastructure, "", true, 15*time.Minute),
-			Dir:           FluxDir + "/" + LayerInfrastructure,
+			Kustomization: b.kustomization(LayerInfrastructure, b.dir(FluxDir, LayerInfrastructure), "", true, 15*time.Minute),
+			Dir:           b.dir(FluxDir, LayerInfrastructure),
 			Releases:      byLayer[LayerInfrastructure],
 			Files:         map[string][]any{"sources.yaml": b.helmRepositories(releases)},
 		},
 		b.clusterLayer(),
 		{
 			// wait: provisioners connect to a running coderd.
-			Kustomization: b.kustomization(LayerCoder, FluxDir+"/"+LayerCoder, LayerCluster, true, 20*time.Minute),
-			Dir:           FluxDir + "/" + LayerCoder,
+			Kustomization: b.kustomization(LayerCoder, b.dir(FluxDir, LayerCoder), LayerCluster, true, 20*time.Minute),
+			Dir:           b.dir(FluxDir, LayerCoder),
 			Releases:      byLayer[LayerCoder],
 		},
 		{
-			Kustomization: b.kustomization(LayerProvisioners, FluxDir+"/"+LayerProvisioners, LayerCoder, true, 15*time.Minute),
-			Dir:           FluxDir + "/" + LayerProvisioners,
+			Kustomization: b.kustomization(LayerProvisioners, b.dir(FluxDir, LayerProvisioners), LayerCoder, true, 15*time.Minute),
+			Dir:           b.dir(FluxDir, LayerProvisioners),
 			Releases:      byLayer[LayerProvisioners],
 		},
 		{
 			// No wait: the Terraform object is Ready only once an owner
 			// token is stored, and nothing depends on it.
-			Kustomization: b.kustomization(LayerDay12, FluxDir+"/"+LayerDay12, LayerProvisioners, false, 10*time.Minute),
-			Dir:           FluxDir + "/" + LayerDay12,
+			Kustomization: b.kustomization(LayerDay12, b.dir(FluxDir, LayerDay12), LayerProvisioners, false, 10*time.Minute),
+			Dir:           b.dir(FluxDir, LayerDay12),
 			Files:         map[string][]any{"terraform.yaml": {b.terraform()}},
 		},
 	}
@@ -65,10 +66,8 @@ func (b builder) layers(releases helm.Model) []Layer {
 // the provisioner key and the owner token are stored only after coderd
 // runs, and waiting for them would deadlock the layers after it.
 func (b builder) clusterLayer() Layer {
-	k := b.kustomization(LayerCluster, K8sDir, LayerInfrastructure, false, 10*time.Minute)
-	es := func(kind, name, namespace string) meta.NamespacedObjectKindReference {
-		return meta.NamespacedObjectKindReference{APIVersion: "external-secrets.io/v1", Kind: kind, Name: name, Namespace: namespace}
-	}
+	k := b.kustomization(LayerCluster, b.dir(K8sDir), LayerInfrastructure, false, 10*time.Minute)
+	es := esRef
 	k.Spec.HealthChecks = []meta.NamespacedObjectKindReference{
 		es("ClusterSecretStore", modelk8s.SecretStore, ""),
 		es("ExternalSecret", helm.SecretDBURL, names.CoderNamespace),
@@ -77,7 +76,42 @@ func (b builder) clusterLayer() Layer {
 	if b.c.ExternalAuthClientID != "" {
 		k.Spec.HealthChecks = append(k.Spec.HealthChecks, es("ExternalSecret", helm.SecretExternalAuth, names.CoderNamespace))
 	}
-	return Layer{Kustomization: k, Dir: K8sDir}
+	return Layer{Kustomization: k, Dir: b.dir(K8sDir), Manifests: true}
+}
+
+// regionLayers orders a secondary cluster's tree: controllers → cluster
+// manifests → workspace proxy. The cluster layer waits for the secret
+// store and the proxy token, which exists once the primary's Day-1/2
+// module has registered the proxy: until then the proxy layer waits
+// (retrying) instead of starting pods that cannot authenticate.
+func (b builder) regionLayers(releases helm.Model) []Layer {
+	byLayer := map[string][]Release{}
+	for _, r := range releases.Releases {
+		byLayer[r.Layer] = append(byLayer[r.Layer], b.release(r))
+	}
+	cluster := b.kustomization(LayerCluster, b.dir(K8sDir), LayerInfrastructure, false, 10*time.Minute)
+	cluster.Spec.HealthChecks = []meta.NamespacedObjectKindReference{
+		esRef("ClusterSecretStore", modelk8s.SecretStore, ""),
+		esRef("ExternalSecret", helm.SecretProxyToken, names.CoderNamespace),
+	}
+	return []Layer{
+		{
+			Kustomization: b.kustomization(LayerInfrastructure, b.dir(FluxDir, LayerInfrastructure), "", true, 15*time.Minute),
+			Dir:           b.dir(FluxDir, LayerInfrastructure),
+			Releases:      byLayer[LayerInfrastructure],
+			Files:         map[string][]any{"sources.yaml": b.helmRepositories(releases)},
+		},
+		{Kustomization: cluster, Dir: b.dir(K8sDir), Manifests: true},
+		{
+			Kustomization: b.kustomization(LayerProxy, b.dir(FluxDir, LayerProxy), LayerCluster, true, 20*time.Minute),
+			Dir:           b.dir(FluxDir, LayerProxy),
+			Releases:      byLayer[LayerProxy],
+		},
+	}
+}
+
+func esRef(kind, name, namespace string) meta.NamespacedObjectKindReference {
+	return meta.NamespacedObjectKindReference{APIVersion: "external-secrets.io/v1", Kind: kind, Name: name, Namespace: namespace}
 }
 
 func (b builder) kustomization(name, dir, dependsOn string, wait bool, timeout time.Duration) *kustomizev1.Kustomization {

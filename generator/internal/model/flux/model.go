@@ -9,6 +9,7 @@
 package flux
 
 import (
+	"path"
 	"time"
 
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
@@ -30,15 +31,24 @@ const (
 	FluxDir = "flux" // one folder per layer
 )
 
-// ClustersDir is the cluster's entry folder inside rendered/<env>/,
+// ClustersDir is a cluster's entry folder inside rendered/<env>/,
 // following Flux's clusters/<name> convention; bootstrap points Flux at it.
-func ClustersDir(env string) string { return "clusters/" + env }
+// The primary cluster's name is the environment's, a secondary region's
+// is RegionCluster.
+func ClustersDir(cluster string) string { return "clusters/" + cluster }
+
+// RegionCluster names a secondary region's cluster entry folder:
+// multiregion-eu-west-1.
+func RegionCluster(env, region string) string { return env + "-" + region }
 
 // Layer is one Flux Kustomization and the folder it applies.
 type Layer struct {
 	Kustomization *kustomizev1.Kustomization
 	// Dir is the folder inside rendered/<env>/.
 	Dir string
+	// Manifests is set on the layer that applies the cluster manifests,
+	// whose folder render/k8s writes.
+	Manifests bool
 	// Releases applied by the layer, with their values files.
 	Releases []Release
 	// Objects other than releases the layer's folder holds (sources, the
@@ -55,8 +65,10 @@ type Release struct {
 
 // Model is the Flux tree of one environment.
 type Model struct {
-	Env    string
-	Source string // environment file, for generated-file headers
+	Env string
+	// Cluster names the entry folder (ClustersDir).
+	Cluster string
+	Source  string // environment file, for generated-file headers
 	// Sync is what bootstrap applies once: the GitRepository and the
 	// Kustomization that applies the entry folder, itself included.
 	GitRepository *sourcev1.GitRepository
@@ -77,19 +89,41 @@ const (
 
 // Build derives the Flux tree from a checked environment and its releases.
 func Build(env *validate.Checked, releases helm.Model) Model {
-	b := builder{env: env, c: &env.Config}
+	b := builder{env: env, c: &env.Config, cluster: env.Name}
+	return b.model(b.layers(releases))
+}
+
+// BuildRegion derives the Flux tree of a secondary region's cluster, with
+// the same conventions as the primary's: its own entry folder, the same
+// GitRepository, and layers controllers → cluster manifests → workspace
+// proxy, applying the region's folders (helm.RegionRoot).
+func BuildRegion(env *validate.Checked, r validate.Region, releases helm.Model) Model {
+	b := builder{env: env, c: &r.Config, cluster: RegionCluster(env.Name, r.Config.AWSRegion), root: releases.Root}
+	return b.model(b.regionLayers(releases))
+}
+
+func (b builder) model(layers []Layer) Model {
 	return Model{
-		Env:           env.Name,
-		Source:        env.RelFile(),
+		Env:           b.env.Name,
+		Cluster:       b.cluster,
+		Source:        b.env.RelFile(),
 		GitRepository: b.gitRepository(),
 		Sync:          b.sync(),
-		Layers:        b.layers(releases),
+		Layers:        layers,
 	}
 }
 
 type builder struct {
 	env *validate.Checked
 	c   *config.Environment
+	// cluster names the entry folder; root is the folder inside
+	// rendered/<env>/ the cluster's helm/, k8s/ and flux/ are in.
+	cluster, root string
+}
+
+// dir is one of the cluster's folders inside rendered/<env>/.
+func (b builder) dir(elem ...string) string {
+	return path.Join(append([]string{b.root}, elem...)...)
 }
 
 // path is a folder of this environment's rendered tree as Flux sees it.

@@ -77,5 +77,5 @@ func (b builder) release(r helm.Release) Release {
 	for _, d := range r.DependsOn {
 		hr.Spec.DependsOn = append(hr.Spec.DependsOn, helmv2.DependencyReference{Name: d})
 	}
-	return Release{Object: hr, ConfigMap: cm, ValuesFile: HelmDir + "/" + r.Name + ".values.yaml"}
+	return Release{Object: hr, ConfigMap: cm, ValuesFile: b.dir(HelmDir, r.Name+".values.yaml")}
 }

@@ -46,7 +46,7 @@ func (b builder) sync() *kustomizev1.Kustomization {
 		ObjectMeta: objectMeta(SyncName),
 		Spec: kustomizev1.KustomizationSpec{
 			Interval:  metav1.Duration{Duration: applyInterval},
-			Path:      b.path(ClustersDir(b.env.Name)),
+			Path:      b.path(ClustersDir(b.cluster)),
 			Prune:     true,
 			SourceRef: gitSource(),
 		},

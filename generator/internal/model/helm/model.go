@@ -48,7 +48,10 @@ type Release struct {
 
 // Model is every release of an environment.
 type Model struct {
-	Source       string // environment file, for generated-file headers
+	Source string // environment file, for generated-file headers
+	// Root is the folder inside rendered/<env>/ the cluster's files go
+	// under: "" for the primary cluster, RegionRoot for a secondary one.
+	Root         string
 	Repositories []Repository
 	Releases     []Release
 }
@@ -74,25 +77,29 @@ const (
 	ReleaseTofuController  = "tofu-controller"
 )
 
+// repositories are the chart repositories every cluster uses.
+func repositories() []Repository {
+	return []Repository{
+		{Name: repoAutoscaler, URL: "https://kubernetes.github.io/autoscaler"},
+		{Name: repoCoder, URL: "https://helm.coder.com/v2"},
+		{Name: repoEKS, URL: "https://aws.github.io/eks-charts"},
+		{Name: repoExternalSecret, URL: "https://charts.external-secrets.io"},
+		{Name: repoFluent, URL: "https://fluent.github.io/helm-charts"},
+	}
+}
+
 // Build derives the releases of a checked environment.
 func Build(env *validate.Checked) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
 	coderRes := coderdResources(env.Capacity)
-	prov, err := provisioners(c, env.Capacity, env.Catalog.Sizing)
+	prov, err := provisioners(env.Capacity, env.Catalog.Sizing)
 	if err != nil {
 		return Model{}, fmt.Errorf("size provisioners: %w", err)
 	}
 	return Model{
-		Source: env.RelFile(),
-		Repositories: []Repository{
-			{Name: repoAutoscaler, URL: "https://kubernetes.github.io/autoscaler"},
-			{Name: repoCoder, URL: "https://helm.coder.com/v2"},
-			{Name: repoEKS, URL: "https://aws.github.io/eks-charts"},
-			{Name: repoExternalSecret, URL: "https://charts.external-secrets.io"},
-			{Name: repoFluent, URL: "https://fluent.github.io/helm-charts"},
-			{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"},
-		},
+		Source:       env.RelFile(),
+		Repositories: append(repositories(), Repository{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"}),
 		Releases: []Release{
 			lbController(c, n),
 			autoscaler(c, n),

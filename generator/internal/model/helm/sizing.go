@@ -27,19 +27,17 @@ type provisionerSizing struct {
 	TerminationGraceSeconds int
 }
 
-// provisioners runs as many daemons as fit on the provisioner group at
-// its business-hours size: each daemon runs one build at a time, so the
-// peak node count is the peak build concurrency the environment planned.
-// The daemon's request and the daemons per node are the capacity
-// model's.
-func provisioners(c *config.Environment, f capacity.Figures, s config.Sizing) (provisionerSizing, error) {
+// provisioners runs one daemon per concurrent build the capacity model
+// plans (each daemon runs one build at a time); the model's check proves
+// prov_node_desired_peak nodes hold them. The daemon's request is the
+// capacity model's too.
+func provisioners(f capacity.Figures, s config.Sizing) (provisionerSizing, error) {
 	g := f.Provisioner
 	if g.Fit.PerNode < 1 {
 		return provisionerSizing{}, fmt.Errorf("provisioner node type %s cannot hold one provisioner (%s)", g.Node.InstanceType, g.Pod)
 	}
-	nodes := max(c.ProvNodeDesiredPeak, c.ProvNodeMinSize, 1)
 	return provisionerSizing{
-		Replicas:                g.Fit.PerNode * nodes,
+		Replicas:                g.Replicas,
 		Resources:               requirements(g.Pod.CPUMillis, g.Pod.MemoryMiB),
 		TerminationGraceSeconds: s.ProvisionerTerminationGraceS,
 	}, nil

@@ -21,26 +21,27 @@ func TestCoderdResources(t *testing.T) {
 	}
 }
 
+// TestProvisioners: one daemon per concurrent build the capacity model
+// plans, whatever the node group's schedule.
 func TestProvisioners(t *testing.T) {
 	tests := []struct {
 		name          string
-		peak, min     int
+		builds        int
 		perNode       int
 		wantReplicas  int
 		wantSizeError bool
 	}{
-		{name: "seed defaults: 15 per node, 5 nodes", peak: 5, perNode: 15, wantReplicas: 75},
-		{name: "no peak: one node's worth", peak: 0, perNode: 7, wantReplicas: 7},
-		{name: "minimum above peak", peak: 1, min: 2, perNode: 7, wantReplicas: 14},
-		{name: "does not fit", peak: 1, perNode: 0, wantSizeError: true},
+		{name: "prod: 300 builds", builds: 300, perNode: 15, wantReplicas: 300},
+		{name: "builds below a node's worth", builds: 3, perNode: 7, wantReplicas: 3},
+		{name: "does not fit", builds: 10, perNode: 0, wantSizeError: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := capacity.Figures{Provisioner: capacity.Group{
+			f := capacity.Figures{Builds: tt.builds, Provisioner: capacity.Group{
 				Pod: capacity.Pod{CPUMillis: 1000, MemoryMiB: 1024}, Fit: capacity.Fit{PerNode: tt.perNode},
+				Replicas: tt.builds,
 			}}
-			c := &config.Environment{ProvNodeDesiredPeak: tt.peak, ProvNodeMinSize: tt.min}
-			got, err := provisioners(c, f, config.Sizing{ProvisionerTerminationGraceS: 1800})
+			got, err := provisioners(f, config.Sizing{ProvisionerTerminationGraceS: 1800})
 			if (err != nil) != tt.wantSizeError {
 				t.Fatalf("error = %v, want error %v", err, tt.wantSizeError)
 			}

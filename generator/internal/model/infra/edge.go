@@ -133,7 +133,8 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 // the Coder Premium license by an operator (docs/operations.md). External
 // Secrets copies them into the cluster, so their values never pass through
 // Git. Only the primary region applies the Day-1/2 module, so only it
-// holds the license.
+// holds the license; a secondary region holds its workspace proxy's token,
+// which the Day-1/2 module writes from coderd_workspace_proxy.
 func platformSecrets(c *config.Environment, n names.Names) []PlatformSecret {
 	s := []PlatformSecret{
 		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
@@ -142,6 +143,9 @@ func platformSecrets(c *config.Environment, n names.Names) []PlatformSecret {
 	}
 	if c.SecondaryRegion == nil {
 		s = append(s, PlatformSecret{Key: "license", Name: n.LicenseSecret, Description: "Coder Premium license the Day-1/2 module applies (stored by an operator)"})
+	}
+	if n.ProxyTokenSecret != "" {
+		s = append(s, PlatformSecret{Key: "proxy_token", Name: n.ProxyTokenSecret, Description: "Session token of this region's Coder workspace proxy (written by the Day-1/2 module)"})
 	}
 	return s
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // TestPlatformSecrets: the license secret exists where the Day-1/2 module
-// runs, the primary region, and only there.
+// runs, the primary region, and only there; a secondary region has its
+// workspace proxy's token secret instead.
 func TestPlatformSecrets(t *testing.T) {
 	base := config.Environment{ProjectName: "coder", Environment: "prod", AWSRegion: "us-east-1", CoderSubdomain: "coder", BaseDomain: "example.com"}
 	secondary := base
@@ -22,7 +23,7 @@ func TestPlatformSecrets(t *testing.T) {
 		want []string
 	}{
 		{"primary", base, []string{"coder/prod/provisioner-key", "coder/prod/coderd-session-token", "coder/prod/flux-git-credentials", "coder/prod/license"}},
-		{"secondary", secondary, []string{"coder/prod/provisioner-key", "coder/prod/coderd-session-token", "coder/prod/flux-git-credentials"}},
+		{"secondary", secondary, []string{"coder/prod/provisioner-key", "coder/prod/coderd-session-token", "coder/prod/flux-git-credentials", "coder/prod/workspace-proxy/eu-west-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,7 +42,10 @@ type Infra struct {
 	// Secondary is set in a secondary region's module.
 	Secondary bool
 	// Secrets are the Secrets Manager secrets this module creates empty.
-	Secrets       []PlatformSecret
+	Secrets []PlatformSecret
+	// ProxyTokens are the secondary regions' workspace proxy token
+	// secrets, which the primary's Day-1/2 runner writes.
+	ProxyTokens   []RegionalSecret
 	Workspaces    Workspaces
 	Observability Observability
 	Quotas        Quotas
@@ -93,6 +96,11 @@ type Addon struct {
 	Config string
 	// AfterNodes is set for add-ons whose pods need nodes to become active.
 	AfterNodes bool
+}
+
+// RegionalSecret is a Secrets Manager secret of another region, by name.
+type RegionalSecret struct {
+	Region, Name string
 }
 
 // PlatformSecret is a Secrets Manager secret whose value arrives after
@@ -180,7 +188,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Region:     c.AWSRegion,
 		AccountID:  c.AccountID,
 		FIPS:       c.UseFIPSEndpoints,
-		Tags:       tags(c),
+		Tags:       names.Tags(c),
 		Backend:    backend(c, n),
 		Network:    network(c, n, plan, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
@@ -205,21 +213,12 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 	if !m.Secondary {
 		db, bk := database(c, n), backup(c, n)
 		m.Database, m.Backup = &db, &bk
+		for i := range c.SecondaryRegions {
+			view := c.Secondary(i)
+			m.ProxyTokens = append(m.ProxyTokens, RegionalSecret{Region: view.AWSRegion, Name: names.For(&view).ProxyTokenSecret})
+		}
 	}
 	return m, nil
-}
-
-func tags(c *config.Environment) map[string]string {
-	t := map[string]string{
-		"Project":     c.ProjectName,
-		"Environment": c.Environment,
-		"Owner":       c.Owner,
-		"ManagedBy":   "coder-eks",
-	}
-	for k, v := range c.Tags {
-		t[k] = v
-	}
-	return t
 }
 
 // Endpoint is one interface endpoint: Name is the AWS service it stands

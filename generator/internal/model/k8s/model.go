@@ -22,7 +22,10 @@ type File struct {
 // Manifests is every cluster manifest of an environment.
 type Manifests struct {
 	Source string // environment file, for generated-file headers
-	Files  []File
+	// Root is the folder inside rendered/<env>/ the manifests' k8s/ folder
+	// goes under: "" for the primary cluster (helm.RegionRoot otherwise).
+	Root  string
+	Files []File
 }
 
 // Build derives the manifests of a checked environment.

@@ -103,7 +103,7 @@ func coderdPolicy(c *config.Environment) any {
 	egress := []networkingv1.NetworkPolicyEgressRule{
 		{To: []networkingv1.NetworkPolicyPeer{cidr(c.VPCCIDR)}, Ports: ports(corev1.ProtocolTCP, postgresPort)},
 		{To: []networkingv1.NetworkPolicyPeer{internet()}, Ports: ports(corev1.ProtocolTCP, httpsPort)},
-		{To: []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{MatchLabels: helm.PodLabels(helm.ReleaseCoder)}}}, Ports: ports(corev1.ProtocolTCP, coderdHTTPPort)},
+		{To: []networkingv1.NetworkPolicyPeer{podsOf(helm.ReleaseCoder)}, Ports: ports(corev1.ProtocolTCP, coderdHTTPPort)},
 		{To: []networkingv1.NetworkPolicyPeer{inNamespace(names.WorkspaceNamespace)}},
 	}
 	if c.EnableSTUN {
@@ -193,4 +193,9 @@ func inNamespace(ns string) networkingv1.NetworkPolicyPeer {
 	return networkingv1.NetworkPolicyPeer{
 		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{namespaceLabel: ns}},
 	}
+}
+
+// podsOf selects a release's pods in the policy's namespace.
+func podsOf(release string) networkingv1.NetworkPolicyPeer {
+	return networkingv1.NetworkPolicyPeer{PodSelector: &metav1.LabelSelector{MatchLabels: helm.PodLabels(release)}}
 }

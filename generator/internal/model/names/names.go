@@ -313,3 +313,19 @@ func KMSAliasARN(c *config.Environment, alias string) string {
 func AuroraClusterARN(c *config.Environment, n Names) string {
 	return "arn:" + c.Partition + ":rds:" + c.AWSRegion + ":" + c.AccountID + ":cluster:" + n.AuroraCluster
 }
+
+// Tags are the tags every AWS resource of the environment carries (the
+// providers' default_tags): who owns it and that coder-eks manages it,
+// plus the environment's own tags.
+func Tags(c *config.Environment) map[string]string {
+	t := map[string]string{
+		"Project":     c.ProjectName,
+		"Environment": c.Environment,
+		"Owner":       c.Owner,
+		"ManagedBy":   "coder-eks",
+	}
+	for k, v := range c.Tags {
+		t[k] = v
+	}
+	return t
+}

@@ -55,6 +55,9 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 	b.groups(b.file("groups.tf.json"))
 	b.provisionerKey(b.file("provisioner.tf.json"))
 	b.templates(b.file("templates.tf.json"))
+	if len(m.Proxies) > 0 {
+		b.proxies(b.file("proxies.tf.json"))
+	}
 	out := make(map[string][]byte, len(b.files)+1)
 	for name, f := range b.files {
 		data, err := f.Encode()
@@ -107,6 +110,17 @@ func (b *module) versions(f *tfjson.File) {
 	})
 	f.Provider("coderd", tfjson.Body{"url": m.AccessURL})
 	f.Provider("aws", provider)
+	for _, p := range m.Proxies {
+		// One aws configuration per secondary region: each proxy's token
+		// goes to a secret in its own region.
+		alias := tfjson.Body{"alias": p.Key, "region": p.Region}
+		for k, v := range provider {
+			if k != "region" {
+				alias[k] = v
+			}
+		}
+		f.Provider("aws", alias)
+	}
 	f.Data("coderd_organization", "default", tfjson.Body{"count": count, "is_default": true})
 }
 
@@ -205,6 +219,34 @@ func (b *module) templates(f *tfjson.File) {
 	}
 }
 
+// proxies registers a workspace proxy per secondary region and writes its
+// session token to the region's Secrets Manager secret (created empty by
+// that region's infra module), from which External Secrets copies it into
+// the region's cluster. The token is computed by coderd and lives only in
+// this module's state. Workspace proxies are a Premium feature.
+func (b *module) proxies(f *tfjson.File) {
+	for _, p := range b.m.Proxies {
+		proxy := f.Resource("coderd_workspace_proxy", p.Key, tfjson.Body{
+			"count":        count,
+			"name":         p.Name,
+			"display_name": p.DisplayName,
+			"icon":         p.Icon,
+			"depends_on":   []string{"coderd_license.premium"},
+		})
+		secret := f.Data("aws_secretsmanager_secret", "proxy_token_"+p.Key, tfjson.Body{
+			"count":    count,
+			"provider": "aws." + p.Key,
+			"name":     p.Secret,
+		})
+		f.Resource("aws_secretsmanager_secret_version", "proxy_token_"+p.Key, tfjson.Body{
+			"count":         count,
+			"provider":      "aws." + p.Key,
+			"secret_id":     tfjson.Ref(secret + "[0].id"),
+			"secret_string": tfjson.Ref(proxy + "[0].session_token"),
+		})
+	}
+}
+
 func (b *module) readme() []byte {
 	m := b.m
 	var s strings.Builder
@@ -216,7 +258,14 @@ func (b *module) readme() []byte {
 	w("- the Coder Premium license (`coderd_license.premium`);\n")
 	w("- the groups of `idp_group_mappings` with their quota allowance (%s);\n", join(m.Groups, func(g model.Group) string { return "`" + g.Name + "`" }))
 	w("- the external provisioners' key `%s-<rotation>`, replaced every %d days and stored in Secrets Manager secret `%s`;\n", m.ProvisionerKey.Name, m.ProvisionerKey.RotationDays, m.ProvisionerKey.Secret)
-	w("- the composed templates (%s), each from `../../templates/<name>`.\n\n", join(m.Templates, func(t model.Template) string { return "`" + t.Name + "`" }))
+	w("- the composed templates (%s), each from `../../templates/<name>`", join(m.Templates, func(t model.Template) string { return "`" + t.Name + "`" }))
+	if len(m.Proxies) == 0 {
+		w(".\n\n")
+	} else {
+		w(";\n- a workspace proxy per secondary region (%s), its session token written to the region's Secrets Manager secret (%s), never to a file.\n\n",
+			join(m.Proxies, func(p model.Proxy) string { return "`" + p.Name + "`" }),
+			join(m.Proxies, func(p model.Proxy) string { return "`" + p.Secret + "`" }))
+	}
 	w("## Apply\n\n")
 	w("Flux's tofu-controller applies it with an owner's token; by hand:\n\n```sh\n")
 	w("export CODER_SESSION_TOKEN=...   # an owner's token; never written to a file\n")

@@ -192,3 +192,58 @@ func sortedStrings(s []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestWorkspaceProxies: one coderd_workspace_proxy per secondary region,
+// its token written through that region's aws provider to the secret the
+// region's infra module creates; nothing without secondary regions.
+func TestWorkspaceProxies(t *testing.T) {
+	tests := []struct {
+		env  string
+		want map[string]string // proxy resource → token secret
+	}{
+		{"prod", nil},
+		{"staging", nil},
+		{"multiregion", map[string]string{"eu_west_1": "coder/multiregion/workspace-proxy/eu-west-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			files, _ := render(t, tt.env, true)
+			m := decode(t, files)
+			p := m["proxies.tf.json"]
+			proxies, _ := get(p, "resource", "coderd_workspace_proxy").(map[string]any)
+			got := map[string]string{}
+			for key, body := range proxies {
+				if get(body, "name") != strings.ReplaceAll(key, "_", "-") || get(body, "icon") == "" {
+					t.Errorf("proxy %s: name %v, icon %v", key, get(body, "name"), get(body, "icon"))
+				}
+				secret := get(p, "data", "aws_secretsmanager_secret", "proxy_token_"+key)
+				version := get(p, "resource", "aws_secretsmanager_secret_version", "proxy_token_"+key)
+				if get(secret, "provider") != "aws."+key || get(version, "provider") != "aws."+key {
+					t.Errorf("proxy %s: token secret not through provider aws.%s", key, key)
+				}
+				if want := "${coderd_workspace_proxy." + key + "[0].session_token}"; get(version, "secret_string") != want {
+					t.Errorf("proxy %s: secret_string = %v, want %s", key, get(version, "secret_string"), want)
+				}
+				got[key] = get(secret, "name").(string)
+				if !hasAlias(m["versions.tf.json"], key, strings.ReplaceAll(key, "_", "-")) {
+					t.Errorf("no aws provider alias %s in region %s", key, get(body, "name"))
+				}
+			}
+			if diff := cmp.Diff(tt.want, got, cmpEmpty); diff != "" {
+				t.Errorf("proxies (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+var cmpEmpty = cmp.FilterValues(func(a, b map[string]string) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
+
+func hasAlias(versions map[string]any, alias, region string) bool {
+	providers, _ := get(versions, "provider", "aws").([]any)
+	for _, p := range providers {
+		if get(p, "alias") == alias && get(p, "region") == region {
+			return true
+		}
+	}
+	return false
+}

@@ -51,7 +51,7 @@ func Render(m model.Model) (map[string][]byte, error) {
 		return nil, err
 	}
 	for _, l := range m.Layers {
-		if l.Dir == renderk8s.Dir {
+		if l.Manifests {
 			continue // rendered by render/k8s
 		}
 		if err := layer(f, l); err != nil {
@@ -62,7 +62,7 @@ func Render(m model.Model) (map[string][]byte, error) {
 }
 
 func entry(f *files, m model.Model) error {
-	dir := model.ClustersDir(m.Env)
+	dir := model.ClustersDir(m.Cluster)
 	if err := f.add(dir+"/flux-system/gotk-sync.yaml", m.GitRepository, m.Sync); err != nil {
 		return err
 	}
@@ -125,17 +125,21 @@ func layer(f *files, l model.Layer) error {
 
 // relative is target as seen from dir, both inside rendered/<env>/.
 func relative(dir, target string) (string, error) {
-	up := strings.Repeat("../", strings.Count(path.Clean(dir), "/")+1)
-	rel := path.Clean(up + target)
 	if strings.HasPrefix(target, "/") || strings.Contains(target, "..") {
 		return "", fmt.Errorf("values file %q is not inside the environment's tree", target)
 	}
-	return rel, nil
+	from := strings.Split(path.Clean(dir), "/")
+	to := strings.Split(path.Clean(target), "/")
+	common := 0
+	for common < len(from) && common < len(to)-1 && from[common] == to[common] {
+		common++
+	}
+	return strings.Repeat("../", len(from)-common) + strings.Join(to[common:], "/"), nil
 }
 
 // builtDirs are the folders Flux's kustomize build reads (the values
 // files through configMapGenerator).
-var builtDirs = []string{"clusters/", "flux/", "k8s/", "helm/"}
+var builtDirs = []string{"clusters/", "flux/", "k8s/", "helm/", "regions/"}
 
 // GuardSubstitution fails if a file Flux builds contains "${". Flux's
 // post-build substitution, when a Kustomization enables it, replaces

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	fluxkustomize "github.com/fluxcd/pkg/kustomize"
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/yaml"
@@ -56,13 +57,21 @@ type tree struct {
 }
 
 // renderEnv renders an environment into dir/rendered/<env>/, as it would
-// sit in the repository (and in the GitRepository artifact).
-func renderEnv(t *testing.T, dir, env string) {
+// sit in the repository (and in the GitRepository artifact), and returns
+// its clusters: the entry folders under clusters/, sorted.
+func renderEnv(t *testing.T, dir, env string) []string {
 	t.Helper()
 	fs, err := pipeline.Render(repoRoot, env)
 	if err != nil {
 		t.Fatalf("render %s: %v", env, err)
 	}
+	var clusters []string
+	for p := range fs {
+		if rest, ok := strings.CutPrefix(p, "clusters/"); ok && strings.Count(rest, "/") == 1 && strings.HasSuffix(rest, "/kustomization.yaml") {
+			clusters = append(clusters, strings.TrimSuffix(rest, "/kustomization.yaml"))
+		}
+	}
+	sort.Strings(clusters)
 	for p, data := range fs {
 		full := filepath.Join(dir, fluxm.RenderedDir, env, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -72,15 +81,16 @@ func renderEnv(t *testing.T, dir, env string) {
 			t.Fatal(err)
 		}
 	}
+	return clusters
 }
 
 // buildTree builds the entry folder, then every path a built
 // Kustomization names, each once, as kustomize-controller would: the
 // Flux generator prepares kustomization.yaml, SecureBuild builds inside
 // the artifact root.
-func buildTree(t *testing.T, root, env string) tree {
+func buildTree(t *testing.T, root, env, cluster string) tree {
 	t.Helper()
-	entry := "./" + fluxm.RenderedDir + "/" + env + "/" + fluxm.ClustersDir(env)
+	entry := "./" + fluxm.RenderedDir + "/" + env + "/" + fluxm.ClustersDir(cluster)
 	bootstrap := map[string]any{
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1",
 		"kind":       "Kustomization",
@@ -165,7 +175,8 @@ func nested(obj map[string]any, fields ...string) string {
 	return s
 }
 
-// TestFluxTree builds each environment's tree and checks it.
+// TestFluxTree builds the tree of each cluster of each environment (the
+// primary's and every secondary region's) and checks it.
 func TestFluxTree(t *testing.T) {
 	envs, err := pipeline.Environments(repoRoot)
 	if err != nil {
@@ -174,27 +185,53 @@ func TestFluxTree(t *testing.T) {
 	for _, env := range envs {
 		t.Run(env, func(t *testing.T) {
 			root := t.TempDir()
-			renderEnv(t, root, env)
-			tr := buildTree(t, root, env)
-			t.Run("layers", func(t *testing.T) { checkLayers(t, tr, env) })
-			t.Run("decode", func(t *testing.T) { checkDecode(t, tr) })
-			t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
-			t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
-			t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
+			clusters := renderEnv(t, root, env)
+			if want := wantClusters[env]; !cmp.Equal(clusters, want) {
+				t.Errorf("clusters %v, want %v", clusters, want)
+			}
+			for _, cluster := range clusters {
+				t.Run(cluster, func(t *testing.T) {
+					tr := buildTree(t, root, env, cluster)
+					t.Run("layers", func(t *testing.T) { checkLayers(t, tr, env, cluster == env) })
+					t.Run("decode", func(t *testing.T) { checkDecode(t, tr) })
+					t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
+					t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
+					if cluster == env {
+						t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
+					}
+				})
+			}
 		})
 	}
 }
 
-// checkLayers pins the layer order the issue asks for: infrastructure
-// controllers → cluster manifests → coder → provisioners → Day-1/2, and
-// that every path of the tree was built.
-func checkLayers(t *testing.T, tr tree, env string) {
+// wantClusters are the entry folders of the shipped environments: one per
+// region.
+var wantClusters = map[string][]string{
+	"prod":        {"prod"},
+	"staging":     {"staging"},
+	"pubsec":      {"pubsec"},
+	"multiregion": {"multiregion", "multiregion-eu-west-1"},
+}
+
+// checkLayers pins the layer order the issue asks for, and that every
+// path of the tree was built: in the primary cluster infrastructure
+// controllers → cluster manifests → coder → provisioners → Day-1/2; in a
+// secondary region's, controllers → cluster manifests → workspace proxy.
+func checkLayers(t *testing.T, tr tree, env string, primary bool) {
 	want := map[string]string{
 		fluxm.LayerInfrastructure: "",
 		fluxm.LayerCluster:        fluxm.LayerInfrastructure,
 		fluxm.LayerCoder:          fluxm.LayerCluster,
 		fluxm.LayerProvisioners:   fluxm.LayerCoder,
 		fluxm.LayerDay12:          fluxm.LayerProvisioners,
+	}
+	if !primary {
+		want = map[string]string{
+			fluxm.LayerInfrastructure: "",
+			fluxm.LayerCluster:        fluxm.LayerInfrastructure,
+			fluxm.LayerProxy:          fluxm.LayerCluster,
+		}
 	}
 	got := map[string]string{}
 	for _, o := range tr.Objects {
@@ -218,6 +255,14 @@ func checkLayers(t *testing.T, tr tree, env string) {
 	}
 	if len(tr.Kustomizations) != len(want)+1 {
 		t.Errorf("built %d paths, want %d (entry folder + one per layer)", len(tr.Kustomizations), len(want)+1)
+	}
+	if !primary {
+		// A secondary cluster applies only its region's folders.
+		for p := range tr.Kustomizations {
+			if !strings.HasPrefix(p, "./"+fluxm.RenderedDir+"/"+env+"/regions/") && !strings.Contains(p, "/clusters/") {
+				t.Errorf("secondary cluster applies %s, outside its region's folder", p)
+			}
+		}
 	}
 	day12 := "./" + fluxm.RenderedDir + "/" + env + "/" + fluxm.Day12Dir
 	for _, o := range tr.Objects {

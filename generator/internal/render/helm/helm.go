@@ -5,6 +5,7 @@ package helm
 
 import (
 	"fmt"
+	"path"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/render/yamldoc"
@@ -21,10 +22,11 @@ func Render(m model.Model) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(m.Releases))
 	for _, r := range m.Releases {
 		data, err := yamldoc.Encode(yamldoc.Header(m.Source), r.Values)
+		p := path.Join(m.Root, Path(r.Name))
 		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", Path(r.Name), err)
+			return nil, fmt.Errorf("render %s: %w", p, err)
 		}
-		out[Path(r.Name)] = data
+		out[p] = data
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package helm_test
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -119,13 +120,14 @@ func TestValuesKeys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			seen := 0
+			seen := map[string]int{} // values files per cluster root
 			for p, data := range fs {
-				release, ok := strings.CutSuffix(strings.TrimPrefix(p, helm.Dir+"/"), ".values.yaml")
-				if !ok || !strings.HasPrefix(p, helm.Dir+"/") {
+				root, file, ok := valuesFile(p)
+				if !ok {
 					continue
 				}
-				seen++
+				release := strings.TrimSuffix(file, ".values.yaml")
+				seen[root]++
 				chart, checked := charts[release]
 				if !checked {
 					if !unchecked[release] {
@@ -137,10 +139,72 @@ func TestValuesKeys(t *testing.T) {
 					t.Errorf("%s: keys the %s chart does not have: %s", p, release, strings.Join(bad, ", "))
 				}
 			}
-			if seen != len(chartValues)+len(unchecked) {
-				t.Errorf("rendered %d values files, want %d", seen, len(chartValues)+len(unchecked))
+			if seen[""] != len(chartValues)+len(unchecked) {
+				t.Errorf("rendered %d values files, want %d", seen[""], len(chartValues)+len(unchecked))
+			}
+			// A secondary cluster: the controllers but tofu-controller, and
+			// the coder chart in proxy mode (no provisioners yet).
+			for root, n := range seen {
+				if want := len(unchecked) - 1 /* tofu-controller */ + 1; /* coder */ root != "" && n != want {
+					t.Errorf("%s: rendered %d values files, want %d", root, n, want)
+				}
+			}
+			if want := len(wantRegions[env]); len(seen)-1 != want {
+				t.Errorf("values of %d secondary clusters, want %d", len(seen)-1, want)
 			}
 		})
+	}
+}
+
+// wantRegions are the shipped environments' secondary regions.
+var wantRegions = map[string][]string{"multiregion": {"eu-west-1"}}
+
+// valuesFile splits a values file's path into its cluster's root ("" for
+// the primary, regions/<region> for a secondary) and file name.
+func valuesFile(p string) (root, file string, ok bool) {
+	dir, file := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	if !strings.HasSuffix(file, ".values.yaml") || path.Base(dir) != helm.Dir {
+		return "", "", false
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(dir, helm.Dir), "/"), file, true
+}
+
+// TestProxyValues: a secondary cluster's coder release is a workspace
+// proxy of the primary, with its token from a Secret.
+func TestProxyValues(t *testing.T) {
+	fs, err := pipeline.Render(repoRoot, "multiregion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values struct {
+		Coder struct {
+			WorkspaceProxy bool            `json:"workspaceProxy"`
+			ReplicaCount   int             `json:"replicaCount"`
+			Env            []corev1.EnvVar `json:"env"`
+		} `json:"coder"`
+	}
+	if err := yaml.Unmarshal(fs[path.Join(model.RegionRoot("eu-west-1"), helm.Path(model.ReleaseCoder))], &values); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]corev1.EnvVar{}
+	for _, e := range values.Coder.Env {
+		env[e.Name] = e
+	}
+	if !values.Coder.WorkspaceProxy || values.Coder.ReplicaCount != 3 {
+		t.Errorf("workspaceProxy %t, replicaCount %d; want true, 3", values.Coder.WorkspaceProxy, values.Coder.ReplicaCount)
+	}
+	if got := env["CODER_PRIMARY_ACCESS_URL"].Value; got != "https://dev.example.com" {
+		t.Errorf("CODER_PRIMARY_ACCESS_URL = %q", got)
+	}
+	if got := env["CODER_ACCESS_URL"].Value; got != "https://eu-west-1.dev.example.com" {
+		t.Errorf("CODER_ACCESS_URL = %q", got)
+	}
+	if tok := env["CODER_PROXY_SESSION_TOKEN"]; tok.Value != "" || tok.ValueFrom == nil || tok.ValueFrom.SecretKeyRef == nil {
+		t.Errorf("CODER_PROXY_SESSION_TOKEN = %+v, want a secretKeyRef", tok)
+	}
+	if _, ok := env["CODER_PG_CONNECTION_URL"]; ok {
+		t.Error("a workspace proxy must not connect to the database")
 	}
 }
 

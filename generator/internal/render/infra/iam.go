@@ -260,7 +260,7 @@ func (b *module) tofuRunnerPolicy() []tfjson.Body {
 	bucket := "arn:" + partition + ":s3:::" + b.m.Backend.Bucket
 	key := bucket + "/" + names.CoderdStateKey
 	secret := []string{tfjson.Attr("aws_secretsmanager_secret.provisioner_key", "arn")}
-	return []tfjson.Body{
+	return append([]tfjson.Body{
 		cond(allow("ListState", []string{"s3:ListBucket"}, []string{bucket}),
 			"StringEquals", "s3:prefix", names.CoderdStateKey, names.CoderdStateKey+".tflock"),
 		allow("ReadWriteState", []string{"s3:GetObject", "s3:PutObject"}, []string{key}),
@@ -270,7 +270,24 @@ func (b *module) tofuRunnerPolicy() []tfjson.Body {
 		allow("WriteProvisionerKey", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, secret),
 		cond(allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
+	}, b.proxyTokenWrites()...)
+}
+
+// proxyTokenWrites let the runner store each secondary region's workspace
+// proxy token (coderd_workspace_proxy) in that region's secret, encrypted
+// with that region's secrets key through Secrets Manager only.
+func (b *module) proxyTokenWrites() []tfjson.Body {
+	var out []tfjson.Body
+	for i, s := range b.m.ProxyTokens {
+		sid := fmt.Sprintf("ProxyToken%d", i)
+		arn := "arn:" + partition + ":secretsmanager:" + s.Region + ":" + accountID + ":secret:" + s.Name + "-??????"
+		out = append(out,
+			allow(sid, []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, []string{arn}),
+			cond(allow(sid+"Key", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"},
+				[]string{"arn:" + partition + ":kms:" + s.Region + ":" + accountID + ":key/*"}),
+				"StringEquals", "kms:ViaService", "secretsmanager."+s.Region+"."+dnsSuffix))
 	}
+	return out
 }
 
 // proxyTokenSecretARNs match the workspace proxy's token secret by name

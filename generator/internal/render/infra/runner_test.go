@@ -56,3 +56,21 @@ func TestTofuRunnerRole(t *testing.T) {
 		}
 	}
 }
+
+// TestTofuRunnerWritesProxyTokens: with secondary regions the runner may
+// write each region's proxy token secret (by name, in that region) and use
+// that region's keys only through its Secrets Manager.
+func TestTofuRunnerWritesProxyTokens(t *testing.T) {
+	m := prodModel(t)
+	m.ProxyTokens = []model.RegionalSecret{{Region: "eu-west-1", Name: "coder/prod/workspace-proxy/eu-west-1"}}
+	d := decodeModule(t, render(t, m))
+	s := d.sid(t, model.RoleTofuRunner, "ProxyToken0")
+	want := []string{"arn:" + partition + ":secretsmanager:eu-west-1:" + accountID + ":secret:coder/prod/workspace-proxy/eu-west-1-??????"}
+	if diff := cmp.Diff(want, s.Resources); diff != "" {
+		t.Errorf("proxy token resources (-want +got):\n%s", diff)
+	}
+	k := d.sid(t, model.RoleTofuRunner, "ProxyToken0Key")
+	if len(k.Condition) != 1 || !slices.Equal(k.Condition[0].Values, []string{"secretsmanager.eu-west-1." + dnsSuffix}) {
+		t.Errorf("proxy token key condition %+v, want Secrets Manager in eu-west-1", k.Condition)
+	}
+}

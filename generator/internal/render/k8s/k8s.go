@@ -4,6 +4,7 @@ package k8s
 
 import (
 	"fmt"
+	"path"
 	"sort"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
@@ -17,21 +18,22 @@ const Dir = "k8s"
 func Render(m model.Manifests) (map[string][]byte, error) {
 	header := yamldoc.Header(m.Source)
 	out := map[string][]byte{}
+	dir := path.Join(m.Root, Dir)
 	var resources []string
 	for _, f := range m.Files {
 		data, err := yamldoc.Encode(header, f.Objects...)
 		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", Dir, f.Name, err)
+			return nil, fmt.Errorf("render %s/%s: %w", dir, f.Name, err)
 		}
-		out[Dir+"/"+f.Name] = data
+		out[dir+"/"+f.Name] = data
 		resources = append(resources, f.Name)
 	}
 	sort.Strings(resources)
 	data, err := yamldoc.Encode(header, Kustomization(resources))
 	if err != nil {
-		return nil, fmt.Errorf("render %s/kustomization.yaml: %w", Dir, err)
+		return nil, fmt.Errorf("render %s/kustomization.yaml: %w", dir, err)
 	}
-	out[Dir+"/kustomization.yaml"] = data
+	out[dir+"/kustomization.yaml"] = data
 	return out, nil
 }
 

@@ -79,6 +79,7 @@ func region(w *writer, r Region, cat config.Catalog) {
 			fmt.Sprintf("%d × %s: %s", g.NodesNeeded, g.Node.InstanceType, g.Basis),
 			fmt.Sprintf("%s = %d", g.MaxField, g.MaxNodes), itoa(g.MaxNodes-g.NodesNeeded))
 	}
+	w.row("workspace pod", fmt.Sprintf("%s: %s", f.Planned.Pod, f.Planned.Basis), "capacity.workspace_pod or more", "-")
 	group(f.Workspace)
 	replicasField := "coderd_replicas"
 	if f.Secondary {

@@ -1,0 +1,79 @@
+package helm
+
+import (
+	"strconv"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// LayerProxy applies a secondary cluster's workspace proxy.
+const LayerProxy = "proxy"
+
+// SecretProxyToken holds a workspace proxy's session token (key
+// SecretProxyTokenKey); External Secrets copies it from the region's
+// Secrets Manager secret, which the Day-1/2 module writes.
+const (
+	SecretProxyToken    = "coder-proxy-token"
+	SecretProxyTokenKey = "token"
+)
+
+// RegionRoot is the folder inside rendered/<env>/ that holds a secondary
+// cluster's helm/, k8s/ and flux/ folders.
+func RegionRoot(region string) string { return "regions/" + region }
+
+// BuildRegion derives the releases of a secondary region's cluster: the
+// controllers a proxy needs (no tofu-controller: the Day-1/2 module runs
+// in the primary cluster) and the coder chart in workspace-proxy mode.
+func BuildRegion(env *validate.Checked, r validate.Region) Model {
+	c := &r.Config
+	n := names.For(c)
+	primary := names.For(&env.Config)
+	return Model{
+		Source:       env.RelFile(),
+		Root:         RegionRoot(c.AWSRegion),
+		Repositories: repositories(),
+		Releases: []Release{
+			lbController(c, n),
+			autoscaler(c, n),
+			externalSecrets(c, n),
+			fluentBit(c, n),
+			workspaceProxy(c, n, primary, r),
+		},
+	}
+}
+
+// workspaceProxy is the coder chart with coder.workspaceProxy: the same
+// placement, service account and Service wiring as coderd (its Service,
+// PDB and policies select the same labels), sized by the capacity model's
+// proxy figures, talking to the primary's access URL with its token.
+func workspaceProxy(c *config.Environment, n, primary names.Names, r validate.Region) Release {
+	rel := coder(c, n, coderdResources(r.Capacity))
+	rel.Layer = LayerProxy
+	v := rel.Values["coder"].(map[string]any)
+	v["workspaceProxy"] = true
+	v["replicaCount"] = r.Capacity.Server.Replicas
+	v["env"] = proxyEnv(c, n, primary)
+	return rel
+}
+
+// proxyEnv configures `coder wsproxy server`: the region's hosts serve
+// workspace apps and the web terminal; everything else is the primary's.
+func proxyEnv(c *config.Environment, n, primary names.Names) []corev1.EnvVar {
+	env := []corev1.EnvVar{
+		value("CODER_PRIMARY_ACCESS_URL", primary.AccessURL),
+		fromSecret("CODER_PROXY_SESSION_TOKEN", SecretProxyToken, SecretProxyTokenKey),
+		value("CODER_ACCESS_URL", n.AccessURL),
+		value("CODER_WILDCARD_ACCESS_URL", n.WildcardAccessURL),
+		value("CODER_SECURE_AUTH_COOKIE", "true"),
+		value("CODER_STRICT_TRANSPORT_SECURITY", strconv.Itoa(hstsMaxAge)),
+		value("CODER_STRICT_TRANSPORT_SECURITY_OPTIONS", "includeSubDomains"),
+	}
+	if c.EnablePrometheusMetrics {
+		env = append(env, value("CODER_PROMETHEUS_ENABLE", "true"))
+	}
+	return env
+}

@@ -1,0 +1,57 @@
+package k8s
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/validate"
+)
+
+// BuildRegion derives the manifests of a secondary region's cluster: the
+// coder namespace, the Service the region's NLB target group follows
+// (names.For gives the region's proxy target group), the proxy's PDB and
+// network policies, and External Secrets for the proxy token and Flux's
+// Git credentials from the region's own Secrets Manager.
+func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
+	c := &r.Config
+	n := names.For(c)
+	return Manifests{
+		Source: env.RelFile(),
+		Root:   helm.RegionRoot(c.AWSRegion),
+		// namespaces() and disruptionBudgets() list coder's first; a
+		// proxy cluster has neither provisioners nor workspaces yet.
+		Files: []File{
+			{Name: "namespaces.yaml", Objects: namespaces()[:1]},
+			{Name: "coderd-service.yaml", Objects: coderdService(n)},
+			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()[:1]},
+			{Name: "network-policies.yaml", Objects: []any{defaultDeny(names.CoderNamespace), allowDNS(names.CoderNamespace), proxyPolicy(c)}},
+			{Name: "external-secrets.yaml", Objects: []any{
+				secretStore(c),
+				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.ProxyTokenSecret, refreshLate),
+				fluxGitCredentials(n),
+			}},
+		},
+	}
+}
+
+// proxyPolicy: a workspace proxy serves 8080 to the NLB (and its sibling
+// replicas' DERP mesh), and talks HTTPS to the primary's access URL and
+// DERP; nothing reaches a database.
+func proxyPolicy(c *config.Environment) any {
+	ingress := []networkingv1.NetworkPolicyIngressRule{
+		{From: []networkingv1.NetworkPolicyPeer{cidr(anywhere)}, Ports: ports(corev1.ProtocolTCP, coderdHTTPPort)},
+	}
+	if c.EnablePrometheusMetrics {
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRule{
+			From: []networkingv1.NetworkPolicyPeer{cidr(c.VPCCIDR)}, Ports: ports(corev1.ProtocolTCP, metricsPort),
+		})
+	}
+	egress := []networkingv1.NetworkPolicyEgressRule{
+		{To: []networkingv1.NetworkPolicyPeer{internet()}, Ports: ports(corev1.ProtocolTCP, httpsPort)},
+		{To: []networkingv1.NetworkPolicyPeer{podsOf(helm.ReleaseCoder)}, Ports: ports(corev1.ProtocolTCP, coderdHTTPPort)},
+	}
+	return policy("workspace-proxy", names.CoderNamespace, helm.PodLabels(helm.ReleaseCoder), ingress, egress)
+}
