@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	cueload "cuelang.org/go/cue/load"
@@ -22,6 +23,9 @@ const (
 // Layers are the template architecture's two layers, evaluated in an
 // environment's CUE context, and the schema that composes them.
 type Layers struct {
+	digest     string // of the schema and layer files, for the caches
+	ctx        *cue.Context
+	root       string
 	schema     cue.Value
 	toolchains cue.Value // toolchains.toolchains
 	bases      cue.Value // bases.bases
@@ -32,8 +36,38 @@ type Layers struct {
 
 // loadLayers evaluates toolchains/ and bases/. Their errors point into
 // those packages' files: a layer is checked on its own, whatever pairs it.
+// The layers do not depend on the environment, so the first environment
+// of a run evaluates them and the others reuse the result; an environment
+// evaluates them in its own context only when it composes a pairing no
+// earlier environment did.
 func loadLayers(ctx *cue.Context, root string, schema cue.Value) (*Layers, error) {
-	l := &Layers{schema: schema}
+	digest := sourceDigest(root)
+	l := &Layers{schema: schema, digest: digest, ctx: ctx, root: root}
+	e, _ := layerResults.LoadOrStore(digest, &layerResult{})
+	r := e.(*layerResult)
+	r.once.Do(func() {
+		r.err = l.evaluate()
+		r.toolchains, r.bases = l.Toolchains, l.Bases
+	})
+	if r.err != nil {
+		return nil, r.err
+	}
+	l.Toolchains, l.Bases = r.toolchains, r.bases
+	return l, nil
+}
+
+// layerResults caches loadLayers by source digest (*layerResult).
+var layerResults sync.Map
+
+type layerResult struct {
+	once       sync.Once
+	toolchains map[string]config.Toolchain
+	bases      map[string]config.Base
+	err        error
+}
+
+// evaluate builds the two layer packages in l's context.
+func (l *Layers) evaluate() error {
 	var errs diag.List
 	for _, layer := range []struct {
 		dir   string
@@ -43,31 +77,31 @@ func loadLayers(ctx *cue.Context, root string, schema cue.Value) (*Layers, error
 		{ToolchainsDir, &l.toolchains, &l.Toolchains},
 		{BasesDir, &l.bases, &l.Bases},
 	} {
-		insts := cueload.Instances([]string{"./" + layer.dir}, &cueload.Config{Dir: root})
+		insts := cueload.Instances([]string{"./" + layer.dir}, &cueload.Config{Dir: l.root})
 		if err := insts[0].Err; err != nil {
-			return nil, diag.FromCUE(err, root, "")
+			return diag.FromCUE(err, l.root, "")
 		}
-		pkg := ctx.BuildInstance(insts[0])
+		pkg := l.ctx.BuildInstance(insts[0])
 		v := pkg.LookupPath(cue.ParsePath(layer.dir))
 		err := pkg.Err()
 		if err == nil {
 			err = v.Validate(cue.Concrete(true))
 		}
 		if err != nil {
-			for _, d := range diag.FromCUE(err, root, "") {
-				errs = append(errs, inLayer(pkg, root, layer.dir, d))
+			for _, d := range diag.FromCUE(err, l.root, "") {
+				errs = append(errs, inLayer(pkg, l.root, layer.dir, d))
 			}
 			continue
 		}
 		if err := v.Decode(layer.out); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", layer.dir, err)
+			return fmt.Errorf("decode %s: %w", layer.dir, err)
 		}
 		*layer.value = v
 	}
 	if len(errs) > 0 {
-		return nil, errs.Sorted()
+		return errs.Sorted()
 	}
-	return l, nil
+	return nil
 }
 
 // inLayer moves a diagnostic CUE placed in the schema (a missing field,
@@ -136,7 +170,23 @@ func (e *UnknownLayerError) Error() string {
 // pairing is filled in as decoded Go data, so its defaults are already
 // resolved and cannot clash with the toolchain's.
 func (l *Layers) Compose(name string, p config.Pairing) (config.Composition, error) {
+	key, ok := compositionKey(l.digest, name, p)
+	if !ok {
+		return l.compose(name, p)
+	}
+	e, _ := compositions.LoadOrStore(key, &composed{})
+	entry := e.(*composed)
+	entry.once.Do(func() { entry.c, entry.err = l.compose(name, p) })
+	return entry.c, entry.err
+}
+
+func (l *Layers) compose(name string, p config.Pairing) (config.Composition, error) {
 	var c config.Composition
+	if !l.toolchains.Exists() {
+		if err := l.evaluate(); err != nil {
+			return c, err
+		}
+	}
 	tc, ok := lookup(l.toolchains, p.Toolchain)
 	if !ok {
 		return c, &UnknownLayerError{Layer: "toolchain", Name: p.Toolchain, Known: keys(l.Toolchains)}
