@@ -23,6 +23,9 @@ type Subnet struct {
 	Tier string
 	AZ   string
 	CIDR netip.Prefix
+	// Seq numbers a tier's subnets within an AZ: 0 for the first, planned
+	// with the environment; 1, 2, … for the subnets growth added later.
+	Seq int
 }
 
 // Rules are the sizing assumptions, from the schema's planning table.
@@ -31,13 +34,19 @@ type Rules struct {
 	MinPrefix         int // no subnet smaller than this
 }
 
-// Plan is the result: subnets in tier order, then AZ order.
+// Plan is the result: subnets in tier order, then sequence, then AZ
+// order (a tier's first subnets in every AZ come before any added by
+// growth, so references to the first ones keep their positions).
 type Plan struct {
-	VPC     netip.Prefix
-	Subnets []Subnet
+	VPC netip.Prefix
+	// Secondary are further CIDR blocks associated with the VPC, in
+	// order; growth places subnets there once the VPC's own block is full.
+	Secondary []netip.Prefix
+	Subnets   []Subnet
 }
 
-// Tier returns the subnets of one tier, in AZ order.
+// Tier returns the subnets of one tier: the first subnet of every AZ in AZ
+// order, then those growth added.
 func (p Plan) Tier(name string) []Subnet {
 	var out []Subnet
 	for _, s := range p.Subnets {
@@ -46,6 +55,24 @@ func (p Plan) Tier(name string) []Subnet {
 		}
 	}
 	return out
+}
+
+// First returns the first subnet of a tier in every AZ, in AZ order: where
+// a resource takes at most one subnet per AZ (interface endpoints, load
+// balancers).
+func (p Plan) First(name string) []Subnet {
+	var out []Subnet
+	for _, s := range p.Tier(name) {
+		if s.Seq == 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Blocks are the VPC's CIDR blocks: its own, then the secondary ones.
+func (p Plan) Blocks() []netip.Prefix {
+	return append([]netip.Prefix{p.VPC}, p.Secondary...)
 }
 
 // PrefixFor is the longest prefix (smallest subnet) that leaves hosts usable
@@ -108,11 +135,12 @@ func Make(vpc netip.Prefix, azs []string, tiers []Tier, r Rules) (Plan, error) {
 	return plan, plan.Check()
 }
 
-// Check proves the plan: every subnet inside the VPC, no two overlapping.
+// Check proves the plan: every subnet inside one of the VPC's blocks, no
+// two overlapping.
 func (p Plan) Check() error {
 	for i, a := range p.Subnets {
-		if !p.VPC.Contains(a.CIDR.Addr()) || a.CIDR.Bits() < p.VPC.Bits() {
-			return fmt.Errorf("subnet %s (%s, %s) is outside vpc_cidr %s", a.CIDR, a.Tier, a.AZ, p.VPC)
+		if !p.inBlocks(a.CIDR) {
+			return fmt.Errorf("subnet %s (%s, %s) is outside vpc_cidr %s and its secondary blocks %v", a.CIDR, a.Tier, a.AZ, p.VPC, p.Secondary)
 		}
 		for _, b := range p.Subnets[i+1:] {
 			if a.CIDR.Overlaps(b.CIDR) {
@@ -121,6 +149,15 @@ func (p Plan) Check() error {
 		}
 	}
 	return nil
+}
+
+func (p Plan) inBlocks(c netip.Prefix) bool {
+	for _, b := range p.Blocks() {
+		if b.Contains(c.Addr()) && c.Bits() >= b.Bits() {
+			return true
+		}
+	}
+	return false
 }
 
 func summary(tiers []Tier, azs []string, r Rules) string {

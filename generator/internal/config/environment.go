@@ -14,13 +14,15 @@ type Environment struct {
 	Partition   string            `json:"aws_partition"`
 	Tags        map[string]string `json:"tags"`
 
-	VPCCIDR            string   `json:"vpc_cidr"`
-	AvailabilityZones  []string `json:"availability_zones"`
-	MaxWorkspaces      int      `json:"max_workspaces"`
-	EnableVPCEndpoints bool     `json:"enable_vpc_endpoints"`
-	SingleNATGateway   bool     `json:"single_nat_gateway"`
-	UseFIPSEndpoints   bool     `json:"use_fips_endpoints"`
-	EKSServiceIPv4CIDR string   `json:"eks_service_ipv4_cidr"`
+	VPCCIDR                string   `json:"vpc_cidr"`
+	VPCSecondaryCIDRs      []string `json:"vpc_secondary_cidrs"`
+	AllowSubnetReplacement bool     `json:"allow_subnet_replacement"`
+	AvailabilityZones      []string `json:"availability_zones"`
+	MaxWorkspaces          int      `json:"max_workspaces"`
+	EnableVPCEndpoints     bool     `json:"enable_vpc_endpoints"`
+	SingleNATGateway       bool     `json:"single_nat_gateway"`
+	UseFIPSEndpoints       bool     `json:"use_fips_endpoints"`
+	EKSServiceIPv4CIDR     string   `json:"eks_service_ipv4_cidr"`
 
 	EKSClusterVersion       string   `json:"eks_cluster_version"`
 	EKSEndpointPublicAccess bool     `json:"eks_endpoint_public_access"`
@@ -171,6 +173,7 @@ func (c *Environment) Secondary(i int) Environment {
 	e := *c
 	e.AWSRegion = s.Region
 	e.VPCCIDR = s.VPCCIDR
+	e.VPCSecondaryCIDRs = nil
 	e.AvailabilityZones = s.AvailabilityZones
 	e.MaxWorkspaces = s.MaxWorkspaces
 	e.CoderdReplicas = s.WorkspaceProxyReplicas

@@ -32,6 +32,9 @@ type Environment struct {
 	Catalog config.Catalog
 	// Layers are the toolchains and bases pairings compose.
 	Layers *Layers
+	// Committed is the address plan committed under rendered/<name>/, per
+	// region; empty for an environment never rendered.
+	Committed Committed
 }
 
 // Discover lists the environments under root, sorted by name.
@@ -102,6 +105,9 @@ func Load(root, name string) (*Environment, error) {
 	}
 	if env.Layers, err = loadLayers(ctx, root, schema); err != nil {
 		return nil, err
+	}
+	if env.Committed, err = ReadCommitted(filepath.Join(root, RenderedDir, name)); err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	return env, nil
 }

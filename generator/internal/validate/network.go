@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -40,11 +41,58 @@ func planSubnets(env *load.Environment, c *config.Environment, prefix string, ws
 		ReservedPerSubnet: env.Catalog.Planning.AWSReservedIPsPerSubnet,
 		MinPrefix:         env.Catalog.Planning.MinSubnetPrefix,
 	}
-	plan, err := cidr.Make(vpc, c.AvailabilityZones, Tiers(c, env.Catalog, wsNodes), rules)
+	var secondary []netip.Prefix
+	for i, s := range c.VPCSecondaryCIDRs {
+		p := netip.MustParsePrefix(s).Masked()
+		field := fmt.Sprintf("%svpc_secondary_cidrs[%d]", prefix, i)
+		for _, other := range append([]netip.Prefix{vpc, svc}, secondary...) {
+			if p.Overlaps(other) {
+				return cidr.Plan{}, diag.List{{Pos: env.Pos(field), Path: field, Msg: fmt.Sprintf("%s overlaps %s", p, other)}}
+			}
+		}
+		secondary = append(secondary, p)
+	}
+	tiers := Tiers(c, env.Catalog, wsNodes)
+	committed, rendered := env.Committed[committedKey(c, prefix)]
+	if !rendered || c.AllowSubnetReplacement {
+		plan, err := cidr.Make(vpc, c.AvailabilityZones, tiers, rules)
+		if err != nil {
+			return cidr.Plan{}, diag.List{{Pos: env.Pos(prefix + "vpc_cidr"), Path: prefix + "vpc_cidr", Msg: err.Error()}}
+		}
+		plan.Secondary = secondary
+		return plan, nil
+	}
+	plan, err := cidr.Grow(committed, vpc, secondary, c.AvailabilityZones, tiers, rules)
 	if err != nil {
-		return cidr.Plan{}, diag.List{{Pos: env.Pos(prefix + "vpc_cidr"), Path: prefix + "vpc_cidr", Msg: err.Error()}}
+		return cidr.Plan{}, diag.List{growthDiagnostic(env, prefix, err)}
 	}
 	return plan, nil
+}
+
+// committedKey is the key of a region in load.Committed: "" for the
+// primary, the region's name for a secondary.
+func committedKey(c *config.Environment, prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	return c.AWSRegion
+}
+
+// growthDiagnostic explains why the committed subnets cannot hold what the
+// environment now asks for, and the ways out.
+func growthDiagnostic(env *load.Environment, prefix string, err error) diag.Diagnostic {
+	field := prefix + "vpc_cidr"
+	msg := err.Error()
+	var g *cidr.GrowthError
+	if errors.As(err, &g) {
+		field = prefix + "max_workspaces"
+		msg += "; options: (1) add a block to " + prefix + "vpc_secondary_cidrs (e.g. from 100.64.0.0/10, or unused RFC 1918 space) for the new subnets, " +
+			"(2) lower " + prefix + "max_workspaces or the node groups' maximum sizes, " +
+			"(3) set allow_subnet_replacement: true to plan the VPC afresh, which destroys and re-creates the moved subnets and everything in them (-diff lists each)"
+	} else {
+		msg += "; set allow_subnet_replacement: true to plan the VPC afresh (destroys every subnet and what runs in it)"
+	}
+	return diag.Diagnostic{Pos: env.Pos(field), Path: field, Msg: "subnet plan: " + msg}
 }
 
 // Tiers states how many addresses each tier needs per AZ. A node holds the

@@ -103,27 +103,45 @@ func checkDatabase(f Figures, c *config.Environment) []Finding {
 // SubnetAddresses is one AZ's workspace subnet against the addresses its
 // share of the workspace nodes takes.
 type SubnetAddresses struct {
-	AZ        string
-	CIDR      netip.Prefix
+	AZ   string
+	CIDR netip.Prefix
+	// More are the AZ's further workspace subnets, added by growth.
+	More      []netip.Prefix
 	Usable    int
 	Needed    int
 	NodesInAZ int
 }
 
-// WorkspaceSubnets compares each AZ's workspace subnet in the plan with the
-// addresses its even share of the workspace nodes (plus the spares) takes
-// once the VPC CNI has attached every ENI.
+// Where names the AZ's subnets ("10.0.0.0/20" or "10.0.0.0/20 + 10.0.88.0/21").
+func (a SubnetAddresses) Where() string {
+	s := a.CIDR.String()
+	for _, m := range a.More {
+		s += " + " + m.String()
+	}
+	return s
+}
+
+// WorkspaceSubnets compares each AZ's workspace subnets in the plan with
+// the addresses its even share of the workspace nodes (plus the spares)
+// takes once the VPC CNI has attached every ENI.
 func WorkspaceSubnets(f Figures, plan cidr.Plan, tier string, cat config.Catalog) []SubnetAddresses {
 	it := cat.InstanceTypes[f.Workspace.Node.InstanceType]
-	subnets := plan.Tier(tier)
 	var out []SubnetAddresses
-	for _, s := range subnets {
-		nodes := ceilDiv(PlannedWorkspaceNodes(f.Workspace), len(subnets)) + cat.Planning.SpareNodesPerAZ
-		out = append(out, SubnetAddresses{
-			AZ: s.AZ, CIDR: s.CIDR, NodesInAZ: nodes,
-			Usable: 1<<(32-s.CIDR.Bits()) - cat.Planning.AWSReservedIPsPerSubnet,
-			Needed: nodes * it.IPsPerNode(),
-		})
+	index := map[string]int{}
+	for _, s := range plan.Tier(tier) {
+		usable := 1<<(32-s.CIDR.Bits()) - cat.Planning.AWSReservedIPsPerSubnet
+		if i, ok := index[s.AZ]; ok {
+			out[i].More = append(out[i].More, s.CIDR)
+			out[i].Usable += usable
+			continue
+		}
+		index[s.AZ] = len(out)
+		out = append(out, SubnetAddresses{AZ: s.AZ, CIDR: s.CIDR, Usable: usable})
+	}
+	for i := range out {
+		nodes := ceilDiv(PlannedWorkspaceNodes(f.Workspace), len(out)) + cat.Planning.SpareNodesPerAZ
+		out[i].NodesInAZ = nodes
+		out[i].Needed = nodes * it.IPsPerNode()
 	}
 	return out
 }
@@ -135,7 +153,7 @@ func CheckSubnets(addrs []SubnetAddresses) []Finding {
 		if a.Needed > a.Usable {
 			out = append(out, Finding{Field: "vpc_cidr", Msg: fmt.Sprintf(
 				"pod IPs: workspace subnet %s in %s has %d usable addresses; its %d workspace nodes need %d: use a larger vpc_cidr",
-				a.CIDR, a.AZ, a.Usable, a.NodesInAZ, a.Needed)})
+				a.Where(), a.AZ, a.Usable, a.NodesInAZ, a.Needed)})
 		}
 	}
 	return out

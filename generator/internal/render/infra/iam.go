@@ -139,11 +139,7 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 // workspaceSubnetARNs are the workspace tier's subnets, where EC2
 // workspaces are launched.
 func (b *module) workspaceSubnetARNs() []string {
-	var arns []string
-	for _, s := range b.m.Network.Subnets.Tier(validate.TierWorkspace) {
-		arns = append(arns, tfjson.Attr("aws_subnet."+subnetName(s.Tier, s.AZ), "arn"))
-	}
-	return arns
+	return subnetRefs(b.m.Network.Subnets.Tier(validate.TierWorkspace), "arn")
 }
 
 // ebsKeyUse lets a role create encrypted volumes with the EBS key; grants

@@ -42,7 +42,7 @@ func (b *module) nlb(f *tfjson.File) {
 		"load_balancer_type":               "network",
 		"internal":                         false,
 		"ip_address_type":                  "ipv4",
-		"subnets":                          b.subnetIDs(validate.TierPublic),
+		"subnets":                          b.firstSubnetIDs(validate.TierPublic), // one per AZ
 		"security_groups":                  []string{tfjson.Attr(nlbSG, "id")},
 		"enable_cross_zone_load_balancing": lb.CrossZone,
 		"enable_deletion_protection":       true,

@@ -1,6 +1,9 @@
 package infra
 
 import (
+	"fmt"
+
+	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -36,14 +39,45 @@ func (b *module) nodeGroups(f *tfjson.File) {
 		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
 	})
 	for _, g := range b.m.NodeGroups {
-		b.nodeGroup(f, g, role, attachments)
+		b.nodeGroup(f, g, role, attachments, 0)
+		// A node group's subnet_ids cannot change in place (the provider
+		// replaces the group), so subnets growth added get node groups of
+		// their own: the same nodes, from zero, for the autoscaler to use.
+		for seq := 1; seq <= b.maxSeq(g.Tier); seq++ {
+			grown := g
+			grown.Key = fmt.Sprintf("%s_%d", g.Key, seq+1)
+			grown.Name = fmt.Sprintf("%s-%d", g.Name, seq+1)
+			grown.Min, grown.Desired, grown.Schedule = 0, 0, nil
+			b.nodeGroup(f, grown, role, attachments, seq)
+		}
 	}
+}
+
+// maxSeq is the highest sequence number of a tier's subnets: 0 until
+// growth added some.
+func (b *module) maxSeq(tier string) int {
+	n := 0
+	for _, s := range b.m.Network.Subnets.Tier(tier) {
+		n = max(n, s.Seq)
+	}
+	return n
+}
+
+// seqSubnetIDs references a tier's subnets of one sequence number.
+func (b *module) seqSubnetIDs(tier string, seq int) []string {
+	var subs []cidr.Subnet
+	for _, s := range b.m.Network.Subnets.Tier(tier) {
+		if s.Seq == seq {
+			subs = append(subs, s)
+		}
+	}
+	return subnetRefs(subs, "id")
 }
 
 // coderdNodesSG is the extra security group of the nodes coderd runs on.
 const coderdNodesSG = "aws_security_group.coderd_nodes"
 
-func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string) {
+func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string, seq int) {
 	lt := f.Resource("aws_launch_template", g.Key, b.launchTemplate(g))
 	capacity := "ON_DEMAND"
 	if g.Spot {
@@ -53,7 +87,7 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 		"cluster_name":    tfjson.Attr(cluster, "name"),
 		"node_group_name": g.Name,
 		"node_role_arn":   tfjson.Attr(role, "arn"),
-		"subnet_ids":      b.subnetIDs(g.Tier),
+		"subnet_ids":      b.seqSubnetIDs(g.Tier, seq),
 		"instance_types":  []string{g.InstanceType},
 		"capacity_type":   capacity,
 		"ami_type":        "AL2023_x86_64_STANDARD",
@@ -66,8 +100,9 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 		}},
 		"depends_on": deps,
 	}
-	if g.Schedule != nil {
-		// The schedules own the group's size after creation.
+	if g.Schedule != nil || seq > 0 {
+		// The schedules (or, for a growth group, the autoscaler) own the
+		// group's size after creation.
 		body["lifecycle"] = []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}}
 	}
 	var taints []tfjson.Body

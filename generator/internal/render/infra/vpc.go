@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
@@ -27,8 +29,24 @@ func (b *module) vpc(f *tfjson.File) {
 		"vpc_id": vpcID,
 		"tags":   map[string]string{"Name": n.Name},
 	})
+	// Secondary blocks: their subnets take the VPC's ID from the
+	// association, so Terraform creates the block first.
+	blockVPC := map[netip.Prefix]string{}
+	for _, c := range n.Subnets.Secondary {
+		a := f.Resource("aws_vpc_ipv4_cidr_block_association", blockName(c), tfjson.Body{
+			"vpc_id":     vpcID,
+			"cidr_block": c.String(),
+		})
+		blockVPC[c] = tfjson.Attr(a, "vpc_id")
+	}
 	for _, s := range n.Subnets.Subnets {
-		b.subnet(f, s, vpcID)
+		id := vpcID
+		for c, ref := range blockVPC {
+			if c.Contains(s.CIDR.Addr()) {
+				id = ref
+			}
+		}
+		b.subnet(f, s, id)
 	}
 	b.routes(f, vpcID, igw)
 	b.endpoints(f, vpcID)
@@ -37,7 +55,7 @@ func (b *module) vpc(f *tfjson.File) {
 
 func (b *module) subnet(f *tfjson.File, s cidr.Subnet, vpcID string) {
 	tags := map[string]string{
-		"Name": b.m.Network.Name + "-" + s.Tier + "-" + s.AZ,
+		"Name": b.m.Network.Name + "-" + s.Tier + "-" + s.AZ + seqSuffix(s),
 		"Tier": s.Tier,
 	}
 	switch s.Tier {
@@ -47,7 +65,7 @@ func (b *module) subnet(f *tfjson.File, s cidr.Subnet, vpcID string) {
 	default:
 		tags["kubernetes.io/role/internal-elb"] = "1"
 	}
-	f.Resource("aws_subnet", subnetName(s.Tier, s.AZ), tfjson.Body{
+	f.Resource("aws_subnet", subnetResource(s), tfjson.Body{
 		"vpc_id":            vpcID,
 		"cidr_block":        s.CIDR.String(),
 		"availability_zone": s.AZ,
@@ -100,7 +118,7 @@ func (b *module) routes(f *tfjson.File, vpcID, igw string) {
 		case validate.TierDatabase:
 			table = database
 		}
-		name := subnetName(s.Tier, s.AZ)
+		name := subnetResource(s)
 		f.Resource("aws_route_table_association", name, tfjson.Body{
 			"subnet_id":      tfjson.Attr("aws_subnet."+name, "id"),
 			"route_table_id": tfjson.Attr(table, "id"),
@@ -137,7 +155,18 @@ func (b *module) endpoints(f *tfjson.File, vpcID string) {
 		"to_port":           443,
 		"cidr_ipv4":         n.CIDR,
 	})
-	subnets := b.subnetIDs(validate.TierControl)
+	for _, c := range n.Subnets.Secondary {
+		f.Resource("aws_vpc_security_group_ingress_rule", "vpc_endpoints_https_"+blockName(c), tfjson.Body{
+			"security_group_id": tfjson.Attr(sg, "id"),
+			"description":       "HTTPS from the VPC's block " + c.String(),
+			"ip_protocol":       "tcp",
+			"from_port":         443,
+			"to_port":           443,
+			"cidr_ipv4":         c.String(),
+		})
+	}
+	// An interface endpoint takes one subnet per AZ.
+	subnets := b.firstSubnetIDs(validate.TierControl)
 	for _, e := range n.Endpoints {
 		f.Resource("aws_vpc_endpoint", strings.NewReplacer(".", "_", "-", "_").Replace(e.Name), tfjson.Body{
 			"vpc_id":              vpcID,
@@ -211,16 +240,48 @@ func (b *module) logGroup(f *tfjson.File, name, path string) string {
 	})
 }
 
-// subnetIDs references a tier's subnets in AZ order.
+// subnetIDs references a tier's subnets: the first of every AZ in AZ
+// order, then those growth added.
 func (b *module) subnetIDs(tier string) []string {
-	var ids []string
-	for _, s := range b.m.Network.Subnets.Tier(tier) {
-		ids = append(ids, tfjson.Attr("aws_subnet."+subnetName(s.Tier, s.AZ), "id"))
+	return subnetRefs(b.m.Network.Subnets.Tier(tier), "id")
+}
+
+// firstSubnetIDs references the first subnet of a tier in every AZ, for
+// resources that take one subnet per AZ.
+func (b *module) firstSubnetIDs(tier string) []string {
+	return subnetRefs(b.m.Network.Subnets.First(tier), "id")
+}
+
+func subnetRefs(subs []cidr.Subnet, attr string) []string {
+	var refs []string
+	for _, s := range subs {
+		refs = append(refs, tfjson.Attr("aws_subnet."+subnetResource(s), attr))
 	}
-	return ids
+	return refs
 }
 
 func subnetName(tier, az string) string { return tier + "_" + azSuffix(az) }
+
+// subnetResource names a subnet's resources: "workspace_a" for the first
+// workspace subnet in us-east-1a, "workspace_a_2" for the next one growth
+// added. load.ReadCommitted reads the suffix back as the sequence.
+func subnetResource(s cidr.Subnet) string {
+	return subnetName(s.Tier, s.AZ) + strings.ReplaceAll(seqSuffix(s), "-", "_")
+}
+
+// seqSuffix is "" for a tier's first subnet in an AZ, "-2", "-3", … after.
+func seqSuffix(s cidr.Subnet) string {
+	if s.Seq == 0 {
+		return ""
+	}
+	return "-" + strconv.Itoa(s.Seq+1)
+}
+
+// blockName names a secondary CIDR block's resources ("100.64.0.0/16" →
+// "b100_64_0_0_16").
+func blockName(c netip.Prefix) string {
+	return "b" + strings.NewReplacer(".", "_", "/", "_").Replace(c.String())
+}
 
 // azSuffix is the zone letter of an AZ name ("us-east-1a" → "a"), unique
 // within a region.

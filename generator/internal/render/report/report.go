@@ -107,7 +107,7 @@ func region(w *writer, r Region, cat config.Catalog) {
 	}
 	for _, s := range r.Subnets {
 		w.row("pod IPs in "+s.AZ, fmt.Sprintf("%d addresses for %d workspace nodes", s.Needed, s.NodesInAZ),
-			fmt.Sprintf("%s: %d usable", s.CIDR, s.Usable), itoa(s.Usable-s.Needed))
+			fmt.Sprintf("%s: %d usable", s.Where(), s.Usable), itoa(s.Usable-s.Needed))
 	}
 	nodes(w, f)
 	quotas(w, f)

@@ -1,0 +1,142 @@
+package load
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/coder-eks/coder-eks/generator/internal/cidr"
+)
+
+// RenderedDir is where the committed output of the environments lives,
+// relative to the repository root. The address plan of an environment that
+// has been rendered is read back from it: the committed VPC and subnets are
+// what Terraform's state holds, so they are the facts growth must keep.
+const RenderedDir = "rendered"
+
+// infraPrefix is the directory (under rendered/<env>/) of the Day-0 root
+// modules: "terraform/infra" for the primary region, "terraform/infra-<region>"
+// for a secondary one.
+const infraPrefix = "terraform/infra"
+
+// Committed is the address plan of an environment as committed: the
+// primary region's under "", a secondary region's under its name. A region
+// missing from the map has not been rendered yet.
+type Committed map[string]cidr.Plan
+
+// ReadCommitted reads the VPCs and subnets of every Day-0 root module
+// committed under dir (rendered/<env>). Subnets are keyed by what they are,
+// not by their resource names: the "Tier" tag and availability_zone, with
+// the resource name's "_<n>" suffix (a subnet growth added) as the
+// sequence. A missing dir is an environment never rendered.
+func ReadCommitted(dir string) (Committed, error) {
+	out := Committed{}
+	modules, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(infraPrefix)+"*"))
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range modules {
+		region, ok := strings.CutPrefix(filepath.Base(m), filepath.Base(infraPrefix))
+		if !ok || (region != "" && !strings.HasPrefix(region, "-")) {
+			continue
+		}
+		region = strings.TrimPrefix(region, "-")
+		plan, found, err := readModulePlan(m)
+		if err != nil {
+			return nil, fmt.Errorf("read committed subnets of %s: %w", m, err)
+		}
+		if found {
+			out[region] = plan
+		}
+	}
+	return out, nil
+}
+
+// seqSuffix is the "_<n>" of a growth subnet's resource name
+// ("workspace_a_2" is the second workspace subnet in its AZ).
+var seqSuffix = regexp.MustCompile(`_([0-9]+)$`)
+
+type tfResource struct {
+	CIDRBlock        string            `json:"cidr_block"`
+	AvailabilityZone string            `json:"availability_zone"`
+	Tags             map[string]string `json:"tags"`
+}
+
+// readModulePlan reads the aws_vpc, aws_vpc_ipv4_cidr_block_association and
+// aws_subnet resources of one root module's *.tf.json files.
+func readModulePlan(dir string) (cidr.Plan, bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf.json"))
+	if err != nil {
+		return cidr.Plan{}, false, err
+	}
+	var plan cidr.Plan
+	var vpcs int
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return cidr.Plan{}, false, err
+		}
+		var doc struct {
+			Resource map[string]map[string]tfResource `json:"resource"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return cidr.Plan{}, false, fmt.Errorf("%s: %w", filepath.Base(f), err)
+		}
+		for _, r := range doc.Resource["aws_vpc"] {
+			p, err := netip.ParsePrefix(r.CIDRBlock)
+			if err != nil {
+				return cidr.Plan{}, false, fmt.Errorf("%s: aws_vpc cidr_block: %w", filepath.Base(f), err)
+			}
+			plan.VPC = p
+			vpcs++
+		}
+		for _, name := range sortedNames(doc.Resource["aws_vpc_ipv4_cidr_block_association"]) {
+			p, err := netip.ParsePrefix(doc.Resource["aws_vpc_ipv4_cidr_block_association"][name].CIDRBlock)
+			if err != nil {
+				return cidr.Plan{}, false, fmt.Errorf("%s: aws_vpc_ipv4_cidr_block_association.%s: %w", filepath.Base(f), name, err)
+			}
+			plan.Secondary = append(plan.Secondary, p)
+		}
+		for _, name := range sortedNames(doc.Resource["aws_subnet"]) {
+			r := doc.Resource["aws_subnet"][name]
+			p, err := netip.ParsePrefix(r.CIDRBlock)
+			if err != nil {
+				return cidr.Plan{}, false, fmt.Errorf("%s: aws_subnet.%s cidr_block: %w", filepath.Base(f), name, err)
+			}
+			tier := r.Tags["Tier"]
+			if tier == "" || r.AvailabilityZone == "" {
+				return cidr.Plan{}, false, fmt.Errorf("%s: aws_subnet.%s has no Tier tag or availability_zone: cannot tell what it holds", filepath.Base(f), name)
+			}
+			seq := 0
+			if m := seqSuffix.FindStringSubmatch(name); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				seq = n - 1
+			}
+			plan.Subnets = append(plan.Subnets, cidr.Subnet{Tier: tier, AZ: r.AvailabilityZone, CIDR: p, Seq: seq})
+		}
+	}
+	switch {
+	case vpcs == 0:
+		return cidr.Plan{}, false, nil
+	case vpcs > 1:
+		return cidr.Plan{}, false, fmt.Errorf("%d aws_vpc resources, want one", vpcs)
+	}
+	// Secondary blocks in address order: association names carry no order.
+	sort.Slice(plan.Secondary, func(i, j int) bool { return plan.Secondary[i].Addr().Less(plan.Secondary[j].Addr()) })
+	return plan, true, nil
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
