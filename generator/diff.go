@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/semdiff"
 	"github.com/coder-eks/coder-eks/generator/internal/write"
+	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
 // runDiff renders in memory and prints, per environment and file, how the
@@ -20,20 +22,37 @@ func runDiff(o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitError
 	}
+	rules, err := pipeline.ReplacementRules(o.root)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
 	var files int
+	var dangerous []string
 	for _, s := range diffSections(c) {
-		n, err := s.write(stdout)
+		n, d, err := s.write(stdout, rules)
 		if err != nil {
 			fmt.Fprintln(stderr, "generator:", err)
 			return exitError
 		}
 		files += n
+		dangerous = append(dangerous, d...)
 	}
 	if files == 0 {
 		fmt.Fprintf(stdout, "no differences: the committed output matches what the generator renders (%d files)\n", len(c.tree)+len(c.docs))
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%d file(s) differ from what the generator renders: run `go run ./generator` and commit the result\n", files)
+	if len(dangerous) > 0 {
+		fmt.Fprintf(stdout, "%d resource(s) holding data or running service would be replaced or destroyed:\n", len(dangerous))
+		for _, d := range dangerous {
+			fmt.Fprintln(stdout, "  "+d)
+		}
+		if o.denyReplace {
+			fmt.Fprintln(stderr, "generator: -deny-replace: refusing a change that replaces or destroys the resources above; review the plan, and run without -deny-replace to accept it")
+			return exitDenied
+		}
+	}
 	return exitDiff
 }
 
@@ -78,8 +97,10 @@ func diffSections(c comparison) []diffSection {
 }
 
 // write prints the section's differing files under a heading and returns
-// how many there were.
-func (s diffSection) write(w io.Writer) (int, error) {
+// how many there were and the resources holding data or running service
+// that would be replaced or destroyed ("prod: terraform/infra resource
+// aws_rds_cluster.this").
+func (s diffSection) write(w io.Writer, rules semdiff.Rules) (int, []string, error) {
 	paths := map[string]bool{}
 	for p := range s.old {
 		paths[p] = true
@@ -99,10 +120,19 @@ func (s diffSection) write(w io.Writer) (int, error) {
 		}
 	}
 	if len(files) == 0 {
-		return 0, nil
+		return 0, nil, nil
+	}
+	semdiff.Annotate(files, s.old, s.new, rules)
+	var dangerous []string
+	for _, f := range files {
+		for _, it := range f.Items {
+			if it.Effect.Dangerous() {
+				dangerous = append(dangerous, fmt.Sprintf("%s: %s %s (%s)", s.name, path.Dir(f.Path), it.Name, it.Effect.Action))
+			}
+		}
 	}
 	if _, err := fmt.Fprintf(w, "== %s ==\n", s.heading()); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	whole := s.name != "docs" && (len(s.old) == 0 || len(s.new) == 0)
 	for _, f := range files {
@@ -111,11 +141,11 @@ func (s diffSection) write(w io.Writer) (int, error) {
 			write = semdiff.WriteSummary
 		}
 		if err := write(w, f); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 	}
 	_, err := fmt.Fprintln(w)
-	return len(files), err
+	return len(files), dangerous, err
 }
 
 func (s diffSection) heading() string {

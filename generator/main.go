@@ -7,6 +7,8 @@
 //	go run ./generator -out DIR         write under DIR instead of rendered/
 //	go run ./generator -check           exit 1 if rendered/ or docs/ is not current
 //	go run ./generator -diff            print what changed, semantically; exit 1 if anything did
+//	go run ./generator -diff -deny-replace
+//	                                    ... and exit 3 if a resource holding data or service is replaced
 //	go run ./generator -today 2026-11-26  date the warnings compare with
 //	go run ./generator import-tfvars FILE.tfvars -env NAME
 //	                                    write environments/NAME.cue from a seed tfvars file
@@ -22,8 +24,9 @@
 // written nor compared.
 //
 // Exit codes: 0 success (or nothing to change), 1 -check or -diff found
-// differences, 2 an error (invalid environment, I/O); on error nothing is
-// written.
+// differences, 2 an error (invalid environment, I/O; on error nothing is
+// written), 3 -diff -deny-replace found a resource that holds data or
+// running service replaced or destroyed.
 package main
 
 import (
@@ -40,6 +43,9 @@ const (
 	exitOK    = 0
 	exitDiff  = 1
 	exitError = 2
+	// exitDenied is -diff -deny-replace finding a resource that holds
+	// data or running service replaced or destroyed.
+	exitDenied = 3
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -51,8 +57,11 @@ type options struct {
 	envs  []string
 	check bool
 	diff  bool
-	docs  bool // write and compare docs/ (not with -out)
-	today time.Time
+	// denyReplace makes -diff exit 3 when a resource holding data or
+	// running service would be replaced or destroyed.
+	denyReplace bool
+	docs        bool // write and compare docs/ (not with -out)
+	today       time.Time
 }
 
 type envList []string
@@ -69,6 +78,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.Var((*envList)(&o.envs), "env", "render only this environment (repeatable)")
 	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
 	fs.BoolVar(&o.diff, "diff", false, "print a semantic diff of rendered output against the committed tree; exit 1 on differences")
+	fs.BoolVar(&o.denyReplace, "deny-replace", false, "with -diff: exit 3 when a resource that holds data or running service would be replaced or destroyed")
 	today := fs.String("today", "", "date (YYYY-MM-DD) warnings compare the EKS release calendar with (default: today)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -86,6 +96,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.check && o.diff {
 		return o, fmt.Errorf("-check and -diff are exclusive")
+	}
+	if o.denyReplace && !o.diff {
+		return o, fmt.Errorf("-deny-replace needs -diff")
 	}
 	o.docs = o.out == ""
 	if o.out == "" {

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"fmt"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
 
+	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/render/docs"
 )
@@ -33,4 +35,19 @@ func DocPaths() []string {
 		out[i] = p.Path
 	}
 	return out
+}
+
+// ReplacementRules reads schema.replacement: per Terraform resource type,
+// the attributes that force a new resource and what a replacement loses
+// (what -diff marks and -deny-replace refuses).
+func ReplacementRules(root string) (map[string]config.Replacement, error) {
+	schema, err := load.LoadSchema(cuecontext.New(), root)
+	if err != nil {
+		return nil, err
+	}
+	var rules map[string]config.Replacement
+	if err := schema.Value.LookupPath(cue.ParsePath("replacement")).Decode(&rules); err != nil {
+		return nil, fmt.Errorf("decode schema replacement table: %w", err)
+	}
+	return rules, nil
 }

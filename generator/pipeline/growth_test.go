@@ -135,4 +135,3 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return data
 }
-

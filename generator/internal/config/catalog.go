@@ -15,7 +15,10 @@ type Catalog struct {
 	Capacity         Capacity              `json:"capacity"`
 	Prices           Prices                `json:"prices"`
 	EKSReleases      map[string]EKSRelease `json:"eks_releases"`
-	Patterns         map[string]Pattern    `json:"patterns"`
+	// Replacement is schema.replacement: per resource type, the attributes
+	// that force a new resource and what a replacement loses.
+	Replacement map[string]Replacement `json:"replacement"`
+	Patterns    map[string]Pattern     `json:"patterns"`
 }
 
 // Pattern is what the generator reads of a schema.patterns entry (its
@@ -133,6 +136,16 @@ type EKSRelease struct {
 	Released             string `json:"released"`
 	EndOfStandardSupport string `json:"end_of_standard_support"`
 	EndOfExtendedSupport string `json:"end_of_extended_support"`
+}
+
+// Replacement mirrors schema.#Replacement.
+type Replacement struct {
+	ForceNew []string `json:"force_new"`
+	// Kind is "data" (a replacement destroys what it holds), "outage"
+	// (it takes running service down) or "".
+	Kind  string `json:"kind"`
+	Holds string `json:"holds"`
+	Doc   string `json:"doc"`
 }
 
 // Sizing mirrors schema.sizing.

@@ -39,6 +39,9 @@ type Item struct {
 	Op      Op     // OpAdd, OpRemove or OpChange
 	Name    string // "resource aws_vpc.this", "HelmRelease flux-system/coder"
 	Changes []Change
+	// Effect is what Terraform does to a resource item; nil until
+	// Annotate sets it, and for anything but a resource.
+	Effect *Effect
 }
 
 // Op is how an item or value changed.

@@ -3,6 +3,7 @@ package semdiff
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // MaxLines bounds the lines of a line diff printed per file.
@@ -36,7 +37,7 @@ func Write(w io.Writer, f *File) error {
 		if name == "" {
 			name = "(document)"
 		}
-		ew.printf("    %s %s\n", it.Op, name)
+		ew.printf("    %s %s%s\n", it.Op, name, it.Effect.label())
 		writeChanges(ew, it.Changes, "        ")
 	}
 	for i, l := range f.Lines {
@@ -91,4 +92,46 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// label is the effect as printed after a resource's address:
+//
+//	~ resource aws_rds_cluster.this  [REPLACE: cluster_identifier forces a new resource; DESTROYS DATA: the Coder database]
+//	~ resource aws_eks_node_group.ws  [update in place]
+func (e *Effect) label() string {
+	if e == nil {
+		return ""
+	}
+	var parts []string
+	switch e.Action {
+	case ActionUpdate:
+		parts = append(parts, "update in place")
+		if e.Unknown {
+			parts[0] = "update (no replacement rule for this type: check the plan)"
+		}
+	case ActionReplace:
+		why := "REPLACE"
+		if len(e.ForcedBy) > 0 {
+			why += ": " + strings.Join(e.ForcedBy, ", ") + " forces a new resource"
+		}
+		parts = append(parts, why)
+	case ActionDestroy:
+		parts = append(parts, "DESTROY")
+	case ActionCreate:
+		parts = append(parts, "create")
+	case ActionMove:
+		parts = append(parts, "move, no change")
+	}
+	if e.Note != "" {
+		parts = append(parts, e.Note)
+	}
+	if e.Action == ActionReplace || e.Action == ActionDestroy {
+		switch e.Kind {
+		case "data":
+			parts = append(parts, "DESTROYS DATA: "+e.Holds)
+		case "outage":
+			parts = append(parts, "TAKES DOWN: "+e.Holds)
+		}
+	}
+	return "  [" + strings.Join(parts, "; ") + "]"
 }
