@@ -143,3 +143,64 @@ func TestSubnetReplacementRefused(t *testing.T) {
 		t.Errorf("stderr lacks\n%s\n%s", want, errs)
 	}
 }
+
+// TestUpgradesRefused: version changes AWS only makes along an upgrade
+// path are checked against the committed cluster's versions, with the
+// environment file's position and the rule.
+func TestUpgradesRefused(t *testing.T) {
+	infra := func(root, file string) string {
+		return filepath.Join(root, "rendered", "prod", "terraform", "infra", file)
+	}
+	tests := []struct {
+		name      string
+		committed func(t *testing.T, root string)
+		env       string
+		want      string // "" for accepted
+	}{
+		{
+			name:      "two minors at once",
+			committed: func(t *testing.T, root string) { replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.33"`) },
+			env:       "eks_cluster_version: \"1.35\"\n",
+			want:      `environments/prod.cue:42:1: eks_cluster_version: 1.35 skips from the committed cluster's 1.33: EKS upgrades the control plane one minor version at a time (rule: EKS upgrades one minor at a time); set 1.34`,
+		},
+		{
+			name:      "downgrade",
+			committed: func(*testing.T, string) {},
+			env:       "eks_cluster_version: \"1.34\"\n",
+			want:      `environments/prod.cue:42:1: eks_cluster_version: 1.34 is older than the committed cluster's 1.35: EKS cannot downgrade`,
+		},
+		{
+			name:      "one minor",
+			committed: func(t *testing.T, root string) { replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.34"`) },
+			env:       "eks_cluster_version: \"1.35\"\n",
+		},
+		{
+			name:      "Aurora major version",
+			committed: func(*testing.T, string) {},
+			env:       "aurora_engine_version: \"17.4\"\n",
+			want:      `environments/prod.cue:42:1: aurora_engine_version: 17.4 changes the major version of the committed cluster's 16.4`,
+		},
+		{
+			name:      "Aurora minor version",
+			committed: func(*testing.T, string) {},
+			env:       "aurora_engine_version: \"16.6\"\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := scratchRepo(t)
+			tt.committed(t, root)
+			appendTo(t, filepath.Join(root, "environments", "prod.cue"), tt.env)
+			code, out, errs := runCLI("-root", root, "-env", "prod", "-diff")
+			if tt.want == "" {
+				if code != exitDiff {
+					t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitDiff, out, errs)
+				}
+				return
+			}
+			if code != exitError || !strings.Contains(errs, tt.want) {
+				t.Fatalf("exit %d, want %d and stderr containing\n%s\nstderr:\n%s", code, exitError, tt.want, errs)
+			}
+		})
+	}
+}

@@ -25,10 +25,19 @@ const RenderedDir = "rendered"
 // for a secondary one.
 const infraPrefix = "terraform/infra"
 
-// Committed is the address plan of an environment as committed: the
-// primary region's under "", a secondary region's under its name. A region
-// missing from the map has not been rendered yet.
-type Committed map[string]cidr.Plan
+// Committed is what an environment's Day-0 root modules hold as committed:
+// the primary region's under "", a secondary region's under its name. A
+// region missing from the map has not been rendered yet.
+type Committed map[string]Module
+
+// Module is what later renders must respect of one committed root module:
+// its address plan and the versions AWS only moves along an upgrade path.
+type Module struct {
+	Plan cidr.Plan
+	// EKSVersion is aws_eks_cluster's version; AuroraVersion is
+	// aws_rds_cluster's engine_version ("" when the module has none).
+	EKSVersion, AuroraVersion string
+}
 
 // ReadCommitted reads the VPCs and subnets of every Day-0 root module
 // committed under dir (rendered/<env>). Subnets are keyed by what they are,
@@ -47,12 +56,12 @@ func ReadCommitted(dir string) (Committed, error) {
 			continue
 		}
 		region = strings.TrimPrefix(region, "-")
-		plan, found, err := readModulePlan(m)
+		mod, found, err := readModule(m)
 		if err != nil {
 			return nil, fmt.Errorf("read committed subnets of %s: %w", m, err)
 		}
 		if found {
-			out[region] = plan
+			out[region] = mod
 		}
 	}
 	return out, nil
@@ -63,14 +72,24 @@ func ReadCommitted(dir string) (Committed, error) {
 var seqSuffix = regexp.MustCompile(`_([0-9]+)$`)
 
 type tfResource struct {
+	Version          string            `json:"version"`
+	EngineVersion    string            `json:"engine_version"`
 	CIDRBlock        string            `json:"cidr_block"`
 	AvailabilityZone string            `json:"availability_zone"`
 	Tags             map[string]string `json:"tags"`
 }
 
-// readModulePlan reads the aws_vpc, aws_vpc_ipv4_cidr_block_association and
-// aws_subnet resources of one root module's *.tf.json files.
-func readModulePlan(dir string) (cidr.Plan, bool, error) {
+// readModule reads the aws_vpc, aws_vpc_ipv4_cidr_block_association,
+// aws_subnet, aws_eks_cluster and aws_rds_cluster resources of one root
+// module's *.tf.json files.
+func readModule(dir string) (Module, bool, error) {
+	var mod Module
+	plan, found, err := readModulePlan(dir, &mod)
+	mod.Plan = plan
+	return mod, found, err
+}
+
+func readModulePlan(dir string, mod *Module) (cidr.Plan, bool, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf.json"))
 	if err != nil {
 		return cidr.Plan{}, false, err
@@ -87,6 +106,12 @@ func readModulePlan(dir string) (cidr.Plan, bool, error) {
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
 			return cidr.Plan{}, false, fmt.Errorf("%s: %w", filepath.Base(f), err)
+		}
+		for _, r := range doc.Resource["aws_eks_cluster"] {
+			mod.EKSVersion = r.Version
+		}
+		for _, r := range doc.Resource["aws_rds_cluster"] {
+			mod.AuroraVersion = r.EngineVersion
 		}
 		for _, r := range doc.Resource["aws_vpc"] {
 			p, err := netip.ParsePrefix(r.CIDRBlock)

@@ -53,7 +53,8 @@ func planSubnets(env *load.Environment, c *config.Environment, prefix string, ws
 		secondary = append(secondary, p)
 	}
 	tiers := Tiers(c, env.Catalog, wsNodes)
-	committed, rendered := env.Committed[committedKey(c, prefix)]
+	mod, rendered := env.Committed[committedKey(c, prefix)]
+	committed := mod.Plan
 	if !rendered || c.AllowSubnetReplacement {
 		plan, err := cidr.Make(vpc, c.AvailabilityZones, tiers, rules)
 		if err != nil {

@@ -64,6 +64,7 @@ func Environment(env *load.Environment) (*Checked, error) {
 	}
 	errs = append(errs, checkRegions(env)...)
 	errs = append(errs, checkTimeZone(env)...)
+	errs = append(errs, checkUpgrades(env)...)
 	errs = append(errs, checkNameLengths(env)...)
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
