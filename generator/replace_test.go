@@ -158,10 +158,12 @@ func TestUpgradesRefused(t *testing.T) {
 		want      string // "" for accepted
 	}{
 		{
-			name:      "two minors at once",
-			committed: func(t *testing.T, root string) { replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.33"`) },
-			env:       "eks_cluster_version: \"1.35\"\n",
-			want:      `environments/prod.cue:42:1: eks_cluster_version: 1.35 skips from the committed cluster's 1.33: EKS upgrades the control plane one minor version at a time (rule: EKS upgrades one minor at a time); set 1.34`,
+			name: "two minors at once",
+			committed: func(t *testing.T, root string) {
+				replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.33"`)
+			},
+			env:  "eks_cluster_version: \"1.35\"\n",
+			want: `environments/prod.cue:42:1: eks_cluster_version: 1.35 skips from the committed cluster's 1.33: EKS upgrades the control plane one minor version at a time (rule: EKS upgrades one minor at a time); set 1.34`,
 		},
 		{
 			name:      "downgrade",
@@ -170,9 +172,11 @@ func TestUpgradesRefused(t *testing.T) {
 			want:      `environments/prod.cue:42:1: eks_cluster_version: 1.34 is older than the committed cluster's 1.35: EKS cannot downgrade`,
 		},
 		{
-			name:      "one minor",
-			committed: func(t *testing.T, root string) { replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.34"`) },
-			env:       "eks_cluster_version: \"1.35\"\n",
+			name: "one minor",
+			committed: func(t *testing.T, root string) {
+				replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.34"`)
+			},
+			env: "eks_cluster_version: \"1.35\"\n",
 		},
 		{
 			name:      "Aurora major version",

@@ -75,4 +75,3 @@ func minor(v string) (int, bool) {
 	n, err := strconv.Atoi(rest)
 	return n, err == nil
 }
-
