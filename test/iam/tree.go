@@ -298,6 +298,8 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 		return e.Name, nil
 	case "oidc_issuer":
 		return oidcHost, nil
+	case "cluster":
+		return m.Resolve(e, "${aws_eks_cluster.this.name}")
 	case "data.aws_partition.current.partition":
 		return p, nil
 	case "data.aws_partition.current.dns_suffix":
