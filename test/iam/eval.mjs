@@ -198,10 +198,11 @@ async function simulate({ id, simulation }) {
     out.ignoredContextKeys.push(...(res.ignoredContextKeys || []))
   }
   // iam-simulate (0.1.173) matches variable condition keys only after a
-  // "/" (aws:RequestTag/x), so it drops kms:EncryptionContext:<key>. The
+  // "/" (aws:RequestTag/x), so it drops kms:EncryptionContext:<key>, and
+  // it does not know an OIDC provider's keys (<issuer>:sub, :aud). The
   // validated run above checked action, resource and the other keys; the
   // decision then comes from the same engine without the key filter.
-  const ec = out.ignoredContextKeys.filter((k) => /^kms:EncryptionContext:/i.test(k))
+  const ec = out.ignoredContextKeys.filter((k) => /^kms:EncryptionContext:/i.test(k) || /^[^:]+\/id\/[^:]+:(sub|aud|amr)$/.test(k))
   if (ec.length > 0 && ec.length === out.ignoredContextKeys.length) {
     // (runUnsafeSimulation needs a named resource policy.)
     const named = simulation.resourcePolicy
