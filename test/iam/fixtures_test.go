@@ -12,6 +12,7 @@ import (
 // one defect, and want.txt is the problem the lint must report (empty for
 // the correct fixture).
 func TestLintCatchesBrokenPolicies(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("testdata", "fixtures")
 	dirs, err := os.ReadDir(root)
 	if err != nil || len(dirs) < 5 {
@@ -61,6 +62,7 @@ func TestLintCatchesBrokenPolicies(t *testing.T) {
 // External Secrets' ReadSecrets widened to every secret, reading another
 // environment's secret is allowed, and the catalogue's deny fails.
 func TestSimulationCatchesOverBroadGrant(t *testing.T) {
+	t.Parallel()
 	e, err := LoadEnv(renderedRoot, "prod")
 	if err != nil {
 		t.Fatal(err)

@@ -59,6 +59,7 @@ func lintDocs(t *testing.T, envs []*Env) map[string][]string {
 // policy document in the rendered tree exists in the Service Authorization
 // Reference, in the environment's partition and account.
 func TestEveryPolicyIsReal(t *testing.T) {
+	t.Parallel()
 	for id, problems := range lintDocs(t, renderedEnvs(t)) {
 		if len(problems) > 0 {
 			t.Errorf("%s:\n\t%s", id, strings.Join(problems, "\n\t"))

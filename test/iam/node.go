@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 )
 
@@ -108,11 +109,51 @@ func ensureNodeModules() error {
 	return npmErr
 }
 
-// Evaluate runs eval.mjs once on a batch.
+// Evaluate runs eval.mjs on a batch, the simulations split across one
+// Node process per CPU (at most four).
 func Evaluate(lints []Lint, sims []Sim) ([]LintResult, []Decision, error) {
 	if err := ensureNodeModules(); err != nil {
 		return nil, nil, err
 	}
+	n := min(runtime.NumCPU(), 4)
+	if len(sims) < 50*n {
+		return evaluate(lints, sims)
+	}
+	type part struct {
+		lints []LintResult
+		sims  []Decision
+		err   error
+	}
+	parts := make([]part, n)
+	var wg sync.WaitGroup
+	size := (len(sims) + n - 1) / n
+	for i := range n {
+		lo, hi := min(i*size, len(sims)), min((i+1)*size, len(sims))
+		var l []Lint
+		if i == 0 {
+			l = lints
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i].lints, parts[i].sims, parts[i].err = evaluate(l, sims[lo:hi])
+		}()
+	}
+	wg.Wait()
+	var ls []LintResult
+	var ds []Decision
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		ls = append(ls, p.lints...)
+		ds = append(ds, p.sims...)
+	}
+	return ls, ds, nil
+}
+
+// evaluate runs eval.mjs once.
+func evaluate(lints []Lint, sims []Sim) ([]LintResult, []Decision, error) {
 	in, err := json.Marshal(map[string]any{"lint": lints, "simulate": sims})
 	if err != nil {
 		return nil, nil, err

@@ -84,6 +84,7 @@ func runCases(t *testing.T, cases []Case) map[string]string {
 // rendered ExternalSecrets: each allow must be Allowed, each deny denied.
 // Run with -v for the report: principal, request, decision, statement.
 func TestEveryCallerIsAllowed(t *testing.T) {
+	t.Parallel()
 	envs := renderedEnvs(t)
 	cases := allCases(t, envs, catalogue(t))
 	if len(cases) < 50*len(envs) {
@@ -97,6 +98,7 @@ func TestEveryCallerIsAllowed(t *testing.T) {
 // TestCatalogueCoversEveryRole: every IAM role the tree renders has a
 // catalogue entry, with requests unless AWS managed policies alone grant it.
 func TestCatalogueCoversEveryRole(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	byRole := map[string]Principal{}
 	for _, p := range cat {

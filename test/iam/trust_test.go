@@ -108,6 +108,7 @@ func checkAnnotated(t *testing.T, e *Env, m *Module, p Principal, roleARN string
 // TestTrust: every catalogued role can be assumed by its own service
 // account or service and by nothing else.
 func TestTrust(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	var cases []Case
 	for _, e := range renderedEnvs(t) {
