@@ -1,8 +1,10 @@
 package iam
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // policyAttrs are the arguments that hold an IAM policy document, by
@@ -50,7 +52,15 @@ func (m *Module) Documents(e *Env) ([]*Doc, error) {
 			}
 			name, ok := DocRef(v)
 			if !ok {
-				return nil, fmt.Errorf("%s/%s: %s.%s.%s is not a data.aws_iam_policy_document reference; teach test/iam/documents.go to read it", m.Env, m.Name, typ, n, pa.attr)
+				// A policy written inline as a JSON string.
+				p, err := m.literal(e, v)
+				if err != nil {
+					return nil, fmt.Errorf("%s/%s: %s.%s.%s: %w", m.Env, m.Name, typ, n, pa.attr, err)
+				}
+				name = typ + "." + n
+				byName[name] = &Doc{Module: m, Name: name, Kind: pa.kind, Policy: p, Users: []string{typ + "." + n + "." + pa.attr}}
+				order = append(order, name)
+				continue
 			}
 			d := byName[name]
 			if d == nil {
@@ -78,6 +88,35 @@ func (m *Module) Documents(e *Env) ([]*Doc, error) {
 	return out, nil
 }
 
+// PolicyOf reads a policy argument: a data.aws_iam_policy_document
+// reference or a JSON string.
+func (m *Module) PolicyOf(e *Env, v any) (Policy, error) {
+	if name, ok := DocRef(v); ok {
+		return m.Document(e, name)
+	}
+	return m.literal(e, v)
+}
+
+// literal reads a policy given as a JSON string (what jsonencode renders
+// to in Terraform JSON when the generator writes the document itself). An
+// HCL expression (${jsonencode({...})}) cannot be read here: render an
+// aws_iam_policy_document instead.
+func (m *Module) literal(e *Env, v any) (Policy, error) {
+	s, _ := v.(string)
+	if !strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return nil, fmt.Errorf("neither a data.aws_iam_policy_document reference nor a JSON policy document; teach test/iam/documents.go to read it")
+	}
+	resolved, err := m.Resolve(e, s)
+	if err != nil {
+		return nil, err
+	}
+	var p Policy
+	if err := json.Unmarshal([]byte(resolved), &p); err != nil {
+		return nil, fmt.Errorf("policy JSON: %w", err)
+	}
+	return p, nil
+}
+
 var roleRefRE = regexp.MustCompile(`^\$\{aws_iam_role\.([a-z0-9_]+)\.(id|name)\}$`)
 
 // RolePolicies are the inline policies attached to aws_iam_role.<key>,
@@ -86,8 +125,7 @@ func (m *Module) RolePolicies(e *Env, key string) (inline []NamedPolicy, managed
 	for _, n := range Names(m.Resources["aws_iam_role_policy"]) {
 		b := m.Resources["aws_iam_role_policy"][n]
 		if r := roleRefRE.FindStringSubmatch(str(b, "role")); r != nil && r[1] == key {
-			name, _ := DocRef(b["policy"])
-			p, err := m.Document(e, name)
+			p, err := m.PolicyOf(e, b["policy"])
 			if err != nil {
 				return nil, nil, err
 			}

@@ -175,11 +175,10 @@ func (c *Case) build(e *Env, pm, rm *Module, principal string, identity []NamedP
 	var policy Policy
 	if k := kmsKeyRef.FindStringSubmatch(c.Request.Resource); k != nil {
 		key := rm.Resources["aws_kms_key"][k[1]]
-		name, ok := DocRef(key["policy"])
-		if !ok {
-			return fmt.Errorf("aws_kms_key.%s has no key policy document", k[1])
+		if key["policy"] == nil {
+			return fmt.Errorf("aws_kms_key.%s has no key policy", k[1])
 		}
-		if policy, err = rm.Document(e, name); err != nil {
+		if policy, err = rm.PolicyOf(e, key["policy"]); err != nil {
 			return err
 		}
 	}
@@ -187,8 +186,7 @@ func (c *Case) build(e *Env, pm, rm *Module, principal string, identity []NamedP
 		for _, n := range Names(rm.Resources["aws_s3_bucket_policy"]) {
 			bp := rm.Resources["aws_s3_bucket_policy"][n]
 			if str(bp, "bucket") == "${aws_s3_bucket."+b[1]+".id}" {
-				name, _ := DocRef(bp["policy"])
-				if policy, err = rm.Document(e, name); err != nil {
+				if policy, err = rm.PolicyOf(e, bp["policy"]); err != nil {
 					return err
 				}
 			}

@@ -18,11 +18,7 @@ func trustCases(t *testing.T, e *Env, m *Module, p Principal) []Case {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trustName, ok := DocRef(m.Resources["aws_iam_role"][p.Role]["assume_role_policy"])
-	if !ok {
-		t.Fatalf("%s/%s: aws_iam_role.%s: no trust policy document", e.Name, m.Name, p.Role)
-	}
-	trust, err := m.Document(e, trustName)
+	trust, err := m.PolicyOf(e, m.Resources["aws_iam_role"][p.Role]["assume_role_policy"])
 	if err != nil {
 		t.Fatal(err)
 	}
