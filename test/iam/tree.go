@@ -28,6 +28,7 @@ type Module struct {
 	Region    string // the aws provider's region
 	Resources map[string]map[string]Body
 	Data      map[string]map[string]Body
+	Outputs   map[string]Body
 }
 
 // Env is one rendered environment.
@@ -51,7 +52,7 @@ func LoadEnv(root, env string) (*Env, error) {
 		name := filepath.Base(filepath.Dir(f))
 		m := e.Modules[name]
 		if m == nil {
-			m = &Module{Env: env, Name: name, Resources: map[string]map[string]Body{}, Data: map[string]map[string]Body{}}
+			m = &Module{Env: env, Name: name, Resources: map[string]map[string]Body{}, Data: map[string]map[string]Body{}, Outputs: map[string]Body{}}
 			e.Modules[name] = m
 		}
 		data, err := os.ReadFile(f)
@@ -62,9 +63,13 @@ func LoadEnv(root, env string) (*Env, error) {
 			Resource map[string]map[string]Body `json:"resource"`
 			Data     map[string]map[string]Body `json:"data"`
 			Provider map[string][]Body          `json:"provider"`
+			Output   map[string]Body            `json:"output"`
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k, v := range doc.Output {
+			m.Outputs[k] = v
 		}
 		merge(m.Resources, doc.Resource)
 		merge(m.Data, doc.Data)
@@ -300,6 +305,14 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 		return oidcHost, nil
 	case "cluster":
 		return m.Resolve(e, "${aws_eks_cluster.this.name}")
+	case "db_user":
+		// The database user coderd connects as: the module's db_username
+		// output.
+		v, _ := m.Outputs["db_username"]["value"].(string)
+		if v == "" {
+			return "", fmt.Errorf("${db_user}: %s/%s has no db_username output", m.Env, m.Name)
+		}
+		return m.Resolve(e, v)
 	case "data.aws_partition.current.partition":
 		return p, nil
 	case "data.aws_partition.current.dns_suffix":
@@ -358,6 +371,8 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 		return arn("secretsmanager", r, acct, "secret:rds!cluster-"+uuid(e.Name, name, "master")+SecretSuffix), nil
 	case "aws_rds_cluster.cluster_resource_id":
 		return "cluster-" + strings.ToUpper(FakeID(e.Name, name)[:26]), nil
+	case "aws_rds_cluster.master_username":
+		return str("master_username")
 	case "aws_rds_cluster.arn":
 		id, err := str("cluster_identifier")
 		return arn("rds", r, acct, "cluster:"+id), err
