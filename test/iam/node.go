@@ -93,11 +93,11 @@ var npmErr error
 // offline-first from npm's cache) when node_modules is missing.
 func ensureNodeModules() error {
 	npmOnce.Do(func() {
-		if _, err := os.Stat(filepath.Join("node_modules", "@cloud-copilot", "iam-simulate", "package.json")); err == nil {
-			return
-		}
 		if _, err := exec.LookPath("node"); err != nil {
 			npmErr = fmt.Errorf("the IAM tests need Node.js 20 or later and npm (Debian: apt-get install nodejs npm): %w", err)
+			return
+		}
+		if _, err := os.Stat(filepath.Join("node_modules", "@cloud-copilot", "iam-simulate", "package.json")); err == nil {
 			return
 		}
 		cmd := exec.Command("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund")
