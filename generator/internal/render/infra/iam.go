@@ -128,6 +128,8 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 		cond(allow("ManageTagged", []string{
 			"ec2:StartInstances", "ec2:StopInstances", "ec2:RebootInstances", "ec2:TerminateInstances",
 			"ec2:ModifyInstanceAttribute", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume", "ec2:CreateTags",
+			// Growing a home volume (aws_ebs_volume size) is ModifyVolume.
+			"ec2:ModifyVolume",
 		}, tagged),
 			"StringEquals", "aws:ResourceTag/"+tagKey, tagValue),
 		cond(allow("PassWorkspaceRole", []string{"iam:PassRole"}, []string{tfjson.Attr(workspaceRole, "arn")}),
@@ -240,6 +242,11 @@ func (b *module) externalSecretsPolicy() []tfjson.Body {
 	}
 }
 
+// workspacesPrefix is where OpenTofu's S3 backend keeps non-default
+// workspaces (workspace_key_prefix "env:" and a slash), listed on every
+// plan.
+const workspacesPrefix = "env:/"
+
 // stateKeyAlias is the bootstrap module's state key, found by its alias in
 // the state bucket's region.
 const stateKeyAlias = "data.aws_kms_alias.state"
@@ -252,18 +259,23 @@ func (b *module) stateKey(f *tfjson.File) {
 // Day-1/2 module: its state object and lock file in the state bucket
 // (encrypted with the state key), and writing the provisioner key to its
 // Secrets Manager secret. The coderd provider itself talks to Coder only.
+// OpenTofu's S3 backend lists the workspaces under workspace_key_prefix
+// ("env:/") on every init and plan (opentofu v1.10.6
+// internal/backend/remote-state/s3/backend_state.go, Workspaces); the aws
+// provider's aws_secretsmanager_secret data source reads the secret's
+// resource policy (GetResourcePolicy).
 func (b *module) tofuRunnerPolicy() []tfjson.Body {
 	bucket := "arn:" + partition + ":s3:::" + b.m.Backend.Bucket
 	key := bucket + "/" + names.CoderdStateKey
 	secret := []string{tfjson.Attr("aws_secretsmanager_secret.provisioner_key", "arn")}
 	return append([]tfjson.Body{
 		cond(allow("ListState", []string{"s3:ListBucket"}, []string{bucket}),
-			"StringEquals", "s3:prefix", names.CoderdStateKey, names.CoderdStateKey+".tflock"),
+			"StringEquals", "s3:prefix", names.CoderdStateKey, names.CoderdStateKey+".tflock", workspacesPrefix),
 		allow("ReadWriteState", []string{"s3:GetObject", "s3:PutObject"}, []string{key}),
 		allow("LockState", []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, []string{key + ".tflock"}),
 		cond(allow("UseStateKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{tfjson.Attr(stateKeyAlias, "target_key_arn")}),
 			"StringEquals", "kms:ViaService", "s3."+b.m.Backend.Region+"."+dnsSuffix),
-		allow("WriteProvisionerKey", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, secret),
+		allow("WriteProvisionerKey", []string{"secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, secret),
 		cond(allow("UseSecretsKey", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}, b.proxyTokenWrites()...)

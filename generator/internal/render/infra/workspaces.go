@@ -25,7 +25,7 @@ func (b *module) ec2Workspaces(f *tfjson.File) {
 		"name": w.InstanceRole,
 		"role": tfjson.Attr(role, "name"),
 	})
-	b.inlinePolicy(f, "ec2_workspace_secrets", role, b.workspaceSecretsPolicy())
+	b.inlinePolicy(f, "ec2_workspace_secrets", role, append(b.workspaceSecretsPolicy(), dcvLicenseRead()))
 	for _, sg := range w.SecurityGroups {
 		b.workspaceSecurityGroup(f, sg.Key, sg.Name, sg.Egress == model.EgressUnrestricted)
 	}
@@ -108,6 +108,16 @@ func (b *module) k8sWorkspaces(f *tfjson.File) {
 // workspaceSecretsPolicy reads the secrets under the workspace prefix
 // (secrets-injection secrets-manager) and decrypts them through Secrets
 // Manager only. Operators create them with the module's secrets key.
+// dcvLicenseRead lets Amazon DCV on an EC2 workspace (the Windows desktop
+// base) find its licence: on EC2 the server checks an AWS-owned bucket of
+// its region (Amazon DCV Administrator Guide, "Licensing on Amazon EC2":
+// s3:GetObject on arn:aws:s3:::dcv-license.<region>/*); without it DCV
+// falls back to a demo licence that expires.
+func dcvLicenseRead() tfjson.Body {
+	return allow("ReadDCVLicense", []string{"s3:GetObject"},
+		[]string{"arn:" + partition + ":s3:::dcv-license." + region + "/*"})
+}
+
 func (b *module) workspaceSecretsPolicy() []tfjson.Body {
 	prefix := "arn:" + partition + ":secretsmanager:" + region + ":" + accountID + ":secret:" + b.m.Workspaces.SecretsPrefix + "*"
 	return []tfjson.Body{
