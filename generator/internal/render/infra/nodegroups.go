@@ -35,7 +35,12 @@ func (b *module) nodeGroups(f *tfjson.File) {
 		"description": desc,
 		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
 	})
+	templates := map[string]bool{}
 	for _, g := range b.m.NodeGroups {
+		if !templates[g.LaunchTemplate] {
+			templates[g.LaunchTemplate] = true
+			f.Resource("aws_launch_template", g.LaunchTemplate, b.launchTemplate(g))
+		}
 		b.nodeGroup(f, g, role, attachments)
 	}
 }
@@ -44,7 +49,7 @@ func (b *module) nodeGroups(f *tfjson.File) {
 const coderdNodesSG = "aws_security_group.coderd_nodes"
 
 func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string) {
-	lt := f.Resource("aws_launch_template", g.Key, b.launchTemplate(g))
+	lt := "aws_launch_template." + g.LaunchTemplate
 	capacity := "ON_DEMAND"
 	if g.Spot {
 		capacity = "SPOT"
@@ -53,8 +58,8 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 		"cluster_name":    tfjson.Attr(cluster, "name"),
 		"node_group_name": g.Name,
 		"node_role_arn":   tfjson.Attr(role, "arn"),
-		"subnet_ids":      b.subnetIDs(g.Tier),
-		"instance_types":  []string{g.InstanceType},
+		"subnet_ids":      b.subnetIDsIn(g.Tier, g.AZ),
+		"instance_types":  g.InstanceTypes,
 		"capacity_type":   capacity,
 		"ami_type":        "AL2023_x86_64_STANDARD",
 		"labels":          g.Labels,
@@ -65,10 +70,10 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 			"version": tfjson.Attr(lt, "latest_version"),
 		}},
 		"depends_on": deps,
-	}
-	if g.Schedule != nil {
-		// The schedules own the group's size after creation.
-		body["lifecycle"] = []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}}
+		// cluster-autoscaler owns every group's desired size after
+		// creation: a plan must not reset it to the creation size (which
+		// would drain busy nodes or undo a scale-up).
+		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}},
 	}
 	var taints []tfjson.Body
 	for _, t := range g.Taints {
@@ -83,13 +88,17 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 	}
 }
 
-// schedule scales the group's Auto Scaling group up to its peak before the
-// working day and back to its minimum after it, in the configured zone.
+// schedule raises the group's Auto Scaling group's minimum to the peak
+// before the working day and lowers it back after it, in the configured
+// zone. It sets min_size only: desired capacity stays cluster-autoscaler's,
+// so the evening action lets the autoscaler remove nodes once they are
+// idle instead of terminating nodes whatever runs on them, and the morning
+// action never shrinks a group that is already larger.
 func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 	asg := tfjson.Ref(group + ".resources[0].autoscaling_groups[0].name")
 	for _, s := range []struct {
 		suffix, cron string
-		desired      int
+		min          int
 	}{
 		{"scale_up", g.Schedule.Start, g.Peak},
 		{"scale_down", g.Schedule.Stop, g.Min},
@@ -99,9 +108,11 @@ func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 			"autoscaling_group_name": asg,
 			"recurrence":             s.cron,
 			"time_zone":              g.Schedule.TimeZone,
-			"min_size":               g.Min,
+			"min_size":               s.min,
 			"max_size":               g.Max,
-			"desired_capacity":       s.desired,
+			// -1: leave the desired capacity alone (the provider's
+			// default, written out so the intent is on the page).
+			"desired_capacity": -1,
 		})
 	}
 }
@@ -109,7 +120,7 @@ func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 // launchTemplate keeps nodes on IMDSv2 with encrypted gp3 root volumes.
 func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
 	lt := tfjson.Body{
-		"name":                   g.Name,
+		"name":                   g.LaunchTemplateName,
 		"update_default_version": true,
 		// IMDSv2 only, one hop: pods cannot reach the node's credentials
 		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
@@ -129,8 +140,8 @@ func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
 			}},
 		}},
 		"tag_specifications": []tfjson.Body{
-			{"resource_type": "instance", "tags": map[string]string{"Name": g.Name}},
-			{"resource_type": "volume", "tags": map[string]string{"Name": g.Name}},
+			{"resource_type": "instance", "tags": map[string]string{"Name": g.LaunchTemplateName}},
+			{"resource_type": "volume", "tags": map[string]string{"Name": g.LaunchTemplateName}},
 		},
 	}
 	if g.Coderd {

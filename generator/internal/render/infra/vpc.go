@@ -212,9 +212,15 @@ func (b *module) logGroup(f *tfjson.File, name, path string) string {
 }
 
 // subnetIDs references a tier's subnets in AZ order.
-func (b *module) subnetIDs(tier string) []string {
+func (b *module) subnetIDs(tier string) []string { return b.subnetIDsIn(tier, "") }
+
+// subnetIDsIn are the tier's subnets in one AZ; az "" means every AZ.
+func (b *module) subnetIDsIn(tier, az string) []string {
 	var ids []string
 	for _, s := range b.m.Network.Subnets.Tier(tier) {
+		if az != "" && s.AZ != az {
+			continue
+		}
 		ids = append(ids, tfjson.Attr("aws_subnet."+subnetName(s.Tier, s.AZ), "id"))
 	}
 	return ids

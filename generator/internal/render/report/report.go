@@ -164,11 +164,18 @@ func cost(w *writer, c capacity.Cost, env *config.Environment) {
 		w.line("- Spot workspace nodes (`ws_use_spot_instances`): about %s less, %s a month.", money(c.SpotSavings), money(c.Total-c.SpotSavings))
 	}
 	if s := c.Scheduled; s != nil {
-		w.line("- Business-hours scaling (%s, %.1f h a week): provisioner nodes at %d and workspace nodes at %d inside the window, %d and %d outside: %s a month, %s less.",
-			s.Window, s.PeakHoursPerWeek, env.ProvNodeDesiredPeak, env.WSNodeDesiredPeak, env.ProvNodeMinSize, env.WSNodeMinSize, money(s.Total), money(s.Savings))
+		w.line("- Business-hours scaling (%s, %.1f h a week): provisioner nodes at %d and workspace nodes at %d inside the window, %d and %d outside: %s a month, %s less. The schedules set only the groups' minimum; cluster-autoscaler sizes them for their pods: the provisioner daemons (one per planned build) run all day, so their nodes stay; the workspace nodes hold `max_workspaces` inside the window and drop to `ws_node_min_size` outside it %s.",
+			s.Window, s.PeakHoursPerWeek, s.ProvPeak, s.WSPeak, s.ProvLow, s.WSLow, money(s.Total), money(s.Savings), autostopNote(s.Autostop))
 	} else {
 		w.line("- Business-hours scaling: the schedules are not one daily window, so no estimate.")
 	}
+}
+
+func autostopNote(on bool) string {
+	if on {
+		return "because the templates' autostop ends the workspaces before the scale-in"
+	}
+	return "only if the workspaces are stopped: no autostop is derived (no workspace schedule read as one daily window), so running workspaces keep their nodes and the figure counts them"
 }
 
 func money(v float64) string {
