@@ -96,11 +96,15 @@ func infraDirs(files pipeline.FileSet) []string {
 	seen := map[string]bool{}
 	var dirs []string
 	for p := range files {
-		if i := strings.Index(p, "terraform/infra/"); i >= 0 && !seen[p[:i+len("terraform/infra")]] {
-			d := p[:i+len("terraform/infra")]
-			seen[d] = true
-			dirs = append(dirs, d)
+		dir := p[:strings.LastIndex(p, "/")+1]
+		dir = strings.TrimSuffix(dir, "/")
+		if (dir == "terraform/infra" || strings.HasPrefix(dir, "terraform/infra-")) && !seen[dir] {
+			seen[dir] = true
+			dirs = append(dirs, dir)
 		}
+	}
+	if len(dirs) == 0 {
+		panic("no terraform/infra* modules rendered")
 	}
 	return dirs
 }
@@ -387,6 +391,20 @@ func TestAPIAlarmsReadWhatCoderdLogs(t *testing.T) {
 		}
 		if dv := first(filters["api_5xx"], "metric_transformation")["default_value"]; dv != "0" {
 			t.Errorf("%s: the 5xx metric has no default 0 (%v): without errors the rate has no data", env, dv)
+		}
+		if env == "multiregion" && len(infraDirs(res.Files)) < 2 {
+			t.Errorf("multiregion: no secondary region's infra module found")
+		}
+		// Workspace proxies accept no CODER_LOG_FILTER (it is not an
+		// external-proxies option in codersdk/deployment.go), so a
+		// secondary region's request metrics would stay empty.
+		for _, dir := range infraDirs(res.Files) {
+			if dir == "terraform/infra" {
+				continue
+			}
+			if a := resources(t, res.Files, dir, "aws_cloudwatch_metric_alarm"); a["api_latency_p95"] != nil || a["api_5xx_rate"] != nil {
+				t.Errorf("%s %s: API alarms on workspace proxy logs that never carry non-5xx requests", env, dir)
+			}
 		}
 	}
 }

@@ -54,6 +54,15 @@ func (b *module) logMetrics(f *tfjson.File) {
 // alarms renders the seed's alerts, each notifying alert_sns_topic_arn
 // when one is set.
 func (b *module) alarms(f *tfjson.File) {
+	b.auroraAlarms(f)
+	b.nodeGroupAlarms(f)
+	if !b.m.Secondary {
+		b.apiAlarms(f)
+	}
+}
+
+// apiAlarms watch coderd's API latency and error rate (see logMetrics).
+func (b *module) apiAlarms(f *tfjson.File) {
 	o := b.m.Observability
 	a := o.Alarms
 	for _, p := range []struct {
@@ -90,8 +99,6 @@ func (b *module) alarms(f *tfjson.File) {
 			{"id": "rate", "expression": "100 * errors / requests", "label": "5xx %", "return_data": true},
 		},
 	})
-	b.auroraAlarms(f)
-	b.nodeGroupAlarms(f)
 }
 
 // auroraAlarms watch the database's CPU, capacity and connections.
