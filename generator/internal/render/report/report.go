@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
@@ -110,8 +111,24 @@ func region(w *writer, r Region, cat config.Catalog) {
 			fmt.Sprintf("%s: %d usable", s.CIDR, s.Usable), itoa(s.Usable-s.Needed))
 	}
 	nodes(w, f)
+	autostop(w, f)
 	quotas(w, f)
 	cost(w, r.Cost, c)
+}
+
+// autostop reports when Coder stops workspaces, derived from the
+// workspace schedule (capacity.Autostop).
+func autostop(w *writer, f capacity.Figures) {
+	w.line("")
+	w.line("### Workspace autostop")
+	w.line("")
+	a := f.Autostop
+	if a == nil {
+		w.line("No autostop is derived: the workspace node groups have no schedule, or it is not one daily window.")
+		return
+	}
+	w.line("Quiet hours `%s` (%d minutes before the scale-in at %02d:%02d); every composed template stops its workspaces in them on %s, and defaults to a TTL of %s (scale-up to quiet hours). Workspaces started less than 2 hours before quiet hours run until their TTL or the next day's quiet hours (Coder's leeway).",
+		a.QuietHours, a.Before, a.Window.Stop/60, a.Window.Stop%60, strings.Join(a.Days, ", "), time.Duration(a.DefaultTTLMillis)*time.Millisecond)
 }
 
 func nodes(w *writer, f capacity.Figures) {
