@@ -13,10 +13,10 @@
 //	go run ./generator import-tfvars FILE.tfvars -env NAME
 //	                                    write environments/NAME.cue from a seed tfvars file
 //
-// Warnings (an EKS version past standard support, a scheduled scale-in
-// while workspaces may run, single-type Spot workspace nodes) go to
-// stderr prefixed "warning:" and never change the rendered files or the
-// exit code.
+// Warnings (an EKS version past standard support, a workspace schedule
+// Coder's autostop cannot be derived from, single-type Spot workspace
+// nodes) go to stderr prefixed "warning: <env>:" and never change the
+// rendered files or the exit code.
 //
 // Besides rendered/, a run writes the reference pages generated from the
 // schema (docs/configuration/variables.md, ...) and -check and -diff

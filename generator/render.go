@@ -76,7 +76,9 @@ func renderTree(o options, stderr io.Writer) (write.Tree, []string, error) {
 	tree := write.Tree{}
 	for _, env := range names {
 		for _, w := range results[env].Warnings {
-			fmt.Fprintln(stderr, "warning:", w)
+			// The environment first: with several environments the
+			// position alone may be a schema line they all share.
+			fmt.Fprintf(stderr, "warning: %s: %s\n", env, w)
 		}
 		for p, data := range results[env].Files {
 			tree[env+"/"+p] = data

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -133,12 +134,12 @@ func renameBlock(t *testing.T, file, typ, from, to string) {
 // allow_subnet_replacement is set.
 func TestSubnetReplacementRefused(t *testing.T) {
 	root := scratchRepo(t)
-	appendTo(t, filepath.Join(root, "environments", "prod.cue"), "vpc_cidr: \"10.1.0.0/16\"\n")
+	line := appendedLine(t, filepath.Join(root, "environments", "prod.cue"), "vpc_cidr: \"10.1.0.0/16\"\n")
 	code, _, errs := runCLI("-root", root, "-env", "prod", "-diff")
 	if code != exitError {
 		t.Fatalf("exit %d, want %d\n%s", code, exitError, errs)
 	}
-	want := "environments/prod.cue:42:1: vpc_cidr: subnet plan: vpc_cidr is 10.1.0.0/16, the committed VPC has 10.0.0.0/16: a VPC's primary CIDR block cannot change without replacing the VPC and every subnet in it; set allow_subnet_replacement: true"
+	want := strings.Replace("environments/prod.cue:LINE:1: vpc_cidr: subnet plan: vpc_cidr is 10.1.0.0/16, the committed VPC has 10.0.0.0/16: a VPC's primary CIDR block cannot change without replacing the VPC and every subnet in it; set allow_subnet_replacement: true", "LINE", line, 1)
 	if !strings.Contains(errs, want) {
 		t.Errorf("stderr lacks\n%s\n%s", want, errs)
 	}
@@ -163,13 +164,13 @@ func TestUpgradesRefused(t *testing.T) {
 				replaceIn(t, infra(root, "eks.tf.json"), `"version": "1.35"`, `"version": "1.33"`)
 			},
 			env:  "eks_cluster_version: \"1.35\"\n",
-			want: `environments/prod.cue:42:1: eks_cluster_version: 1.35 skips from the committed cluster's 1.33: EKS upgrades the control plane one minor version at a time (rule: EKS upgrades one minor at a time); set 1.34`,
+			want: `environments/prod.cue:LINE:1: eks_cluster_version: 1.35 skips from the committed cluster's 1.33: EKS upgrades the control plane one minor version at a time (rule: EKS upgrades one minor at a time); set 1.34`,
 		},
 		{
 			name:      "downgrade",
 			committed: func(*testing.T, string) {},
 			env:       "eks_cluster_version: \"1.34\"\n",
-			want:      `environments/prod.cue:42:1: eks_cluster_version: 1.34 is older than the committed cluster's 1.35: EKS cannot downgrade`,
+			want:      `environments/prod.cue:LINE:1: eks_cluster_version: 1.34 is older than the committed cluster's 1.35: EKS cannot downgrade`,
 		},
 		{
 			name: "one minor",
@@ -182,7 +183,7 @@ func TestUpgradesRefused(t *testing.T) {
 			name:      "Aurora major version",
 			committed: func(*testing.T, string) {},
 			env:       "aurora_engine_version: \"17.4\"\n",
-			want:      `environments/prod.cue:42:1: aurora_engine_version: 17.4 changes the major version of the committed cluster's 16.4`,
+			want:      `environments/prod.cue:LINE:1: aurora_engine_version: 17.4 changes the major version of the committed cluster's 16.4`,
 		},
 		{
 			name:      "Aurora minor version",
@@ -194,7 +195,8 @@ func TestUpgradesRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := scratchRepo(t)
 			tt.committed(t, root)
-			appendTo(t, filepath.Join(root, "environments", "prod.cue"), tt.env)
+			line := appendedLine(t, filepath.Join(root, "environments", "prod.cue"), tt.env)
+			want := strings.Replace(tt.want, "LINE", line, 1)
 			code, out, errs := runCLI("-root", root, "-env", "prod", "-diff")
 			if tt.want == "" {
 				if code != exitDiff {
@@ -202,9 +204,22 @@ func TestUpgradesRefused(t *testing.T) {
 				}
 				return
 			}
-			if code != exitError || !strings.Contains(errs, tt.want) {
-				t.Fatalf("exit %d, want %d and stderr containing\n%s\nstderr:\n%s", code, exitError, tt.want, errs)
+			if code != exitError || !strings.Contains(errs, want) {
+				t.Fatalf("exit %d, want %d and stderr containing\n%s\nstderr:\n%s", code, exitError, want, errs)
 			}
 		})
 	}
+}
+
+// appendedLine appends text to file and returns the number of the line it
+// starts on, for the position errors about it carry.
+func appendedLine(t *testing.T, file, text string) string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(string(data), "\n") + 1
+	appendTo(t, file, text)
+	return strconv.Itoa(line)
 }

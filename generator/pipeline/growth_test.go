@@ -56,7 +56,7 @@ func TestScaleUpKeepsCommittedSubnets(t *testing.T) {
 }
 
 // fixRule reads the figure a capacity error asks for.
-var fixRule = regexp.MustCompile(`(?m)^\S+:\d+:\d+: ([a-z_]+): (?:.*raise it to at least ([0-9.]+)|.* need ([0-9]+) replicas .*)`)
+var fixRule = regexp.MustCompile(`(?m)^\S+:\d+:\d+: ([a-z_]+): (?:.*raise (?:it|[a-z_]+) to at least ([0-9.]+)|.* need ([0-9]+) replicas .*)`)
 
 func capacityFixes(msg string) map[string]string {
 	out := map[string]string{}

@@ -47,7 +47,7 @@ func shipped(t *rapid.T) map[string]*load.Environment {
 
 // capacityField matches the fields capacity and subnet-planning errors
 // are reported at.
-var capacityField = regexp.MustCompile(`^(secondary_regions\[\d+\]\.)?(ws_node_max_size|ws_node_instance_type|control_node_instance_type|control_node_max_size|prov_node_instance_type|prov_node_max_size|prov_node_desired_peak|coderd_replicas|workspace_proxy_replicas|aurora_max_capacity|vpc_cidr)$`)
+var capacityField = regexp.MustCompile(`^(secondary_regions\[\d+\]\.)?(max_workspaces|ws_node_max_size|ws_node_instance_type|control_node_instance_type|control_node_max_size|prov_node_instance_type|prov_node_max_size|prov_node_desired_peak|coderd_replicas|workspace_proxy_replicas|aurora_max_capacity|vpc_cidr|ws_spot_alternative_types\[\d+\])$`)
 
 // TestRandomEnvironments draws environments within the schema's bounds
 // (sizes, instance types, capacities of the shipped environments varied)

@@ -17,8 +17,20 @@ type Catalog struct {
 	EKSReleases      map[string]EKSRelease `json:"eks_releases"`
 	// Replacement is schema.replacement: per resource type, the attributes
 	// that force a new resource and what a replacement loses.
-	Replacement map[string]Replacement `json:"replacement"`
-	Patterns    map[string]Pattern     `json:"patterns"`
+	Replacement      map[string]Replacement `json:"replacement"`
+	Patterns         map[string]Pattern     `json:"patterns"`
+	CoderdRequestLog CoderdRequestLog       `json:"coderd_request_log"`
+}
+
+// CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be
+// told so its request log carries every request, and the JSON fields the
+// metric filters read.
+type CoderdRequestLog struct {
+	Env                map[string]string `json:"env"`
+	StatusField        string            `json:"status_field"`
+	LatencyField       string            `json:"latency_field"`
+	FirstCountedStatus int               `json:"first_counted_status"`
+	FirstErrorStatus   int               `json:"first_error_status"`
 }
 
 // Pattern is what the generator reads of a schema.patterns entry (its
@@ -54,11 +66,13 @@ func (t InstanceType) IPsPerNode() int { return t.MaxENIs * t.IPv4PerENI }
 
 // Planning mirrors schema.planning.
 type Planning struct {
-	AWSReservedIPsPerSubnet int `json:"aws_reserved_ips_per_subnet"`
-	MinSubnetPrefix         int `json:"min_subnet_prefix"`
-	DaemonSetPodIPsPerNode  int `json:"daemonset_pod_ips_per_node"`
-	SpareNodesPerAZ         int `json:"spare_nodes_per_az"`
-	PublicSubnetPrefix      int `json:"public_subnet_prefix"`
+	AWSReservedIPsPerSubnet      int `json:"aws_reserved_ips_per_subnet"`
+	MinSubnetPrefix              int `json:"min_subnet_prefix"`
+	DaemonSetPodIPsPerNode       int `json:"daemonset_pod_ips_per_node"`
+	SpareNodesPerAZ              int `json:"spare_nodes_per_az"`
+	AutostopBeforeScaleInMinutes int `json:"autostop_before_scale_in_minutes"`
+	WorkspaceDailyCost           int `json:"workspace_daily_cost"`
+	PublicSubnetPrefix           int `json:"public_subnet_prefix"`
 
 	VPCInterfaceEndpoints          []string          `json:"vpc_interface_endpoints"`
 	EKSControlPlaneENIs            int               `json:"eks_control_plane_enis"`

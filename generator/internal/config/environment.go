@@ -29,19 +29,20 @@ type Environment struct {
 	EKSPublicAccessCIDRs    []string `json:"eks_public_access_cidrs"`
 	EKSAdminRoleARNs        []string `json:"eks_admin_role_arns"`
 
-	ControlNodeInstanceType string `json:"control_node_instance_type"`
-	ControlNodeMinSize      int    `json:"control_node_min_size"`
-	ControlNodeMaxSize      int    `json:"control_node_max_size"`
-	ProvNodeInstanceType    string `json:"prov_node_instance_type"`
-	ProvNodeMinSize         int    `json:"prov_node_min_size"`
-	ProvNodeMaxSize         int    `json:"prov_node_max_size"`
-	ProvNodeDesiredPeak     int    `json:"prov_node_desired_peak"`
-	WSNodeInstanceType      string `json:"ws_node_instance_type"`
-	WSNodeMinSize           int    `json:"ws_node_min_size"`
-	WSNodeMaxSize           int    `json:"ws_node_max_size"`
-	WSNodeDesiredPeak       int    `json:"ws_node_desired_peak"`
-	WSUseSpotInstances      bool   `json:"ws_use_spot_instances"`
-	NodeVolumeSizeGiB       int    `json:"node_volume_size_gib"`
+	ControlNodeInstanceType string   `json:"control_node_instance_type"`
+	ControlNodeMinSize      int      `json:"control_node_min_size"`
+	ControlNodeMaxSize      int      `json:"control_node_max_size"`
+	ProvNodeInstanceType    string   `json:"prov_node_instance_type"`
+	ProvNodeMinSize         int      `json:"prov_node_min_size"`
+	ProvNodeMaxSize         int      `json:"prov_node_max_size"`
+	ProvNodeDesiredPeak     int      `json:"prov_node_desired_peak"`
+	WSNodeInstanceType      string   `json:"ws_node_instance_type"`
+	WSNodeMinSize           int      `json:"ws_node_min_size"`
+	WSNodeMaxSize           int      `json:"ws_node_max_size"`
+	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
+	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
+	WSSpotAlternativeTypes  []string `json:"ws_spot_alternative_types"`
+	NodeVolumeSizeGiB       int      `json:"node_volume_size_gib"`
 
 	ScalingScheduleStart string `json:"scaling_schedule_start"`
 	ScalingScheduleStop  string `json:"scaling_schedule_stop"`
@@ -128,9 +129,11 @@ type Environment struct {
 
 // GroupMapping mirrors schema.#GroupMapping.
 type GroupMapping struct {
-	CoderGroup     string   `json:"coder_group"`
-	Roles          []string `json:"roles"`
-	QuotaAllowance int      `json:"quota_allowance"`
+	CoderGroup string   `json:"coder_group"`
+	Roles      []string `json:"roles"`
+	// QuotaAllowance is nil when the mapping leaves it to
+	// max_workspaces_per_user.
+	QuotaAllowance *int `json:"quota_allowance,omitempty"`
 }
 
 // Patterns (schema.#Pattern).
@@ -160,6 +163,7 @@ type SecondaryRegion struct {
 	WSNodeMaxSize           int      `json:"ws_node_max_size"`
 	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
 	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
+	WSSpotAlternativeTypes  []string `json:"ws_spot_alternative_types"`
 	TerraformStateKey       string   `json:"terraform_state_key"`
 }
 
@@ -180,7 +184,7 @@ func (c *Environment) Secondary(i int) Environment {
 	e.ControlNodeInstanceType, e.ControlNodeMinSize, e.ControlNodeMaxSize = s.ControlNodeInstanceType, s.ControlNodeMinSize, s.ControlNodeMaxSize
 	e.ProvNodeInstanceType, e.ProvNodeMinSize, e.ProvNodeMaxSize, e.ProvNodeDesiredPeak = s.ProvNodeInstanceType, s.ProvNodeMinSize, s.ProvNodeMaxSize, s.ProvNodeDesiredPeak
 	e.WSNodeInstanceType, e.WSNodeMinSize, e.WSNodeMaxSize, e.WSNodeDesiredPeak = s.WSNodeInstanceType, s.WSNodeMinSize, s.WSNodeMaxSize, s.WSNodeDesiredPeak
-	e.WSUseSpotInstances = s.WSUseSpotInstances
+	e.WSUseSpotInstances, e.WSSpotAlternativeTypes = s.WSUseSpotInstances, s.WSSpotAlternativeTypes
 	e.CreateACMCertificate, e.ExistingACMCertificateARN = true, ""
 	e.EnableCrossRegionBackup = false
 	e.EnableCloudTrail = false

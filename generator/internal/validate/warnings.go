@@ -91,20 +91,17 @@ func versionLess(a, b string) bool {
 	return am < bm || (am == bm && an < bn)
 }
 
-// scaleIn warns when the scheduled scale-down shrinks the workspace group
-// below what its workspaces need: the Auto Scaling group then terminates
-// nodes whatever runs on them, so workspaces still running at that hour
-// die with their node.
+// scaleIn warns when the workspace groups have a business-hours schedule
+// but no autostop can be derived from it (capacity.AutostopFor: the crons
+// are not one daily window): the evening action lowers the groups'
+// minimum, yet nothing stops the workspaces, so their nodes stay all
+// night and the schedule saves little.
 func scaleIn(c *config.Environment, f capacity.Figures) (string, bool) {
-	if c.WSNodeDesiredPeak == 0 || c.WSNodeMinSize >= f.Workspace.BaseNodes || f.Workspace.Fit.PerNode < 1 {
+	if c.WSNodeDesiredPeak == 0 || f.Autostop != nil {
 		return "", false
 	}
-	when := c.ScalingScheduleStop + " " + c.ScalingTimezone
-	if w, ok := capacity.ReadWindow(c.ScalingScheduleStart, c.ScalingScheduleStop); ok {
-		when = fmt.Sprintf("%02d:%02d %s (%s)", w.Stop/60, w.Stop%60, c.ScalingTimezone, w.DaysSpec)
-	}
-	return fmt.Sprintf("at %s the workspace node group is scaled in to ws_node_min_size = %d nodes (room for %d of %d workspaces); the Auto Scaling group terminates nodes whatever runs on them, so workspaces still running then stop with their node. Align Coder's autostop with the schedule: give the templates an autostop (default TTL or autostop requirement) that ends workspaces before then",
-		when, c.WSNodeMinSize, c.WSNodeMinSize*f.Workspace.Fit.PerNode, c.MaxWorkspaces), true
+	return fmt.Sprintf("the workspace schedule (%q to %q, %s) is not one daily window, so coder-eks derives no autostop for the templates: workspaces still running after the scale-in keep their nodes. Use one start and one stop time on the same days, or set ws_node_desired_peak: 0 for no schedule",
+		c.ScalingScheduleStart, c.ScalingScheduleStop, c.ScalingTimezone), true
 }
 
 // singleTypeSpot warns about Spot workspace nodes of one instance type:
@@ -112,9 +109,9 @@ func scaleIn(c *config.Environment, f capacity.Figures) (string, bool) {
 // capacity is reclaimed every workspace on it stops at once, with nothing
 // of another type to move to.
 func singleTypeSpot(c *config.Environment) (string, bool) {
-	if !c.WSUseSpotInstances {
+	if !c.WSUseSpotInstances || len(c.WSSpotAlternativeTypes) > 0 {
 		return "", false
 	}
-	return fmt.Sprintf("workspace nodes are Spot instances of one type (%s): workspaces are stateful, and when Spot capacity of that type is reclaimed every workspace on it stops and none can start until it returns. Use On-Demand (ws_use_spot_instances: false) or a node group with several instance types",
+	return fmt.Sprintf("workspace nodes are Spot instances of one type (%s): workspaces are stateful, and when Spot capacity of that type is reclaimed every workspace on it stops and none can start until it returns. Use On-Demand (ws_use_spot_instances: false) or add types of the same size to ws_spot_alternative_types",
 		c.WSNodeInstanceType), true
 }

@@ -40,6 +40,9 @@ type Figures struct {
 	// each.
 	Builds   int
 	Database *Database // primary region only
+	// Autostop ends workspaces before the evening scale-in; nil without a
+	// workspace schedule that reads as one daily window.
+	Autostop *Autostop
 	// Quotas are the region's service quota requirements (model/quota),
 	// the same figures the pre-flight script and check blocks use.
 	Quotas []quota.Requirement
@@ -110,6 +113,9 @@ func Compute(c *config.Environment, cat config.Catalog, allWorkspaces int, templ
 	}
 	if !f.Secondary {
 		f.Database = database(c, cat, f)
+	}
+	if a, ok := AutostopFor(c, cat.Planning); ok {
+		f.Autostop = &a
 	}
 	if f.Quotas, err = quota.Required(c, cat); err != nil {
 		return Figures{}, err

@@ -24,6 +24,7 @@ func Check(f Figures, c *config.Environment, cat config.Catalog) []Finding {
 	out = append(out, checkGroup(f.Server, "control_node_instance_type", cat)...)
 	out = append(out, checkGroup(f.Provisioner, "prov_node_instance_type", cat)...)
 	out = append(out, checkProvisionerPeak(f.Provisioner, c)...)
+	out = append(out, checkNodeGroups(f, c, cat)...)
 	if f.Database != nil {
 		out = append(out, checkDatabase(f, c)...)
 	}

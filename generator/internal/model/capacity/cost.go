@@ -34,14 +34,19 @@ type CostLine struct {
 	NoPrice bool
 }
 
-// ScheduledCost is the month with business-hours scaling: the workspace
-// and provisioner groups at their desired peak size for PeakHoursPerWeek,
-// at their min size otherwise.
+// ScheduledCost is the month with business-hours scaling, as the
+// min-size schedules, cluster-autoscaler and the templates' autostop will
+// run it (see scheduled).
 type ScheduledCost struct {
 	Window           string
 	PeakHoursPerWeek float64
 	Total            float64
 	Savings          float64
+	// The nodes each group runs inside and outside the window.
+	ProvPeak, ProvLow, WSPeak, WSLow int
+	// Autostop is set when the templates end workspaces before the
+	// scale-in (otherwise WSLow is WSPeak).
+	Autostop bool
 }
 
 // Estimate prices the figures of one region.
@@ -96,8 +101,16 @@ func gp3GiB(f Figures, c *config.Environment, cat config.Catalog) int {
 	return n*c.NodeVolumeSizeGiB + f.Workspaces*cat.Planning.WorkspaceHomeVolumeGiB
 }
 
-// scheduled prices the workspace and provisioner nodes at their scheduled
-// sizes: desired peak inside the business-hours window, min size outside.
+// scheduled prices the workspace and provisioner nodes as they will run
+// with business-hours scaling. The schedules set only the groups' minimum;
+// cluster-autoscaler sizes them for their pods. The provisioner daemons
+// run all day (one per planned concurrent build), so their nodes never
+// scale in: the provisioner group is at the larger of the daemons' nodes
+// and its minimum (its peak inside the window, if larger). The workspace
+// groups hold the planned workspaces (max_workspaces) inside the window;
+// outside it they drop to ws_node_min_size only when the templates'
+// autostop (Figures.Autostop) has ended the workspaces, otherwise the
+// running workspaces keep their nodes all night.
 func scheduled(f Figures, c *config.Environment, cat config.Catalog, full, provMonthly, wsMonthly float64) *ScheduledCost {
 	window, ok := ReadWindow(c.ScalingScheduleStart, c.ScalingScheduleStop)
 	if !ok {
@@ -105,14 +118,21 @@ func scheduled(f Figures, c *config.Environment, cat config.Catalog, full, provM
 	}
 	p, hours := cat.Prices, cat.Capacity.HoursPerMonth
 	peakShare := window.HoursPerWeek / (7 * 24)
+	provLow := max(c.ProvNodeMinSize, min(f.Provisioner.BaseNodes, c.ProvNodeMaxSize))
+	wsPeak := max(c.WSNodeDesiredPeak, min(f.Workspace.NodesNeeded, c.WSNodeMaxSize))
+	wsLow := wsPeak
+	if f.Autostop != nil {
+		wsLow = c.WSNodeMinSize
+	}
+	provPeak := max(c.ProvNodeDesiredPeak, provLow)
 	total := full
 	for _, g := range []struct {
 		group     Group
 		peak, low int
 		full      float64
 	}{
-		{f.Provisioner, c.ProvNodeDesiredPeak, c.ProvNodeMinSize, provMonthly},
-		{f.Workspace, c.WSNodeDesiredPeak, c.WSNodeMinSize, wsMonthly},
+		{f.Provisioner, provPeak, provLow, provMonthly},
+		{f.Workspace, wsPeak, wsLow, wsMonthly},
 	} {
 		price := p.InstanceHour[g.group.Node.InstanceType]
 		sized := (float64(g.peak)*peakShare + float64(g.low)*(1-peakShare)) * price * hours
@@ -123,6 +143,8 @@ func scheduled(f Figures, c *config.Environment, cat config.Catalog, full, provM
 		PeakHoursPerWeek: window.HoursPerWeek,
 		Total:            total,
 		Savings:          full - total,
+		ProvPeak:         provPeak, ProvLow: provLow, WSPeak: wsPeak, WSLow: wsLow,
+		Autostop: f.Autostop != nil,
 	}
 }
 

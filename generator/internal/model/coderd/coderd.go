@@ -88,6 +88,17 @@ type Template struct {
 	Description string
 	Icon        string
 	Dir         string // rendered template, relative to the module
+	// Autostop ends the template's workspaces before the evening
+	// scale-in (capacity.Autostop); nil without a workspace schedule.
+	Autostop *Autostop
+}
+
+// Autostop is a template's schedule settings: its default TTL and its
+// autostop requirement, which stops workspaces in the owners' quiet hours
+// (coderd's CODER_QUIET_HOURS_DEFAULT_SCHEDULE, the same figure).
+type Autostop struct {
+	DefaultTTLMillis int64
+	Days             []string
 }
 
 // Build derives the model.
@@ -107,7 +118,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		},
 		AccessURL:     n.AccessURL,
 		LicenseSecret: n.LicenseSecret,
-		Groups:        groups(c),
+		Groups:        groups(c, c.MaxWorkspacesPerUser*env.Catalog.Planning.WorkspaceDailyCost),
 		ProvisionerKey: ProvisionerKey{
 			Name:         n.Cluster + "-provisioners",
 			Tags:         c.ProvisionerKeyTags,
@@ -127,8 +138,13 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 			AccessURL:   rn.AccessURL,
 		})
 	}
+	var autostop *Autostop
+	if a := env.Capacity.Autostop; a != nil {
+		autostop = &Autostop{DefaultTTLMillis: a.DefaultTTLMillis, Days: a.Days}
+	}
 	for _, t := range ts {
 		m.Templates = append(m.Templates, Template{
+			Autostop:    autostop,
 			Key:         key(t.Name),
 			Name:        t.Name,
 			DisplayName: t.DisplayName,
@@ -143,7 +159,12 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 // groups are the Coder groups idp_group_mappings names, in name order.
 // Several IdP groups may map to one Coder group; it gets the largest
 // quota_allowance among them, so no member loses budget by the merge.
-func groups(c *config.Environment) []Group {
+//
+// A mapping without quota_allowance gets perUser: max_workspaces_per_user
+// workspaces at planning.workspace_daily_cost each, which the templates'
+// coder_metadata charges. Coder adds up the allowances of all a user's
+// groups, so a member of several mapped groups may keep more.
+func groups(c *config.Environment, perUser int) []Group {
 	byName := map[string]*Group{}
 	for idp, m := range c.IDPGroupMappings {
 		g := byName[m.CoderGroup]
@@ -152,7 +173,11 @@ func groups(c *config.Environment) []Group {
 			byName[m.CoderGroup] = g
 		}
 		g.IDPGroups = append(g.IDPGroups, idp)
-		g.QuotaAllowance = max(g.QuotaAllowance, m.QuotaAllowance)
+		allowance := perUser
+		if m.QuotaAllowance != nil {
+			allowance = *m.QuotaAllowance
+		}
+		g.QuotaAllowance = max(g.QuotaAllowance, allowance)
 	}
 	out := make([]Group, 0, len(byName))
 	for _, g := range byName {

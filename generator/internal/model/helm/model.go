@@ -106,7 +106,7 @@ func Build(env *validate.Checked) (Model, error) {
 			externalSecrets(c, n),
 			fluentBit(c, n),
 			tofuController(c, n),
-			coder(c, n, coderRes),
+			appendEnv(coder(c, n, coderRes), append(requestLogEnv(env.Catalog.CoderdRequestLog), quietHoursEnv(env.Capacity.Autostop)...)...),
 			provisioner(c, n, prov),
 		},
 	}, nil

@@ -135,18 +135,27 @@ const (
 
 // NodeGroup is one EKS managed node group with its launch template.
 type NodeGroup struct {
-	Key          string // short name used in resource addresses: control, prov, ws
-	Name         string // e.g. coder-prod-ws
-	Tier         string // subnet tier
-	InstanceType string
-	Min, Max     int
-	Desired      int // size at creation; schedules change it afterwards
-	Peak         int // desired size during business hours; 0 = no schedule
-	Spot         bool
-	VolumeGiB    int
-	Labels       map[string]string
-	Taints       []Taint
-	Schedule     *Schedule
+	Key  string // short name used in resource addresses: control, prov, ws_a
+	Name string // e.g. coder-prod-ws-us-east-1a
+	Tier string // subnet tier
+	// AZ pins the group to one availability zone's subnet of its tier;
+	// empty: every AZ of the tier.
+	AZ string
+	// InstanceTypes: the first sizes the nodes (capacity model,
+	// cluster-autoscaler's node template); Spot groups may add types of
+	// the same vCPUs and memory.
+	InstanceTypes []string
+	Min, Max      int
+	Desired       int // size at creation; cluster-autoscaler owns it afterwards
+	Peak          int // min size during business hours; 0 = no schedule
+	Spot          bool
+	VolumeGiB     int
+	// LaunchTemplate is the key (and name) of the launch template the
+	// group uses; the workspace groups of all AZs share one.
+	LaunchTemplate, LaunchTemplateName string
+	Labels                             map[string]string
+	Taints                             []Taint
+	Schedule                           *Schedule
 	// Coderd marks the group coderd runs on: its nodes get a security group
 	// of their own that Aurora and the NLB admit, and no other group does.
 	Coderd bool
@@ -291,6 +300,14 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 	return cl
 }
 
+// nodeGroups are the control and provisioner groups across the AZs and one
+// workspace group per AZ: a workspace's home volume is zonal, so a
+// restarted workspace can only run in its volume's AZ, and
+// cluster-autoscaler can only add a node in a chosen AZ when every group
+// it scales is in one AZ (it assumes a group's nodes are interchangeable).
+// balance-similar-node-groups (the autoscaler's values) keeps the AZ
+// groups level. Sizes are split across the AZ groups, the totals stay the
+// environment's.
 func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	sched := func(peak int) *Schedule {
 		if peak == 0 {
@@ -300,35 +317,61 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	}
 	// The control group carries no taint: cluster add-ons (CoreDNS, the
 	// load balancer controller, autoscaler) run there beside coderd.
-	return []NodeGroup{
+	groups := []NodeGroup{
 		{
 			Key: "control", Name: n.ControlNodeGroup, Tier: validate.TierControl,
-			InstanceType: c.ControlNodeInstanceType,
-			Min:          c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
-			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{names.NodeGroupLabel: "control"},
-			Coderd:    true,
+			InstanceTypes: []string{c.ControlNodeInstanceType},
+			Min:           c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
+			VolumeGiB:      c.NodeVolumeSizeGiB,
+			LaunchTemplate: "control", LaunchTemplateName: n.ControlNodeGroup,
+			Labels: map[string]string{names.NodeGroupLabel: "control"},
+			Coderd: true,
 		},
 		{
 			Key: "prov", Name: n.ProvNodeGroup, Tier: validate.TierProvisioner,
-			InstanceType: c.ProvNodeInstanceType,
-			Min:          c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
-			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{names.NodeGroupLabel: "provisioner"},
-			Taints:    []Taint{{Key: names.NodeGroupLabel, Value: "provisioner", Effect: "NO_SCHEDULE"}},
-			Schedule:  sched(c.ProvNodeDesiredPeak),
-		},
-		{
-			Key: "ws", Name: n.WSNodeGroup, Tier: validate.TierWorkspace,
-			InstanceType: c.WSNodeInstanceType,
-			Min:          c.WSNodeMinSize, Max: c.WSNodeMaxSize, Desired: c.WSNodeMinSize, Peak: c.WSNodeDesiredPeak,
-			Spot:      c.WSUseSpotInstances,
-			VolumeGiB: c.NodeVolumeSizeGiB,
-			Labels:    map[string]string{names.NodeGroupLabel: "workspace"},
-			Taints:    []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
-			Schedule:  sched(c.WSNodeDesiredPeak),
+			InstanceTypes: []string{c.ProvNodeInstanceType},
+			Min:           c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
+			VolumeGiB:      c.NodeVolumeSizeGiB,
+			LaunchTemplate: "prov", LaunchTemplateName: n.ProvNodeGroup,
+			Labels:   map[string]string{names.NodeGroupLabel: "provisioner"},
+			Taints:   []Taint{{Key: names.NodeGroupLabel, Value: "provisioner", Effect: "NO_SCHEDULE"}},
+			Schedule: sched(c.ProvNodeDesiredPeak),
 		},
 	}
+	types := []string{c.WSNodeInstanceType}
+	if c.WSUseSpotInstances {
+		types = append(types, c.WSSpotAlternativeTypes...)
+	}
+	azs := c.AvailabilityZones
+	for i, az := range azs {
+		min, peak := Share(c.WSNodeMinSize, len(azs), i), Share(c.WSNodeDesiredPeak, len(azs), i)
+		groups = append(groups, NodeGroup{
+			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: validate.TierWorkspace, AZ: az,
+			InstanceTypes: types,
+			Min:           min, Max: Share(c.WSNodeMaxSize, len(azs), i), Desired: min, Peak: peak,
+			Spot:           c.WSUseSpotInstances,
+			VolumeGiB:      c.NodeVolumeSizeGiB,
+			LaunchTemplate: "ws", LaunchTemplateName: n.WSNodeGroup,
+			Labels:   map[string]string{names.NodeGroupLabel: "workspace"},
+			Taints:   []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
+			Schedule: sched(c.WSNodeDesiredPeak),
+		})
+	}
+	return groups
+}
+
+// WorkspaceGroupKey is the resource name of an AZ's workspace node group
+// ("us-east-1a" → "ws_a"; the zone letter is unique within a region).
+func WorkspaceGroupKey(az string) string { return "ws_" + az[len(az)-1:] }
+
+// Share is the i-th of n parts of total, as even as whole numbers allow
+// (the first total%n parts one larger): 10 over 3 AZs is 4, 3, 3.
+func Share(total, n, i int) int {
+	s := total / n
+	if i < total%n {
+		s++
+	}
+	return s
 }
 
 func backend(c *config.Environment, n names.Names) Backend {

@@ -20,6 +20,8 @@ type Observability struct {
 	Dashboard                    string
 	MetricsNamespace             string
 	Alarms                       Alarms
+	// RequestLog is coderd's request log format the metric filters read.
+	RequestLog config.CoderdRequestLog
 }
 
 // Alarms are the thresholds of the CloudWatch alarms, as absolute values.
@@ -43,6 +45,7 @@ func observability(c *config.Environment, n names.Names, cat config.Catalog) Obs
 		AlarmTopicARN:    c.AlertSNSTopicARN,
 		Dashboard:        n.Dashboard,
 		MetricsNamespace: n.MetricsSpace,
+		RequestLog:       cat.CoderdRequestLog,
 		Alarms: Alarms{
 			LatencyP95MS:      c.APILatencyP95ThresholdMS,
 			LatencyP99MS:      c.APILatencyP99ThresholdMS,

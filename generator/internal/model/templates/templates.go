@@ -39,6 +39,10 @@ type Template struct {
 	Profile config.ComputeProfile
 	Choices Choices
 	Inputs  Inputs
+	// DailyCost is the quota credits a workspace costs a day (the
+	// schema's planning.workspace_daily_cost), which max_workspaces_per_user
+	// counts.
+	DailyCost int
 }
 
 // Feature is what an on/off capability adds to a workspace when it is on.
@@ -136,6 +140,7 @@ func BuildOne(env *validate.Checked, c config.Composition) Template {
 		Profile:      c.ComputeProfile,
 		Choices:      choices(env, c),
 		Inputs:       inputs(cfg, c),
+		DailyCost:    env.Catalog.Planning.WorkspaceDailyCost,
 	}
 }
 

@@ -202,7 +202,7 @@ func (b *module) templates(f *tfjson.File) {
 		ptags = append(ptags, tfjson.Body{"name": k, "value": tags[k]})
 	}
 	for _, t := range b.m.Templates {
-		f.Resource("coderd_template", t.Key, tfjson.Body{
+		body := tfjson.Body{
 			"count":           count,
 			"name":            t.Name,
 			"display_name":    t.DisplayName,
@@ -215,7 +215,16 @@ func (b *module) templates(f *tfjson.File) {
 				"provisioner_tags": ptags,
 			}},
 			"depends_on": []string{"aws_secretsmanager_secret_version.provisioner_key"},
-		})
+		}
+		if a := t.Autostop; a != nil {
+			// Derived from the workspace schedule: workspaces end in
+			// quiet hours, before the evening scale-in (docs/capacity.md).
+			// The requirement is a Premium feature, like the license
+			// this module applies.
+			body["default_ttl_ms"] = a.DefaultTTLMillis
+			body["auto_stop_requirement"] = tfjson.Body{"days_of_week": a.Days, "weeks": 1}
+		}
+		f.Resource("coderd_template", t.Key, body)
 	}
 }
 

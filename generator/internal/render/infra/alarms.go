@@ -2,7 +2,7 @@ package infra
 
 import (
 	"fmt"
-	"math"
+	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -14,29 +14,39 @@ const (
 	metric5xx      = "APIRequests5xx"
 )
 
-// logMetrics turn coderd's JSON request logs (one per request, with
-// fields.latency_ms and fields.status_code) into CloudWatch metrics.
-// coderd writes successful requests at debug level, so its Helm values
-// must log JSON with request logs enabled.
+// logMetrics turn coderd's JSON request log (schema coderd_request_log:
+// one entry per request with fields.status_code and fields.latency_ms,
+// which coderd writes for every status only with the JSON sink and the
+// request log's debug filter its Helm values set) into CloudWatch
+// metrics. Upgraded WebSockets (101) are left out: their latency is the
+// connection's lifetime. The 5xx filter emits 0 for every other request
+// log entry, so the error rate is defined whenever requests are logged.
 func (b *module) logMetrics(f *tfjson.File) {
 	o := b.m.Observability
+	l := o.RequestLog
+	counted := fmt.Sprintf("%s >= %d", l.StatusField, l.FirstCountedStatus)
 	for _, m := range []struct {
 		key, name, pattern, value, unit string
+		zero                            bool
 	}{
-		{"api_latency", metricLatency, "{ $.fields.latency_ms >= 0 }", "$.fields.latency_ms", "Milliseconds"},
-		{"api_requests", metricRequests, "{ $.fields.status_code >= 100 }", "1", "Count"},
-		{"api_5xx", metric5xx, "{ $.fields.status_code >= 500 }", "1", "Count"},
+		{"api_latency", metricLatency, fmt.Sprintf("{ %s && %s >= 0 }", counted, l.LatencyField), l.LatencyField, "Milliseconds", false},
+		{"api_requests", metricRequests, fmt.Sprintf("{ %s }", counted), "1", "Count", false},
+		{"api_5xx", metric5xx, fmt.Sprintf("{ %s >= %d }", l.StatusField, l.FirstErrorStatus), "1", "Count", true},
 	} {
+		t := tfjson.Body{
+			"name":      m.name,
+			"namespace": o.MetricsNamespace,
+			"value":     m.value,
+			"unit":      m.unit,
+		}
+		if m.zero {
+			t["default_value"] = "0"
+		}
 		f.Resource("aws_cloudwatch_log_metric_filter", m.key, tfjson.Body{
-			"name":           b.m.Cluster.Name + "-" + m.key,
-			"log_group_name": tfjson.Attr("aws_cloudwatch_log_group.coderd", "name"),
-			"pattern":        m.pattern,
-			"metric_transformation": []tfjson.Body{{
-				"name":      m.name,
-				"namespace": o.MetricsNamespace,
-				"value":     m.value,
-				"unit":      m.unit,
-			}},
+			"name":                  b.m.Cluster.Name + "-" + m.key,
+			"log_group_name":        tfjson.Attr("aws_cloudwatch_log_group.coderd", "name"),
+			"pattern":               m.pattern,
+			"metric_transformation": []tfjson.Body{t},
 		})
 	}
 }
@@ -44,6 +54,15 @@ func (b *module) logMetrics(f *tfjson.File) {
 // alarms renders the seed's alerts, each notifying alert_sns_topic_arn
 // when one is set.
 func (b *module) alarms(f *tfjson.File) {
+	b.auroraAlarms(f)
+	b.nodeGroupAlarms(f)
+	if !b.m.Secondary {
+		b.apiAlarms(f)
+	}
+}
+
+// apiAlarms watch coderd's API latency and error rate (see logMetrics).
+func (b *module) apiAlarms(f *tfjson.File) {
 	o := b.m.Observability
 	a := o.Alarms
 	for _, p := range []struct {
@@ -59,7 +78,8 @@ func (b *module) alarms(f *tfjson.File) {
 			"evaluation_periods":  3,
 			"threshold":           p.threshold,
 			"comparison_operator": "GreaterThanThreshold",
-			"treat_missing_data":  "notBreaching",
+			// No data: no request was logged in the period.
+			"treat_missing_data": "notBreaching",
 		})
 	}
 	count := func(id, metric string) tfjson.Body {
@@ -79,8 +99,6 @@ func (b *module) alarms(f *tfjson.File) {
 			{"id": "rate", "expression": "100 * errors / requests", "label": "5xx %", "return_data": true},
 		},
 	})
-	b.auroraAlarms(f)
-	b.nodeGroupAlarms(f)
 }
 
 // auroraAlarms watch the database's CPU, capacity and connections.
@@ -116,7 +134,7 @@ func (b *module) auroraAlarms(f *tfjson.File) {
 func (b *module) nodeGroupAlarms(f *tfjson.File) {
 	a := b.m.Observability.Alarms
 	for _, g := range b.m.NodeGroups {
-		limit := int(math.Ceil(float64(g.Max) * float64(a.NodeGroupPercent) / 100))
+		limit := capacity.AlarmThreshold(g.Max, a.NodeGroupPercent)
 		b.groupMetrics(f, g.Key)
 		b.alarm(f, "nodegroup_capacity_"+g.Key, tfjson.Body{
 			"alarm_description":   fmt.Sprintf("Node group %s at %d of its %d nodes", g.Name, limit, g.Max),

@@ -38,12 +38,20 @@ func (b *module) nodeGroups(f *tfjson.File) {
 		"description": desc,
 		"vpc_id":      tfjson.Attr("aws_vpc.this", "id"),
 	})
+	templates := map[string]bool{}
 	for _, g := range b.m.NodeGroups {
+		if !templates[g.LaunchTemplate] {
+			templates[g.LaunchTemplate] = true
+			f.Resource("aws_launch_template", g.LaunchTemplate, b.launchTemplate(g))
+		}
 		b.nodeGroup(f, g, role, attachments, 0)
 		// A node group's subnet_ids cannot change in place (the provider
 		// replaces the group), so subnets growth added get node groups of
 		// their own: the same nodes, from zero, for the autoscaler to use.
 		for seq := 1; seq <= b.maxSeq(g.Tier); seq++ {
+			if len(b.subnetIDsFor(g.Tier, g.AZ, seq)) == 0 {
+				continue
+			}
 			grown := g
 			grown.Key = fmt.Sprintf("%s_%d", g.Key, seq+1)
 			grown.Name = fmt.Sprintf("%s-%d", g.Name, seq+1)
@@ -63,11 +71,12 @@ func (b *module) maxSeq(tier string) int {
 	return n
 }
 
-// seqSubnetIDs references a tier's subnets of one sequence number.
-func (b *module) seqSubnetIDs(tier string, seq int) []string {
+// subnetIDsFor references a tier's subnets of one sequence number in one
+// AZ; az "" means every AZ.
+func (b *module) subnetIDsFor(tier, az string, seq int) []string {
 	var subs []cidr.Subnet
 	for _, s := range b.m.Network.Subnets.Tier(tier) {
-		if s.Seq == seq {
+		if s.Seq == seq && (az == "" || s.AZ == az) {
 			subs = append(subs, s)
 		}
 	}
@@ -78,7 +87,7 @@ func (b *module) seqSubnetIDs(tier string, seq int) []string {
 const coderdNodesSG = "aws_security_group.coderd_nodes"
 
 func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps []string, seq int) {
-	lt := f.Resource("aws_launch_template", g.Key, b.launchTemplate(g))
+	lt := "aws_launch_template." + g.LaunchTemplate
 	capacity := "ON_DEMAND"
 	if g.Spot {
 		capacity = "SPOT"
@@ -87,8 +96,8 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 		"cluster_name":    tfjson.Attr(cluster, "name"),
 		"node_group_name": g.Name,
 		"node_role_arn":   tfjson.Attr(role, "arn"),
-		"subnet_ids":      b.seqSubnetIDs(g.Tier, seq),
-		"instance_types":  []string{g.InstanceType},
+		"subnet_ids":      b.subnetIDsFor(g.Tier, g.AZ, seq),
+		"instance_types":  g.InstanceTypes,
 		"capacity_type":   capacity,
 		"ami_type":        "AL2023_x86_64_STANDARD",
 		"labels":          g.Labels,
@@ -99,11 +108,10 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 			"version": tfjson.Attr(lt, "latest_version"),
 		}},
 		"depends_on": deps,
-	}
-	if g.Schedule != nil || seq > 0 {
-		// The schedules (or, for a growth group, the autoscaler) own the
-		// group's size after creation.
-		body["lifecycle"] = []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}}
+		// cluster-autoscaler owns every group's desired size after
+		// creation: a plan must not reset it to the creation size (which
+		// would drain busy nodes or undo a scale-up).
+		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"scaling_config[0].desired_size"}}},
 	}
 	var taints []tfjson.Body
 	for _, t := range g.Taints {
@@ -118,13 +126,17 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 	}
 }
 
-// schedule scales the group's Auto Scaling group up to its peak before the
-// working day and back to its minimum after it, in the configured zone.
+// schedule raises the group's Auto Scaling group's minimum to the peak
+// before the working day and lowers it back after it, in the configured
+// zone. It sets min_size only: desired capacity stays cluster-autoscaler's,
+// so the evening action lets the autoscaler remove nodes once they are
+// idle instead of terminating nodes whatever runs on them, and the morning
+// action never shrinks a group that is already larger.
 func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 	asg := tfjson.Ref(group + ".resources[0].autoscaling_groups[0].name")
 	for _, s := range []struct {
 		suffix, cron string
-		desired      int
+		min          int
 	}{
 		{"scale_up", g.Schedule.Start, g.Peak},
 		{"scale_down", g.Schedule.Stop, g.Min},
@@ -134,9 +146,11 @@ func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 			"autoscaling_group_name": asg,
 			"recurrence":             s.cron,
 			"time_zone":              g.Schedule.TimeZone,
-			"min_size":               g.Min,
+			"min_size":               s.min,
 			"max_size":               g.Max,
-			"desired_capacity":       s.desired,
+			// -1: leave the desired capacity alone (the provider's
+			// default, written out so the intent is on the page).
+			"desired_capacity": -1,
 		})
 	}
 }
@@ -144,7 +158,7 @@ func (b *module) schedule(f *tfjson.File, g model.NodeGroup, group string) {
 // launchTemplate keeps nodes on IMDSv2 with encrypted gp3 root volumes.
 func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
 	lt := tfjson.Body{
-		"name":                   g.Name,
+		"name":                   g.LaunchTemplateName,
 		"update_default_version": true,
 		// IMDSv2 only, one hop: pods cannot reach the node's credentials
 		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
@@ -164,8 +178,8 @@ func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
 			}},
 		}},
 		"tag_specifications": []tfjson.Body{
-			{"resource_type": "instance", "tags": map[string]string{"Name": g.Name}},
-			{"resource_type": "volume", "tags": map[string]string{"Name": g.Name}},
+			{"resource_type": "instance", "tags": map[string]string{"Name": g.LaunchTemplateName}},
+			{"resource_type": "volume", "tags": map[string]string{"Name": g.LaunchTemplateName}},
 		},
 	}
 	if g.Coderd {

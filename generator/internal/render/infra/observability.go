@@ -27,7 +27,14 @@ func (b *module) observability(f *tfjson.File) {
 	if o.CloudTrail != "" {
 		b.cloudTrail(f)
 	}
-	b.logMetrics(f)
+	if !b.m.Secondary {
+		// Workspace proxies take no log filter (coder v2.26/v2.36
+		// codersdk/deployment.go: log-filter is not an external-proxies
+		// option), so their non-5xx requests stay at debug level unless
+		// every debug line is shipped: no request metrics, no API alarms
+		// in a secondary region.
+		b.logMetrics(f)
+	}
 	b.alarms(f)
 	b.dashboard(f)
 }

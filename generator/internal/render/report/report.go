@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
@@ -110,8 +111,24 @@ func region(w *writer, r Region, cat config.Catalog) {
 			fmt.Sprintf("%s: %d usable", s.Where(), s.Usable), itoa(s.Usable-s.Needed))
 	}
 	nodes(w, f)
+	autostop(w, f)
 	quotas(w, f)
 	cost(w, r.Cost, c)
+}
+
+// autostop reports when Coder stops workspaces, derived from the
+// workspace schedule (capacity.Autostop).
+func autostop(w *writer, f capacity.Figures) {
+	w.line("")
+	w.line("### Workspace autostop")
+	w.line("")
+	a := f.Autostop
+	if a == nil {
+		w.line("No autostop is derived: the workspace node groups have no schedule, or it is not one daily window.")
+		return
+	}
+	w.line("Quiet hours `%s` (%d minutes before the scale-in at %02d:%02d); every composed template stops its workspaces in them on %s, and defaults to a TTL of %s (scale-up to quiet hours). Workspaces started less than 2 hours before quiet hours run until their TTL or the next day's quiet hours (Coder's leeway).",
+		a.QuietHours, a.Before, a.Window.Stop/60, a.Window.Stop%60, strings.Join(a.Days, ", "), time.Duration(a.DefaultTTLMillis)*time.Millisecond)
 }
 
 func nodes(w *writer, f capacity.Figures) {
@@ -164,11 +181,18 @@ func cost(w *writer, c capacity.Cost, env *config.Environment) {
 		w.line("- Spot workspace nodes (`ws_use_spot_instances`): about %s less, %s a month.", money(c.SpotSavings), money(c.Total-c.SpotSavings))
 	}
 	if s := c.Scheduled; s != nil {
-		w.line("- Business-hours scaling (%s, %.1f h a week): provisioner nodes at %d and workspace nodes at %d inside the window, %d and %d outside: %s a month, %s less.",
-			s.Window, s.PeakHoursPerWeek, env.ProvNodeDesiredPeak, env.WSNodeDesiredPeak, env.ProvNodeMinSize, env.WSNodeMinSize, money(s.Total), money(s.Savings))
+		w.line("- Business-hours scaling (%s, %.1f h a week): provisioner nodes at %d and workspace nodes at %d inside the window, %d and %d outside: %s a month, %s less. The schedules set only the groups' minimum; cluster-autoscaler sizes them for their pods: the provisioner daemons (one per planned build) run all day, so their nodes stay; the workspace nodes hold `max_workspaces` inside the window and drop to `ws_node_min_size` outside it %s.",
+			s.Window, s.PeakHoursPerWeek, s.ProvPeak, s.WSPeak, s.ProvLow, s.WSLow, money(s.Total), money(s.Savings), autostopNote(s.Autostop))
 	} else {
 		w.line("- Business-hours scaling: the schedules are not one daily window, so no estimate.")
 	}
+}
+
+func autostopNote(on bool) string {
+	if on {
+		return "because the templates' autostop ends the workspaces before the scale-in"
+	}
+	return "only if the workspaces are stopped: no autostop is derived (no workspace schedule read as one daily window), so running workspaces keep their nodes and the figure counts them"
 }
 
 func money(v float64) string {

@@ -170,12 +170,15 @@ func (b *template) diskPath() string {
 	return b.home()
 }
 
-// metadata attaches the workspace's provenance and size to a resource.
+// metadata attaches the workspace's provenance and size to a resource,
+// and its quota cost: on the resource that outlives a stop, so a stopped
+// workspace still counts towards max_workspaces_per_user.
 func (b *template) metadata(resourceID string, count any, extra ...tfjson.Body) {
 	body := tfjson.Body{
 		"resource_id": resourceID,
 		"icon":        b.m.Toolchain.Icon,
 		"item":        append(b.metadataItems(), extra...),
+		"daily_cost":  b.m.DailyCost,
 	}
 	if count != nil {
 		body["count"] = count

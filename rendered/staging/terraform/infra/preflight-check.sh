@@ -29,20 +29,20 @@ check() {
 
 # DB clusters: one Aurora cluster
 check rds L-952B80B8 1 'DB clusters (count)'
-# Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances: max nodes × vCPUs: control 3×4 + prov 5×8
-check ec2 L-1216C47A 52 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPU)'
+# Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances: max nodes × vCPUs: control 3×4 + prov 6×8
+check ec2 L-1216C47A 60 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPU)'
 # All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests: max nodes × vCPUs: ws 24×8
 check ec2 L-34B43A08 192 'All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests (vCPU)'
 # Clusters: one EKS cluster
 check eks L-1194D53C 1 'Clusters (count)'
 # EC2-VPC Elastic IPs: one per NAT gateway, 1
 check ec2 L-0263D0A3 1 'EC2-VPC Elastic IPs (count)'
-# Storage for General Purpose SSD (gp3) volumes, in TiB: 32 nodes × 100 GiB + 300 workspaces × 10 GiB = 6200 GiB
+# Storage for General Purpose SSD (gp3) volumes, in TiB: 33 nodes × 100 GiB + 300 workspaces × 10 GiB = 6300 GiB
 check ebs L-7A658B76 7 'Storage for General Purpose SSD (gp3) volumes, in TiB (TiB)'
 # NAT gateways per Availability Zone: at most one NAT gateway in each AZ
 check vpc L-FE5A380F 1 'NAT gateways per Availability Zone (count per AZ)'
-# Network interfaces per Region: nodes (control 3×4 + prov 5×4 + ws 24×4) + 22 endpoint + 1 NAT + 2 NLB + 4 EKS + 2 Aurora ENIs
-check vpc L-DF5E4CA3 159 'Network interfaces per Region (count)'
+# Network interfaces per Region: nodes (control 3×4 + prov 6×4 + ws 24×4) + 22 endpoint + 1 NAT + 2 NLB + 4 EKS + 2 Aurora ENIs
+check vpc L-DF5E4CA3 163 'Network interfaces per Region (count)'
 # Network Load Balancers per Region: one network load balancer
 check elasticloadbalancing L-69A177A2 1 'Network Load Balancers per Region (count)'
 # VPCs per Region: one VPC

@@ -29,20 +29,20 @@ check() {
 
 # DB clusters: one Aurora cluster
 check rds L-952B80B8 1 'DB clusters (count)'
-# Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances: max nodes × vCPUs: control 8×8 + prov 20×16
-check ec2 L-1216C47A 384 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPU)'
+# Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances: max nodes × vCPUs: control 8×8 + prov 23×16
+check ec2 L-1216C47A 432 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPU)'
 # All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests: max nodes × vCPUs: ws 210×8
 check ec2 L-34B43A08 1680 'All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests (vCPU)'
 # Clusters: one EKS cluster
 check eks L-1194D53C 1 'Clusters (count)'
 # EC2-VPC Elastic IPs: one per NAT gateway, 3
 check ec2 L-0263D0A3 3 'EC2-VPC Elastic IPs (count)'
-# Storage for General Purpose SSD (gp3) volumes, in TiB: 238 nodes × 100 GiB + 3000 workspaces × 10 GiB = 53800 GiB
+# Storage for General Purpose SSD (gp3) volumes, in TiB: 241 nodes × 100 GiB + 3000 workspaces × 10 GiB = 54100 GiB
 check ebs L-7A658B76 53 'Storage for General Purpose SSD (gp3) volumes, in TiB (TiB)'
 # NAT gateways per Availability Zone: at most one NAT gateway in each AZ
 check vpc L-FE5A380F 1 'NAT gateways per Availability Zone (count per AZ)'
-# Network interfaces per Region: nodes (control 8×4 + prov 20×8 + ws 210×4) + 33 endpoint + 3 NAT + 3 NLB + 4 EKS + 2 Aurora ENIs
-check vpc L-DF5E4CA3 1077 'Network interfaces per Region (count)'
+# Network interfaces per Region: nodes (control 8×4 + prov 23×8 + ws 210×4) + 33 endpoint + 3 NAT + 3 NLB + 4 EKS + 2 Aurora ENIs
+check vpc L-DF5E4CA3 1101 'Network interfaces per Region (count)'
 # Network Load Balancers per Region: one network load balancer
 check elasticloadbalancing L-69A177A2 1 'Network Load Balancers per Region (count)'
 # VPCs per Region: one VPC
