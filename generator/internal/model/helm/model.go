@@ -97,6 +97,10 @@ func Build(env *validate.Checked) (Model, error) {
 	if err != nil {
 		return Model{}, fmt.Errorf("size provisioners: %w", err)
 	}
+	coderRel, err := coder(c, n, env.Catalog.Database, coderRes)
+	if err != nil {
+		return Model{}, fmt.Errorf("coder release: %w", err)
+	}
 	return Model{
 		Source:       env.RelFile(),
 		Repositories: append(repositories(), Repository{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"}),
@@ -106,7 +110,7 @@ func Build(env *validate.Checked) (Model, error) {
 			externalSecrets(c, n),
 			fluentBit(c, n),
 			tofuController(c, n),
-			coder(c, n, coderRes),
+			coderRel,
 			provisioner(c, n, prov),
 		},
 	}, nil

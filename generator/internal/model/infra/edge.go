@@ -121,6 +121,8 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 		// tofu-controller applies the Day-1/2 module in the primary
 		// region's cluster only.
 		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.TofuRunnerRole, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
+		// The database lives in the primary region only.
+		r = append(r, IRSA{Key: RoleDBRoleJob, Role: n.DBRoleJobRole, Namespace: names.CoderNamespace, ServiceAccount: names.DBRoleJob})
 	}
 	if c.EnableAMPIntegration {
 		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})

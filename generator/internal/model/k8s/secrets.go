@@ -32,16 +32,15 @@ const (
 	SecretLicenseKey = names.LicenseVariable
 )
 
-// dbURLTemplate builds coderd's connection URL. Host, port, database and
-// user come from the DB secret's JSON fields; the password from the
-// RDS-managed master secret (key "master", its JSON as a string), which RDS
-// rotates: the refresh picks a new password up. User and password are
-// URL-escaped. sslmode=require encrypts without verifying the server
-// certificate: the RDS CA is not in the coder image's trust store.
-const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ (.master | fromJson).password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require"
-
-// masterKey is the key the RDS-managed secret is found under.
-const masterKey = "master"
+// dbURLTemplate builds coderd's connection URL from the DB secret's JSON
+// fields (host, port, dbname, username: written by Day 0 under a fixed
+// name). It holds no password: coderd (CODER_PG_AUTH=awsiamrds) puts a
+// fresh IAM auth token into the URL for every connection. verify-full
+// checks Aurora's certificate against the RDS CA bundle the coderd pod
+// fetches at start (model/helm, schema.database).
+func dbURLTemplate(db config.Database) string {
+	return "postgres://{{ .username | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=verify-full&sslrootcert=" + db.CABundlePath()
+}
 
 // Refresh intervals: secrets written after Day 0 (the provisioner key, the
 // session token, the license) are polled more often so they arrive soon
@@ -51,10 +50,10 @@ const (
 	refreshLate   = "10m"
 )
 
-func externalSecrets(c *config.Environment, n names.Names) []any {
+func externalSecrets(c *config.Environment, n names.Names, db config.Database) []any {
 	out := []any{
 		secretStore(c),
-		dbURL(c, n),
+		dbURL(n, db),
 		single(helm.SecretOIDC, names.CoderNamespace, helm.SecretClientSecretKey, c.OIDCClientSecretARN, refreshStable),
 	}
 	if c.ExternalAuthClientID != "" {
@@ -98,10 +97,10 @@ func single(name, namespace, key, remote, refresh string) any {
 	})
 }
 
-// dbURL reads the DB secret's fields and finds the RDS-managed master
-// secret by the tag RDS gives it (its name, rds!cluster-<id>, is known only
-// after Day 0), then writes the connection URL.
-func dbURL(c *config.Environment, n names.Names) any {
+// dbURL reads the DB secret by its name (GetSecretValue only; no tag
+// search, which external-secrets implements with BatchGetSecretValue) and
+// writes the connection URL.
+func dbURL(n names.Names, db config.Database) any {
 	return custom(esAPI, "ExternalSecret", helm.SecretDBURL, names.CoderNamespace, map[string]any{
 		"refreshInterval": refreshStable,
 		"secretStoreRef":  storeRef(),
@@ -110,17 +109,11 @@ func dbURL(c *config.Environment, n names.Names) any {
 			"creationPolicy": "Owner",
 			"template": map[string]any{
 				"engineVersion": "v2",
-				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate},
+				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate(db)},
 			},
 		},
 		"dataFrom": []any{
 			map[string]any{"extract": map[string]any{"key": n.DBSecret}},
-			map[string]any{
-				"find": map[string]any{"tags": map[string]string{
-					"aws:rds:primaryDBClusterArn": names.AuroraClusterARN(c, n),
-				}},
-				"rewrite": []any{map[string]any{"regexp": map[string]any{"source": ".*", "target": masterKey}}},
-			},
 		},
 	})
 }

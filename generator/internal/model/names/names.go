@@ -55,9 +55,15 @@ const (
 	// resources carrying it, so templates must set it.
 	WorkspaceTagKey = "coder-eks/environment"
 
-	// Database and user coderd connects as (the cluster's master user).
+	// Database and the cluster's master user. coderd does not log in as
+	// the master user: it connects as schema.database.app_user with IAM
+	// auth tokens; the role Job creates that role with the master
+	// password.
 	DBName = "coder"
 	DBUser = "coder"
+	// DBRoleJob (in CoderNamespace, service account of the same name)
+	// creates coderd's database role once, idempotently.
+	DBRoleJob = "coder-db-role"
 	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
 	// at the NLB) and STUN.
 	CoderdHTTPPort = 8080
@@ -103,7 +109,7 @@ type Names struct {
 	AuroraCluster    string // coder-prod
 	// DBSecret holds the connection details (JSON: host, port, dbname,
 	// username, ...) but not the password, which stays in the RDS-managed
-	// secret (tagged aws:rds:primaryDBClusterArn with the cluster's ARN).
+	// secret RDS manages and rotates.
 	DBSecret string // coder/prod/db-password
 
 	// Secrets Manager secrets whose values are written after Day 0. Day 0
@@ -136,6 +142,9 @@ type Names struct {
 	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
 	// the Terraform state bucket.
 	ExternalSecretsRole, TofuRunnerRole string
+	// DBRoleJobRole (coder/coder-db-role) reads the RDS-managed master
+	// secret to create coderd's database role.
+	DBRoleJobRole string
 
 	// Network load balancer and its target groups; the AWS Load Balancer
 	// Controller's TargetGroupBindings bind the coderd Service to them.
@@ -252,6 +261,7 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 		PrometheusRole:       cluster + "-prometheus",
 		ExternalSecretsRole:  cluster + "-external-secrets",
 		TofuRunnerRole:       cluster + "-tf-runner",
+		DBRoleJobRole:        cluster + "-db-role",
 
 		NLB:               cluster,
 		CoderdTargetGroup: cluster + "-coderd",
