@@ -77,6 +77,13 @@ func (b *module) aurora(f *tfjson.File) {
 			"max_capacity": d.MaxACU,
 		}},
 		"depends_on": []string{logs},
+		// aurora_engine_version is the version the cluster is created
+		// with. The instances upgrade minor versions themselves
+		// (auto_minor_version_upgrade); the provider then reads the new
+		// version back, and a pinned one would make the next plan try a
+		// downgrade, which RDS refuses. A major upgrade is a runbook
+		// step (docs/operations.md).
+		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"engine_version"}}},
 	})
 	monitoring := f.Resource("aws_iam_role", "rds_monitoring", tfjson.Body{
 		"name":               d.Identifier + "-rds-monitoring",
