@@ -265,3 +265,33 @@ func TestCoderdConnectsWithIAMAuth(t *testing.T) {
 		})
 	}
 }
+
+// TestSecretStoreNamespacesExist (issue 10 item 22): a cluster's
+// ClusterSecretStore admits only namespaces its own tree creates (or
+// flux-system, which flux install creates); naming another leaves the
+// environment's secrets to whoever creates that namespace later.
+func TestSecretStoreNamespacesExist(t *testing.T) {
+	for _, tree := range clusterTrees(t) {
+		t.Run(tree.k8s, func(t *testing.T) {
+			exists := map[string]bool{"flux-system": true}
+			for _, doc := range yamlDocs(t, filepath.Join(tree.k8s, "namespaces.yaml")) {
+				if doc["kind"] == "Namespace" {
+					exists[dig(doc, "metadata", "name").(string)] = true
+				}
+			}
+			for _, doc := range yamlDocs(t, filepath.Join(tree.k8s, "external-secrets.yaml")) {
+				if doc["kind"] != "ClusterSecretStore" {
+					continue
+				}
+				conds, _ := dig(doc, "spec", "conditions").([]any)
+				for _, c := range conds {
+					for _, ns := range strs(dig(c, "namespaces")) {
+						if !exists[ns] {
+							t.Errorf("ClusterSecretStore %v admits namespace %s, which this cluster's tree does not create", dig(doc, "metadata", "name"), ns)
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
@@ -52,7 +54,7 @@ const (
 
 func externalSecrets(c *config.Environment, n names.Names, db config.Database) []any {
 	out := []any{
-		secretStore(c),
+		secretStore(c, namespaces()),
 		dbURL(n, db),
 		single(helm.SecretOIDC, names.CoderNamespace, helm.SecretClientSecretKey, c.OIDCClientSecretARN, refreshStable),
 	}
@@ -68,15 +70,29 @@ func externalSecrets(c *config.Environment, n names.Names, db config.Database) [
 }
 
 // SecretStoreNamespaces may use the store; no other namespace can read
-// the environment's secrets through it.
+// the environment's secrets through it. A cluster's store lists only those
+// of them its tree creates (and Flux's, created by flux install), so a
+// namespace created there later by someone else gains nothing.
 var SecretStoreNamespaces = []string{names.CoderNamespace, names.ProvisionerNamespace, names.FluxNamespace}
 
-func secretStore(c *config.Environment) any {
+func secretStore(c *config.Environment, created []any) any {
+	exists := map[string]bool{names.FluxNamespace: true}
+	for _, o := range created {
+		if ns, ok := o.(*corev1.Namespace); ok {
+			exists[ns.Name] = true
+		}
+	}
+	var allowed []string
+	for _, ns := range SecretStoreNamespaces {
+		if exists[ns] {
+			allowed = append(allowed, ns)
+		}
+	}
 	return custom(esAPI, "ClusterSecretStore", SecretStore, "", map[string]any{
 		"provider": map[string]any{
 			"aws": map[string]any{"service": "SecretsManager", "region": c.AWSRegion},
 		},
-		"conditions": []any{map[string]any{"namespaces": SecretStoreNamespaces}},
+		"conditions": []any{map[string]any{"namespaces": allowed}},
 	})
 }
 
