@@ -22,6 +22,10 @@ func (b *module) outputs(f *tfjson.File) {
 	out("cluster_endpoint", tfjson.Attr(cluster, "endpoint"), "EKS API endpoint (private)")
 	out("cluster_certificate_authority_data", tfjson.Ref(cluster+".certificate_authority[0].data"), "EKS API CA bundle, base64")
 	out("cluster_security_group_id", tfjson.Ref(cluster+".vpc_config[0].cluster_security_group_id"), "Security group EKS attaches to the control plane and managed nodes")
+	if !m.Cluster.PublicAccess {
+		out("operator_access_instance_id", tfjson.Attr("aws_instance.operator_access", "id"),
+			"Session Manager host for kubectl/flux against the private endpoint (docs/operations.md)")
+	}
 	out("oidc_provider_arn", tfjson.Attr(oidcProvider, "arn"), "IAM OIDC provider for IRSA")
 	out("vpc_id", tfjson.Attr("aws_vpc.this", "id"), "VPC ID")
 	for _, tier := range []string{validate.TierPublic, validate.TierControl, validate.TierProvisioner, validate.TierWorkspace, validate.TierDatabase} {
