@@ -295,3 +295,32 @@ func TestSecretStoreNamespacesExist(t *testing.T) {
 		})
 	}
 }
+
+// TestBucketNamesCarryTheAccount (issue 10 item 22): S3 bucket names are
+// global across every AWS account; a name without the account ID may be
+// taken already, and the first apply fails with BucketAlreadyExists.
+func TestBucketNamesCarryTheAccount(t *testing.T) {
+	envs, _ := load.Discover("../..")
+	for _, e := range envs {
+		env, err := load.Load("../..", e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, _ := filepath.Glob(filepath.Join(renderedRoot, e, "terraform", "*", "*.tf.json"))
+		for _, f := range files {
+			doc := tfJSON(t, f)
+			buckets, _ := dig(doc, "resource", "aws_s3_bucket").(map[string]any)
+			for k, b := range buckets {
+				name, _ := dig(b, "bucket").(string)
+				if !strings.HasSuffix(name, "-"+env.Config.AccountID) {
+					t.Errorf("%s: aws_s3_bucket.%s bucket %q does not end in the account ID %s", f, k, name, env.Config.AccountID)
+				}
+			}
+			if backend, ok := dig(doc, "terraform", "backend", "s3").(map[string]any); ok {
+				if name, _ := backend["bucket"].(string); !strings.HasSuffix(name, "-"+env.Config.AccountID) {
+					t.Errorf("%s: state bucket %q does not end in the account ID", f, name)
+				}
+			}
+		}
+	}
+}

@@ -105,7 +105,8 @@ type Names struct {
 	CoderdLogGroup, ProvisionerLogGroup, WorkspaceLogGroup string
 	FlowLogGroup, ClusterLogGroup                          string
 
-	CloudTrailBucket string // coder-prod-cloudtrail-logs
+	// Bucket names are global: each ends in the account ID.
+	CloudTrailBucket string // coder-prod-cloudtrail-logs-111122223333
 	AuroraCluster    string // coder-prod
 	// DBSecret holds the connection details (JSON: host, port, dbname,
 	// username, ...) but not the password, which stays in the RDS-managed
@@ -149,7 +150,7 @@ type Names struct {
 	// Network load balancer and its target groups; the AWS Load Balancer
 	// Controller's TargetGroupBindings bind the coderd Service to them.
 	NLB, CoderdTargetGroup, STUNTargetGroup string
-	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs-111122223333
 
 	// AWS Backup vaults (local and in backup_region) and plan.
 	BackupVault, BackupPlan string
@@ -240,7 +241,7 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 		WorkspaceLogGroup:    "/" + p + "/" + e + "/workspaces",
 		FlowLogGroup:         "/" + p + "/" + e + "/vpc-flow-logs",
 		ClusterLogGroup:      "/aws/eks/" + cluster + "/cluster",
-		CloudTrailBucket:     cluster + "-cloudtrail-logs",
+		CloudTrailBucket:     cluster + "-cloudtrail-logs-" + c.AccountID,
 		AuroraCluster:        cluster,
 		DBSecret:             p + "/" + e + "/db-password",
 		ProvisionerKeySecret: p + "/" + e + "/provisioner-key",
@@ -266,7 +267,7 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 		NLB:               cluster,
 		CoderdTargetGroup: cluster + "-coderd",
 		STUNTargetGroup:   cluster + "-stun",
-		NLBLogsBucket:     cluster + "-nlb-access-logs",
+		NLBLogsBucket:     cluster + "-nlb-access-logs-" + c.AccountID,
 
 		BackupVault: cluster,
 		BackupPlan:  cluster + "-aurora",
