@@ -25,6 +25,15 @@ type DNS struct {
 	AccessURL  string
 	// CertificateARN is an existing certificate; empty: create one.
 	CertificateARN string
+	// PublicZone is set when the public zone is in another partition's
+	// account (GovCloud has no public hosted zones).
+	PublicZone *CrossPartitionZone
+}
+
+// CrossPartitionZone is a commercial-partition account holding the public
+// zone, reached with an AWS CLI profile.
+type CrossPartitionZone struct {
+	Profile, AccountID string
 }
 
 // Workspaces is what composed templates need from Day 0: the EC2
@@ -98,6 +107,9 @@ func dns(c *config.Environment, n names.Names) DNS {
 	}
 	if !c.CreateACMCertificate {
 		d.CertificateARN = c.ExistingACMCertificateARN
+	}
+	if c.PublicDNSAWSProfile != "" {
+		d.PublicZone = &CrossPartitionZone{Profile: c.PublicDNSAWSProfile, AccountID: c.PublicDNSAccountID}
 	}
 	return d
 }
