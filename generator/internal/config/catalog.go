@@ -20,6 +20,9 @@ type Catalog struct {
 	Replacement      map[string]Replacement `json:"replacement"`
 	Patterns         map[string]Pattern     `json:"patterns"`
 	CoderdRequestLog CoderdRequestLog       `json:"coderd_request_log"`
+	Database         Database               `json:"database"`
+	// ExternalSecretsCalls mirrors schema.external_secrets_calls.
+	ExternalSecretsCalls map[string]ESOCalls `json:"external_secrets_calls"`
 }
 
 // CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be
@@ -165,4 +168,29 @@ type Replacement struct {
 // Sizing mirrors schema.sizing.
 type Sizing struct {
 	ProvisionerTerminationGraceS int `json:"provisioner_termination_grace_seconds"`
+}
+
+// Database mirrors schema.database: how coderd reaches Aurora.
+type Database struct {
+	CoderAuth struct {
+		Env   string `json:"env"`
+		Value string `json:"value"`
+	} `json:"coder_auth"`
+	AppUser       string            `json:"app_user"`
+	CABundleDir   string            `json:"ca_bundle_dir"`
+	CABundleFile  string            `json:"ca_bundle_file"`
+	CABundleURLs  map[string]string `json:"ca_bundle_urls"`
+	RoleJobImages struct {
+		AWSCLI string `json:"aws_cli"`
+		PSQL   string `json:"psql"`
+	} `json:"role_job_images"`
+}
+
+// CABundlePath is the file coderd's sslrootcert names.
+func (d Database) CABundlePath() string { return d.CABundleDir + "/" + d.CABundleFile }
+
+// ESOCalls are the Secrets Manager calls of one way of naming data.
+type ESOCalls struct {
+	PerSecret   []string `json:"per_secret"`
+	AccountWide []string `json:"account_wide"`
 }

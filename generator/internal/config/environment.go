@@ -61,6 +61,8 @@ type Environment struct {
 	BaseDomain                string `json:"base_domain"`
 	CoderSubdomain            string `json:"coder_subdomain"`
 	Route53ZoneID             string `json:"route53_zone_id"`
+	PublicDNSAWSProfile       string `json:"public_dns_aws_profile"`
+	PublicDNSAccountID        string `json:"public_dns_account_id"`
 	CreateACMCertificate      bool   `json:"create_acm_certificate"`
 	ExistingACMCertificateARN string `json:"existing_acm_certificate_arn"`
 

@@ -112,8 +112,9 @@ availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
 backup_region = "eu-central-1"
 `, []string{"aws_region", "availability_zones", "backup_region"}},
 		{"bucket named after the project", `project_name = "dev"
-terraform_state_bucket = "dev-prod-terraform-state"
-`, []string{"project_name"}},
+aws_account_id = "111122223333"
+terraform_state_bucket = "dev-prod-terraform-state-111122223333"
+`, []string{"project_name", "aws_account_id"}},
 		{"derived partition", `aws_partition = "aws"
 `, nil},
 	}

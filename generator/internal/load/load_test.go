@@ -35,7 +35,7 @@ func TestLoad(t *testing.T) {
 	c := env.Config
 	// Set in environments/prod.cue, defaulted by the schema, derived by it.
 	got := []any{c.Environment, c.Owner, c.VPCCIDR, c.WSNodeMaxSize, c.Partition, c.TerraformStateBucket}
-	want := []any{"prod", "platform-engineering", "10.0.0.0/16", 210, "aws", "coder-prod-terraform-state"}
+	want := []any{"prod", "platform-engineering", "10.0.0.0/16", 210, "aws", "coder-prod-terraform-state-111122223333"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)
 	}

@@ -33,7 +33,25 @@ const SafeToEvict = "cluster-autoscaler.kubernetes.io/safe-to-evict"
 // hstsMaxAge is one year, the minimum browsers' preload lists accept.
 const hstsMaxAge = 31536000
 
-func coder(c *config.Environment, n names.Names, res corev1.ResourceRequirements) Release {
+// coder is coderd: the shared chart values plus its database connection
+// (IAM auth, the RDS CA bundle for verify-full).
+func coder(c *config.Environment, n names.Names, db config.Database, res corev1.ResourceRequirements) (Release, error) {
+	caURL, err := CABundleURL(db, c.Partition)
+	if err != nil {
+		return Release{}, err
+	}
+	rel := coderChart(c, n, res)
+	v := rel.Values["coder"].(map[string]any)
+	v["env"] = coderEnv(c, n, db)
+	v["initContainers"] = []any{rdsCAInit(c, db, caURL)}
+	v["volumes"] = rdsCAVolumes()
+	v["volumeMounts"] = rdsCAMounts(db)
+	return rel, nil
+}
+
+// coderChart is what coderd and a workspace proxy share; their env is
+// their own.
+func coderChart(c *config.Environment, n names.Names, res corev1.ResourceRequirements) Release {
 	labels := PodLabels(ReleaseCoder)
 	return Release{
 		Name: ReleaseCoder, Layer: LayerCoder, Namespace: names.CoderNamespace,
@@ -41,7 +59,6 @@ func coder(c *config.Environment, n names.Names, res corev1.ResourceRequirements
 		Values: map[string]any{
 			"coder": map[string]any{
 				"replicaCount": c.CoderdReplicas,
-				"env":          coderEnv(c, n),
 				"serviceAccount": map[string]any{
 					"name":        names.CoderServiceAccount,
 					"annotations": irsa(c, n.CoderdRole),
@@ -71,11 +88,13 @@ func coder(c *config.Environment, n names.Names, res corev1.ResourceRequirements
 // coderEnv configures `coder server`. The chart itself sets
 // CODER_HTTP_ADDRESS, CODER_PROMETHEUS_ADDRESS (0.0.0.0:2112), KUBE_POD_IP
 // and CODER_DERP_SERVER_RELAY_URL, so they are not repeated here.
-func coderEnv(c *config.Environment, n names.Names) []corev1.EnvVar {
+func coderEnv(c *config.Environment, n names.Names, db config.Database) []corev1.EnvVar {
 	env := []corev1.EnvVar{
 		value("CODER_ACCESS_URL", n.AccessURL),
 		value("CODER_WILDCARD_ACCESS_URL", n.WildcardAccessURL),
-		fromSecret("CODER_PG_CONNECTION_URL", SecretDBURL, SecretDBURLKey),
+	}
+	env = append(env, dbEnv(c, db)...)
+	env = append(env,
 		// Builds run only on the external provisioners in coder-prov.
 		value("CODER_PROVISIONER_DAEMONS", "0"),
 		value("CODER_SECURE_AUTH_COOKIE", "true"),
@@ -83,7 +102,7 @@ func coderEnv(c *config.Environment, n names.Names) []corev1.EnvVar {
 		value("CODER_STRICT_TRANSPORT_SECURITY_OPTIONS", "includeSubDomains"),
 		value("CODER_REDIRECT_TO_ACCESS_URL", "true"),
 		value("CODER_DERP_SERVER_STUN_ADDRESSES", stunAddresses(c)),
-	}
+	)
 	env = append(env, oidcEnv(c)...)
 	env = append(env, externalAuthEnv(c)...)
 	if c.EnablePrometheusMetrics {

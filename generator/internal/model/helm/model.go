@@ -97,6 +97,10 @@ func Build(env *validate.Checked) (Model, error) {
 	if err != nil {
 		return Model{}, fmt.Errorf("size provisioners: %w", err)
 	}
+	coderRel, err := coder(c, n, env.Catalog.Database, coderRes)
+	if err != nil {
+		return Model{}, fmt.Errorf("coder release: %w", err)
+	}
 	return Model{
 		Source:       env.RelFile(),
 		Repositories: append(repositories(), Repository{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"}),
@@ -106,7 +110,7 @@ func Build(env *validate.Checked) (Model, error) {
 			externalSecrets(c, n),
 			fluentBit(c, n),
 			tofuController(c, n),
-			appendEnv(coder(c, n, coderRes), append(requestLogEnv(env.Catalog.CoderdRequestLog), quietHoursEnv(env.Capacity.Autostop)...)...),
+			appendEnv(coderRel, append(requestLogEnv(env.Catalog.CoderdRequestLog), quietHoursEnv(env.Capacity.Autostop)...)...),
 			provisioner(c, n, prov),
 		},
 	}, nil

@@ -51,7 +51,7 @@ func BuildRegion(env *validate.Checked, r validate.Region) Model {
 // PDB and policies select the same labels), sized by the capacity model's
 // proxy figures, talking to the primary's access URL with its token.
 func workspaceProxy(c *config.Environment, n, primary names.Names, r validate.Region) Release {
-	rel := coder(c, n, coderdResources(r.Capacity))
+	rel := coderChart(c, n, coderdResources(r.Capacity))
 	rel.Layer = LayerProxy
 	v := rel.Values["coder"].(map[string]any)
 	v["workspaceProxy"] = true

@@ -18,6 +18,8 @@ type Database struct {
 	PITRDays    int
 	DBName      string
 	MasterUser  string
+	// AppUser is the role coderd logs in as with IAM auth tokens.
+	AppUser string
 	// SecretName is the seed's DB secret: connection details for coderd
 	// that point at the RDS-managed master password secret.
 	SecretName string
@@ -34,7 +36,7 @@ type Backup struct {
 	CopyRegion string
 }
 
-func database(c *config.Environment, n names.Names) Database {
+func database(c *config.Environment, n names.Names, db config.Database) Database {
 	azs := []string{c.AvailabilityZones[0]}
 	for i := 1; i <= c.AuroraReaderCount; i++ {
 		azs = append(azs, c.AvailabilityZones[i%len(c.AvailabilityZones)])
@@ -50,6 +52,7 @@ func database(c *config.Environment, n names.Names) Database {
 		PITRDays:        c.AuroraPITRRetentionDays,
 		DBName:          names.DBName,
 		MasterUser:      names.DBUser,
+		AppUser:         db.AppUser,
 		SecretName:      n.DBSecret,
 		LogGroup:        n.AuroraLogGroup,
 	}

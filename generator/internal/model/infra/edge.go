@@ -25,6 +25,15 @@ type DNS struct {
 	AccessURL  string
 	// CertificateARN is an existing certificate; empty: create one.
 	CertificateARN string
+	// PublicZone is set when the public zone is in another partition's
+	// account (GovCloud has no public hosted zones).
+	PublicZone *CrossPartitionZone
+}
+
+// CrossPartitionZone is a commercial-partition account holding the public
+// zone, reached with an AWS CLI profile.
+type CrossPartitionZone struct {
+	Profile, AccountID string
 }
 
 // Workspaces is what composed templates need from Day 0: the EC2
@@ -99,6 +108,9 @@ func dns(c *config.Environment, n names.Names) DNS {
 	if !c.CreateACMCertificate {
 		d.CertificateARN = c.ExistingACMCertificateARN
 	}
+	if c.PublicDNSAWSProfile != "" {
+		d.PublicZone = &CrossPartitionZone{Profile: c.PublicDNSAWSProfile, AccountID: c.PublicDNSAccountID}
+	}
 	return d
 }
 
@@ -121,6 +133,8 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 		// tofu-controller applies the Day-1/2 module in the primary
 		// region's cluster only.
 		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.TofuRunnerRole, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
+		// The database lives in the primary region only.
+		r = append(r, IRSA{Key: RoleDBRoleJob, Role: n.DBRoleJobRole, Namespace: names.CoderNamespace, ServiceAccount: names.DBRoleJob})
 	}
 	if c.EnableAMPIntegration {
 		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})

@@ -131,6 +131,8 @@ const (
 	RoleExternalSecrets = "external_secrets"
 	// RoleTofuRunner runs the Day-1/2 module (primary region only).
 	RoleTofuRunner = "tofu_runner"
+	// RoleDBRoleJob creates coderd's database role (primary only).
+	RoleDBRoleJob = "db_role_job"
 )
 
 // NodeGroup is one EKS managed node group with its launch template.
@@ -220,7 +222,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
 	}
 	if !m.Secondary {
-		db, bk := database(c, n), backup(c, n)
+		db, bk := database(c, n, env.Catalog.Database), backup(c, n)
 		m.Database, m.Backup = &db, &bk
 		for i := range c.SecondaryRegions {
 			view := c.Secondary(i)

@@ -42,7 +42,8 @@ func Build(env *validate.Checked) Manifests {
 			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()},
 			{Name: "network-policies.yaml", Objects: networkPolicies(c)},
 			{Name: "workspace-rbac.yaml", Objects: workspaceRBAC()},
-			{Name: "external-secrets.yaml", Objects: externalSecrets(c, n)},
+			{Name: "external-secrets.yaml", Objects: externalSecrets(c, n, env.Catalog.Database)},
+			{Name: "database-role.yaml", Objects: dbRoleJob(c, n, env.Catalog.Database)},
 		},
 	}
 }

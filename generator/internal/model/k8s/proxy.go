@@ -29,7 +29,7 @@ func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
 			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()[:1]},
 			{Name: "network-policies.yaml", Objects: []any{defaultDeny(names.CoderNamespace), allowDNS(names.CoderNamespace), proxyPolicy(c)}},
 			{Name: "external-secrets.yaml", Objects: []any{
-				secretStore(c),
+				secretStore(c, namespaces()[:1]),
 				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.ProxyTokenSecret, refreshLate),
 				fluxGitCredentials(n),
 			}},

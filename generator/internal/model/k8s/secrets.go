@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
@@ -32,16 +34,15 @@ const (
 	SecretLicenseKey = names.LicenseVariable
 )
 
-// dbURLTemplate builds coderd's connection URL. Host, port, database and
-// user come from the DB secret's JSON fields; the password from the
-// RDS-managed master secret (key "master", its JSON as a string), which RDS
-// rotates: the refresh picks a new password up. User and password are
-// URL-escaped. sslmode=require encrypts without verifying the server
-// certificate: the RDS CA is not in the coder image's trust store.
-const dbURLTemplate = "postgres://{{ .username | urlquery }}:{{ (.master | fromJson).password | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=require"
-
-// masterKey is the key the RDS-managed secret is found under.
-const masterKey = "master"
+// dbURLTemplate builds coderd's connection URL from the DB secret's JSON
+// fields (host, port, dbname, username: written by Day 0 under a fixed
+// name). It holds no password: coderd (CODER_PG_AUTH=awsiamrds) puts a
+// fresh IAM auth token into the URL for every connection. verify-full
+// checks Aurora's certificate against the RDS CA bundle the coderd pod
+// fetches at start (model/helm, schema.database).
+func dbURLTemplate(db config.Database) string {
+	return "postgres://{{ .username | urlquery }}@{{ .host }}:{{ .port }}/{{ .dbname }}?sslmode=verify-full&sslrootcert=" + db.CABundlePath()
+}
 
 // Refresh intervals: secrets written after Day 0 (the provisioner key, the
 // session token, the license) are polled more often so they arrive soon
@@ -51,10 +52,10 @@ const (
 	refreshLate   = "10m"
 )
 
-func externalSecrets(c *config.Environment, n names.Names) []any {
+func externalSecrets(c *config.Environment, n names.Names, db config.Database) []any {
 	out := []any{
-		secretStore(c),
-		dbURL(c, n),
+		secretStore(c, namespaces()),
+		dbURL(n, db),
 		single(helm.SecretOIDC, names.CoderNamespace, helm.SecretClientSecretKey, c.OIDCClientSecretARN, refreshStable),
 	}
 	if c.ExternalAuthClientID != "" {
@@ -69,15 +70,29 @@ func externalSecrets(c *config.Environment, n names.Names) []any {
 }
 
 // SecretStoreNamespaces may use the store; no other namespace can read
-// the environment's secrets through it.
+// the environment's secrets through it. A cluster's store lists only those
+// of them its tree creates (and Flux's, created by flux install), so a
+// namespace created there later by someone else gains nothing.
 var SecretStoreNamespaces = []string{names.CoderNamespace, names.ProvisionerNamespace, names.FluxNamespace}
 
-func secretStore(c *config.Environment) any {
+func secretStore(c *config.Environment, created []any) any {
+	exists := map[string]bool{names.FluxNamespace: true}
+	for _, o := range created {
+		if ns, ok := o.(*corev1.Namespace); ok {
+			exists[ns.Name] = true
+		}
+	}
+	var allowed []string
+	for _, ns := range SecretStoreNamespaces {
+		if exists[ns] {
+			allowed = append(allowed, ns)
+		}
+	}
 	return custom(esAPI, "ClusterSecretStore", SecretStore, "", map[string]any{
 		"provider": map[string]any{
 			"aws": map[string]any{"service": "SecretsManager", "region": c.AWSRegion},
 		},
-		"conditions": []any{map[string]any{"namespaces": SecretStoreNamespaces}},
+		"conditions": []any{map[string]any{"namespaces": allowed}},
 	})
 }
 
@@ -98,10 +113,10 @@ func single(name, namespace, key, remote, refresh string) any {
 	})
 }
 
-// dbURL reads the DB secret's fields and finds the RDS-managed master
-// secret by the tag RDS gives it (its name, rds!cluster-<id>, is known only
-// after Day 0), then writes the connection URL.
-func dbURL(c *config.Environment, n names.Names) any {
+// dbURL reads the DB secret by its name (GetSecretValue only; no tag
+// search, which external-secrets implements with BatchGetSecretValue) and
+// writes the connection URL.
+func dbURL(n names.Names, db config.Database) any {
 	return custom(esAPI, "ExternalSecret", helm.SecretDBURL, names.CoderNamespace, map[string]any{
 		"refreshInterval": refreshStable,
 		"secretStoreRef":  storeRef(),
@@ -110,17 +125,11 @@ func dbURL(c *config.Environment, n names.Names) any {
 			"creationPolicy": "Owner",
 			"template": map[string]any{
 				"engineVersion": "v2",
-				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate},
+				"data":          map[string]string{helm.SecretDBURLKey: dbURLTemplate(db)},
 			},
 		},
 		"dataFrom": []any{
 			map[string]any{"extract": map[string]any{"key": n.DBSecret}},
-			map[string]any{
-				"find": map[string]any{"tags": map[string]string{
-					"aws:rds:primaryDBClusterArn": names.AuroraClusterARN(c, n),
-				}},
-				"rewrite": []any{map[string]any{"regexp": map[string]any{"source": ".*", "target": masterKey}}},
-			},
 		},
 	})
 }

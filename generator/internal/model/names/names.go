@@ -55,9 +55,15 @@ const (
 	// resources carrying it, so templates must set it.
 	WorkspaceTagKey = "coder-eks/environment"
 
-	// Database and user coderd connects as (the cluster's master user).
+	// Database and the cluster's master user. coderd does not log in as
+	// the master user: it connects as schema.database.app_user with IAM
+	// auth tokens; the role Job creates that role with the master
+	// password.
 	DBName = "coder"
 	DBUser = "coder"
+	// DBRoleJob (in CoderNamespace, service account of the same name)
+	// creates coderd's database role once, idempotently.
+	DBRoleJob = "coder-db-role"
 	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
 	// at the NLB) and STUN.
 	CoderdHTTPPort = 8080
@@ -99,11 +105,12 @@ type Names struct {
 	CoderdLogGroup, ProvisionerLogGroup, WorkspaceLogGroup string
 	FlowLogGroup, ClusterLogGroup                          string
 
-	CloudTrailBucket string // coder-prod-cloudtrail-logs
+	// Bucket names are global: each ends in the account ID.
+	CloudTrailBucket string // coder-prod-cloudtrail-logs-111122223333
 	AuroraCluster    string // coder-prod
 	// DBSecret holds the connection details (JSON: host, port, dbname,
 	// username, ...) but not the password, which stays in the RDS-managed
-	// secret (tagged aws:rds:primaryDBClusterArn with the cluster's ARN).
+	// secret RDS manages and rotates.
 	DBSecret string // coder/prod/db-password
 
 	// Secrets Manager secrets whose values are written after Day 0. Day 0
@@ -136,11 +143,14 @@ type Names struct {
 	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
 	// the Terraform state bucket.
 	ExternalSecretsRole, TofuRunnerRole string
+	// DBRoleJobRole (coder/coder-db-role) reads the RDS-managed master
+	// secret to create coderd's database role.
+	DBRoleJobRole string
 
 	// Network load balancer and its target groups; the AWS Load Balancer
 	// Controller's TargetGroupBindings bind the coderd Service to them.
 	NLB, CoderdTargetGroup, STUNTargetGroup string
-	NLBLogsBucket                           string // coder-prod-nlb-access-logs
+	NLBLogsBucket                           string // coder-prod-nlb-access-logs-111122223333
 
 	// AWS Backup vaults (local and in backup_region) and plan.
 	BackupVault, BackupPlan string
@@ -231,7 +241,7 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 		WorkspaceLogGroup:    "/" + p + "/" + e + "/workspaces",
 		FlowLogGroup:         "/" + p + "/" + e + "/vpc-flow-logs",
 		ClusterLogGroup:      "/aws/eks/" + cluster + "/cluster",
-		CloudTrailBucket:     cluster + "-cloudtrail-logs",
+		CloudTrailBucket:     cluster + "-cloudtrail-logs-" + c.AccountID,
 		AuroraCluster:        cluster,
 		DBSecret:             p + "/" + e + "/db-password",
 		ProvisionerKeySecret: p + "/" + e + "/provisioner-key",
@@ -252,11 +262,12 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 		PrometheusRole:       cluster + "-prometheus",
 		ExternalSecretsRole:  cluster + "-external-secrets",
 		TofuRunnerRole:       cluster + "-tf-runner",
+		DBRoleJobRole:        cluster + "-db-role",
 
 		NLB:               cluster,
 		CoderdTargetGroup: cluster + "-coderd",
 		STUNTargetGroup:   cluster + "-stun",
-		NLBLogsBucket:     cluster + "-nlb-access-logs",
+		NLBLogsBucket:     cluster + "-nlb-access-logs-" + c.AccountID,
 
 		BackupVault: cluster,
 		BackupPlan:  cluster + "-aurora",

@@ -10,6 +10,7 @@ import (
 	kustomizev1 "github.com/fluxcd/kustomize-controller/api/v1"
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -37,6 +38,8 @@ var decoders = map[string]decoder{
 	"v1/Namespace":                                 typed[corev1.Namespace](),
 	"v1/Service":                                   typed[corev1.Service](),
 	"v1/ConfigMap":                                 typed[corev1.ConfigMap](),
+	"v1/ServiceAccount":                            typed[corev1.ServiceAccount](),
+	"batch/v1/Job":                                 typed[batchv1.Job](),
 	"storage.k8s.io/v1/StorageClass":               typed[storagev1.StorageClass](),
 	"policy/v1/PodDisruptionBudget":                typed[policyv1.PodDisruptionBudget](),
 	"apps/v1/Deployment":                           typed[appsv1.Deployment](),

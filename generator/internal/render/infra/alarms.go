@@ -135,13 +135,12 @@ func (b *module) nodeGroupAlarms(f *tfjson.File) {
 	a := b.m.Observability.Alarms
 	for _, g := range b.m.NodeGroups {
 		limit := capacity.AlarmThreshold(g.Max, a.NodeGroupPercent)
-		b.groupMetrics(f, g.Key)
 		b.alarm(f, "nodegroup_capacity_"+g.Key, tfjson.Body{
 			"alarm_description":   fmt.Sprintf("Node group %s at %d of its %d nodes", g.Name, limit, g.Max),
-			"namespace":           "AWS/AutoScaling",
-			"metric_name":         "GroupInServiceInstances",
+			"namespace":           nodeCountMetric.namespace,
+			"metric_name":         nodeCountMetric.name,
 			"dimensions":          map[string]string{"AutoScalingGroupName": nodeGroupASG(g.Key)},
-			"statistic":           "Maximum",
+			"statistic":           nodeCountMetric.statistic,
 			"period":              300,
 			"evaluation_periods":  2,
 			"threshold":           limit,
@@ -160,20 +159,16 @@ func (b *module) alarm(f *tfjson.File, key string, body tfjson.Body) {
 	f.Resource("aws_cloudwatch_metric_alarm", key, body)
 }
 
-// groupMetrics turns on the Auto Scaling group metrics the capacity alarm
-// reads: EKS creates node groups' ASGs without metrics collection and the
-// provider cannot adopt an ASG it did not create, so the AWS CLI does it
-// once per ASG.
-func (b *module) groupMetrics(f *tfjson.File, key string) {
-	asg := nodeGroupASG(key)
-	f.Resource("terraform_data", "group_metrics_"+key, tfjson.Body{
-		"triggers_replace": asg,
-		"provisioner": []tfjson.Body{{"local-exec": tfjson.Body{
-			"command": "aws autoscaling enable-metrics-collection --region " + region +
-				" --auto-scaling-group-name " + asg + " --granularity 1Minute",
-		}}},
-	})
-}
+// nodeCountMetric counts a node group's running nodes without Auto
+// Scaling group metrics, which EKS leaves off on the groups it creates and
+// no provider resource can turn on for an ASG Terraform did not create
+// (the former local-exec `aws autoscaling enable-metrics-collection` needed
+// the AWS CLI, with whatever credentials it found, on every applying
+// machine). EC2 publishes CPUUtilization per AutoScalingGroupName for
+// instances in a group; with basic monitoring (the node launch templates
+// do not enable detailed monitoring) each instance reports once per
+// 5-minute period, so the period's SampleCount is the number of nodes.
+var nodeCountMetric = struct{ namespace, name, statistic string }{"AWS/EC2", "CPUUtilization", "SampleCount"}
 
 // nodeGroupASG is the name of a node group's Auto Scaling group.
 func nodeGroupASG(key string) string {

@@ -3,7 +3,6 @@ package infra
 import (
 	"fmt"
 
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -78,6 +77,13 @@ func (b *module) aurora(f *tfjson.File) {
 			"max_capacity": d.MaxACU,
 		}},
 		"depends_on": []string{logs},
+		// aurora_engine_version is the version the cluster is created
+		// with. The instances upgrade minor versions themselves
+		// (auto_minor_version_upgrade); the provider then reads the new
+		// version back, and a pinned one would make the next plan try a
+		// downgrade, which RDS refuses. A major upgrade is a runbook
+		// step (docs/operations.md).
+		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"engine_version"}}},
 	})
 	monitoring := f.Resource("aws_iam_role", "rds_monitoring", tfjson.Body{
 		"name":               d.Identifier + "-rds-monitoring",
@@ -123,14 +129,16 @@ func (b *module) auroraInstance(f *tfjson.File, i int, az, monitoring, writer st
 	return f.Resource("aws_rds_cluster_instance", name, body)
 }
 
-// dbSecret is the seed's coder/<env>/db-password secret. The password
-// itself stays in the RDS-managed secret, which RDS rotates; this one tells
-// coderd (and the seed's runbook) where the database and that secret are.
+// dbSecret is the seed's coder/<env>/db-password secret, under a fixed
+// name so that External Secrets reads it by name: where the database is and
+// the role coderd logs in as (with an IAM auth token, so no password). The
+// master password stays in the RDS-managed secret, which RDS rotates; only
+// the role Job reads it.
 func (b *module) dbSecret(f *tfjson.File) {
 	d := b.m.Database
 	f.Resource("aws_secretsmanager_secret", "db", tfjson.Body{
 		"name":                    d.SecretName,
-		"description":             "Connection details of " + d.Identifier + "; the password is in password_secret_arn (managed and rotated by RDS)",
+		"description":             "Connection details of " + d.Identifier + " for coderd (IAM auth as username); the master password is in password_secret_arn (managed and rotated by RDS)",
 		"kms_key_id":              kmsARN("secrets"),
 		"recovery_window_in_days": 30,
 	})
@@ -142,7 +150,8 @@ func (b *module) dbSecret(f *tfjson.File) {
 			"reader_host = " + auroraCluster + ".reader_endpoint, " +
 			"port = " + auroraCluster + ".port, " +
 			"dbname = " + auroraCluster + ".database_name, " +
-			"username = " + auroraCluster + ".master_username, " +
+			`username = "` + d.AppUser + `", ` +
+			"master_username = " + auroraCluster + ".master_username, " +
 			`sslmode = "verify-full", ` +
 			"password_secret_arn = " + masterSecretARN +
 			"})}",
@@ -154,7 +163,7 @@ const masterSecretARN = auroraCluster + ".master_user_secret[0].secret_arn"
 
 // dbUserARN is what rds-db:connect is granted on: the database user coderd
 // connects as with an IAM auth token.
-func dbUserARN() string {
+func (b *module) dbUserARN() string {
 	return "arn:" + partition + ":rds-db:" + region + ":" + accountID + ":dbuser:" +
-		tfjson.Attr(auroraCluster, "cluster_resource_id") + "/" + names.DBUser
+		tfjson.Attr(auroraCluster, "cluster_resource_id") + "/" + b.m.Database.AppUser
 }

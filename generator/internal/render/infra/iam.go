@@ -24,6 +24,7 @@ func (b *module) iam(f *tfjson.File) {
 		model.RolePrometheus:      b.prometheusPolicy,
 		model.RoleExternalSecrets: b.externalSecretsPolicy,
 		model.RoleTofuRunner:      b.tofuRunnerPolicy,
+		model.RoleDBRoleJob:       b.dbRoleJobPolicy,
 	}
 	for _, r := range b.m.Roles {
 		policy, ok := policies[r.Key]
@@ -69,17 +70,30 @@ func cond(s tfjson.Body, test, variable string, values ...string) tfjson.Body {
 	return s
 }
 
-// coderdPolicy reads the OIDC and external-auth client secrets, the DB
-// secret and the RDS-managed master password secret, decrypts them through
-// Secrets Manager only, and may connect to Aurora with an IAM auth token.
+// coderdPolicy reads the OIDC and external-auth client secrets and the DB
+// secret, decrypts them through Secrets Manager only, and connects to
+// Aurora as its own database role with an IAM auth token. It cannot read
+// the master password.
 func (b *module) coderdPolicy() []tfjson.Body {
 	secrets := append([]string{}, b.m.CoderdSecrets...)
-	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
+	secrets = append(secrets, tfjson.Attr(dbSecret, "arn"))
 	return []tfjson.Body{
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
-		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets"), kmsARN("rds")}),
+		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
-		allow("ConnectAurora", []string{"rds-db:connect"}, []string{dbUserARN()}),
+		allow("ConnectAurora", []string{"rds-db:connect"}, []string{b.dbUserARN()}),
+	}
+}
+
+// dbRoleJobPolicy lets the role Job find the RDS-managed master secret
+// (rds:DescribeDBClusters returns MasterUserSecret.SecretArn) and read it,
+// decrypted with the RDS key through Secrets Manager only.
+func (b *module) dbRoleJobPolicy() []tfjson.Body {
+	return []tfjson.Body{
+		allow("FindMasterSecret", []string{"rds:DescribeDBClusters"}, []string{tfjson.Attr(auroraCluster, "arn")}),
+		allow("ReadMasterSecret", []string{"secretsmanager:GetSecretValue"}, []string{tfjson.Ref(masterSecretARN)}),
+		cond(allow("DecryptMasterSecret", []string{"kms:Decrypt"}, []string{kmsARN("rds")}),
+			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}
 }
 
@@ -217,8 +231,12 @@ func (b *module) autoscalerPolicy() []tfjson.Body {
 }
 
 // externalSecretsPolicy lets External Secrets read every secret the
-// cluster needs: coderd's, the database's (including the RDS-managed
-// password, found by its tag, hence ListSecrets) and the platform secrets.
+// cluster needs, each by name (ExternalSecret data/dataFrom.extract:
+// GetSecretValue only, external-secrets v0.20.4
+// pkg/provider/aws/secretsmanager/secretsmanager.go fetch): coderd's, the
+// database's connection details and the platform secrets. No find: a tag
+// search is BatchGetSecretValue plus ListSecrets (findByTags →
+// fetchWithBatch), and nothing here needs one.
 func (b *module) externalSecretsPolicy() []tfjson.Body {
 	var secrets []string
 	keys := []string{kmsARN("secrets")}
@@ -228,15 +246,13 @@ func (b *module) externalSecretsPolicy() []tfjson.Body {
 		secrets = append(secrets, b.proxyTokenSecretARNs()...)
 	} else {
 		secrets = append(secrets, b.m.CoderdSecrets...)
-		secrets = append(secrets, tfjson.Attr(dbSecret, "arn"), tfjson.Ref(masterSecretARN))
-		keys = append(keys, kmsARN("rds"))
+		secrets = append(secrets, tfjson.Attr(dbSecret, "arn"))
 	}
 	for _, s := range b.m.Secrets {
 		secrets = append(secrets, tfjson.Attr("aws_secretsmanager_secret."+s.Key, "arn"))
 	}
 	return []tfjson.Body{
 		allow("ReadSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, secrets),
-		allow("FindSecrets", []string{"secretsmanager:ListSecrets"}, []string{"*"}),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, keys),
 			"StringEquals", "kms:ViaService", "secretsmanager."+region+"."+dnsSuffix),
 	}

@@ -17,10 +17,17 @@ func (b *module) kms(f *tfjson.File) {
 		{key: "eks", purpose: "EKS secrets encryption"},
 		{key: "ebs", purpose: "EBS volumes of EKS nodes and EC2 workspaces", extra: []tfjson.Body{
 			// Auto Scaling launches nodes with encrypted volumes on the
-			// account's behalf through its service-linked role.
-			serviceUse("AutoScalingServiceLinkedRole", "AWS",
-				"arn:"+partition+":iam::"+accountID+":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+			// account's behalf through its service-linked role. That role
+			// exists only once the account's first Auto Scaling group does
+			// (EKS creates the node groups' after this key), and KMS
+			// rejects a policy naming a principal that does not exist
+			// (MalformedPolicyDocumentException); a condition is not
+			// checked for existence, so the role is matched by
+			// aws:PrincipalArn in this account instead.
+			withConditions(serviceUse("AutoScalingServiceLinkedRole", "AWS", "*",
 				"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"),
+				tfjson.Body{"test": "ArnEquals", "variable": "aws:PrincipalArn", "values": []string{autoScalingServiceRoleARN}},
+				tfjson.Body{"test": "StringEquals", "variable": "kms:CallerAccount", "values": []string{accountID}}),
 		}},
 		{key: "logs", purpose: "CloudWatch log groups", extra: []tfjson.Body{
 			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+"."+dnsSuffix,
@@ -95,6 +102,14 @@ func serviceUse(sid, principalType, principal string, actions ...string) tfjson.
 		"resources":  []string{"*"},
 		"principals": []tfjson.Body{{"type": principalType, "identifiers": []string{principal}}},
 	}
+}
+
+// autoScalingServiceRoleARN is Auto Scaling's service-linked role.
+const autoScalingServiceRoleARN = "arn:" + partition + ":iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+
+func withConditions(s tfjson.Body, conds ...tfjson.Body) tfjson.Body {
+	s["condition"] = conds
+	return s
 }
 
 func withCondition(s tfjson.Body, test, variable string, values ...string) tfjson.Body {

@@ -57,6 +57,7 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.kms(b.file("kms.tf.json"))
 	b.vpc(b.file("vpc.tf.json"))
 	b.eks(b.file("eks.tf.json"))
+	b.operatorAccess(b.file("access.tf.json"))
 	b.nodeGroups(b.file("nodegroups.tf.json"))
 	if m.Database != nil {
 		b.aurora(b.file("aurora.tf.json"))

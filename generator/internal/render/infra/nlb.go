@@ -71,6 +71,13 @@ func (b *module) nlb(f *tfjson.File) {
 		"vpc_id":               vpcID,
 		"deregistration_delay": "30",
 		"health_check":         health,
+		// coderd sees the user's address (per-IP rate limits, audit
+		// logs); off by default for TCP/TLS IP targets. The coderd nodes
+		// still admit only the NLB's security group: a target group
+		// behind an NLB with a security group may reference it whatever
+		// the client IP preservation setting (ELB User Guide, "Update the
+		// security groups for your Network Load Balancer").
+		"preserve_client_ip": "true",
 	})
 	f.Resource("aws_lb_listener", "https", tfjson.Body{
 		"load_balancer_arn": tfjson.Attr(nlb, "arn"),

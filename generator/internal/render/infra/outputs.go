@@ -22,6 +22,10 @@ func (b *module) outputs(f *tfjson.File) {
 	out("cluster_endpoint", tfjson.Attr(cluster, "endpoint"), "EKS API endpoint (private)")
 	out("cluster_certificate_authority_data", tfjson.Ref(cluster+".certificate_authority[0].data"), "EKS API CA bundle, base64")
 	out("cluster_security_group_id", tfjson.Ref(cluster+".vpc_config[0].cluster_security_group_id"), "Security group EKS attaches to the control plane and managed nodes")
+	if !m.Cluster.PublicAccess {
+		out("operator_access_instance_id", tfjson.Attr("aws_instance.operator_access", "id"),
+			"Session Manager host for kubectl/flux against the private endpoint (docs/operations.md)")
+	}
 	out("oidc_provider_arn", tfjson.Attr(oidcProvider, "arn"), "IAM OIDC provider for IRSA")
 	out("vpc_id", tfjson.Attr("aws_vpc.this", "id"), "VPC ID")
 	for _, tier := range []string{validate.TierPublic, validate.TierControl, validate.TierProvisioner, validate.TierWorkspace, validate.TierDatabase} {
@@ -62,7 +66,8 @@ func (b *module) databaseOutputs(out func(string, any, string)) {
 	out("db_reader_endpoint", tfjson.Attr(auroraCluster, "reader_endpoint"), "Aurora reader endpoint")
 	out("db_port", tfjson.Attr(auroraCluster, "port"), "Aurora port")
 	out("db_name", tfjson.Attr(auroraCluster, "database_name"), "Database coderd uses")
-	out("db_username", tfjson.Attr(auroraCluster, "master_username"), "Database user coderd connects as")
+	out("db_username", m.Database.AppUser, "Database role coderd connects as (IAM auth; created by the coder-db-role Job)")
+	out("db_master_username", tfjson.Attr(auroraCluster, "master_username"), "Master user (password in db_master_password_secret_arn)")
 	out("db_secret_arn", tfjson.Attr(dbSecret, "arn"), "Secret "+m.Database.SecretName+": connection details and the password secret's ARN")
 	out("db_secret_name", tfjson.Attr(dbSecret, "name"), "Name of the DB secret")
 	out("db_master_password_secret_arn", tfjson.Ref(masterSecretARN), "RDS-managed secret holding the master password (rotated by RDS)")

@@ -34,6 +34,7 @@ func (b *module) versions(f *tfjson.File) {
 		"backend": tfjson.Body{"s3": backend},
 	})
 	f.Provider("aws", provider)
+	b.publicDNS(f)
 	f.Data("aws_partition", "current", tfjson.Body{})
 	f.Data("aws_caller_identity", "current", tfjson.Body{})
 	f.Data("aws_region", "current", tfjson.Body{})
