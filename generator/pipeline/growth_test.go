@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -53,6 +54,39 @@ func TestScaleUpKeepsCommittedSubnets(t *testing.T) {
 	if len(after) <= len(before) {
 		t.Errorf("%d subnets after the scale-up, want new ones beside the %d committed", len(after), len(before))
 	}
+	// The node groups keep their committed subnets (subnet_ids forces a
+	// new node group); the new subnets get groups of their own, and the
+	// cluster lists them.
+	groups := resources(t, files["terraform/infra/nodegroups.tf.json"], "aws_eks_node_group")
+	committedGroups := resources(t, mustRead(t, filepath.Join(root, "rendered/prod/terraform/infra/nodegroups.tf.json")), "aws_eks_node_group")
+	for name, g := range committedGroups {
+		if diff := cmp.Diff(g["subnet_ids"], groups[name]["subnet_ids"]); diff != "" {
+			t.Errorf("node group %s: subnet_ids changed (-committed +rendered):\n%s", name, diff)
+		}
+	}
+	wantGrown := []any{"${aws_subnet.workspace_a_2.id}", "${aws_subnet.workspace_b_2.id}", "${aws_subnet.workspace_c_2.id}"}
+	if diff := cmp.Diff(wantGrown, groups["ws_2"]["subnet_ids"]); diff != "" {
+		t.Errorf("growth node group ws_2 subnet_ids (-want +got):\n%s", diff)
+	}
+	cluster := resources(t, files["terraform/infra/eks.tf.json"], "aws_eks_cluster")["this"]
+	ids := cluster["vpc_config"].([]any)[0].(map[string]any)["subnet_ids"].([]any)
+	for _, w := range wantGrown {
+		if !slices.Contains(ids, w) {
+			t.Errorf("EKS cluster subnet_ids lack %s: %v", w, ids)
+		}
+	}
+}
+
+// resources decodes the resources of one type in a Terraform JSON file.
+func resources(t *testing.T, data []byte, typ string) map[string]map[string]any {
+	t.Helper()
+	var doc struct {
+		Resource map[string]map[string]map[string]any `json:"resource"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Resource[typ]
 }
 
 // fixRule reads the figure a capacity error asks for.
