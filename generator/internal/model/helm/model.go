@@ -8,6 +8,7 @@ package helm
 import (
 	"fmt"
 
+	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -77,14 +78,15 @@ const (
 	ReleaseTofuController  = "tofu-controller"
 )
 
-// repositories are the chart repositories every cluster uses.
-func repositories() []Repository {
+// repositories are the chart repositories every cluster uses, from
+// schema.components (coder's is the coder charts' own).
+func repositories(cat config.Components) []Repository {
 	return []Repository{
-		{Name: repoAutoscaler, URL: "https://kubernetes.github.io/autoscaler"},
+		{Name: repoAutoscaler, URL: cat.Autoscaler.Chart.Repository},
 		{Name: repoCoder, URL: "https://helm.coder.com/v2"},
-		{Name: repoEKS, URL: "https://aws.github.io/eks-charts"},
-		{Name: repoExternalSecret, URL: "https://charts.external-secrets.io"},
-		{Name: repoFluent, URL: "https://fluent.github.io/helm-charts"},
+		{Name: repoEKS, URL: cat.LBController.Chart.Repository},
+		{Name: repoExternalSecret, URL: cat.ESO.Chart.Repository},
+		{Name: repoFluent, URL: cat.FluentBit.Chart.Repository},
 	}
 }
 
@@ -92,6 +94,7 @@ func repositories() []Repository {
 func Build(env *validate.Checked) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
+	cat := env.Catalog
 	coderRes := coderdResources(env.Capacity)
 	prov, err := provisioners(env.Capacity, env.Catalog.Sizing)
 	if err != nil {
@@ -99,13 +102,13 @@ func Build(env *validate.Checked) (Model, error) {
 	}
 	return Model{
 		Source:       env.RelFile(),
-		Repositories: append(repositories(), Repository{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"}),
+		Repositories: append(repositories(cat.Components), Repository{Name: repoTofu, URL: cat.Components.Tofu.Chart.Repository}),
 		Releases: []Release{
-			lbController(c, n),
-			autoscaler(c, n),
-			externalSecrets(c, n),
-			fluentBit(c, n),
-			tofuController(c, n),
+			lbController(c, n, cat.Components),
+			autoscaler(c, n, cat.Components),
+			externalSecrets(c, n, cat.Components),
+			fluentBit(c, n, cat),
+			tofuController(c, n, cat.Components),
 			coder(c, n, coderRes),
 			provisioner(c, n, prov),
 		},

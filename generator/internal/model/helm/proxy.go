@@ -35,12 +35,12 @@ func BuildRegion(env *validate.Checked, r validate.Region) Model {
 	return Model{
 		Source:       env.RelFile(),
 		Root:         RegionRoot(c.AWSRegion),
-		Repositories: repositories(),
+		Repositories: repositories(env.Catalog.Components),
 		Releases: []Release{
-			lbController(c, n),
-			autoscaler(c, n),
-			externalSecrets(c, n),
-			fluentBit(c, n),
+			lbController(c, n, env.Catalog.Components),
+			autoscaler(c, n, env.Catalog.Components),
+			externalSecrets(c, n, env.Catalog.Components),
+			fluentBit(c, n, env.Catalog),
 			workspaceProxy(c, n, primary, r),
 		},
 	}

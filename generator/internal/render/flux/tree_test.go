@@ -196,6 +196,7 @@ func TestFluxTree(t *testing.T) {
 					t.Run("decode", func(t *testing.T) { checkDecode(t, tr) })
 					t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
 					t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
+					t.Run("catalogue", func(t *testing.T) { checkCatalogue(t, tr, env, strings.TrimPrefix(strings.TrimPrefix(cluster, env), "-")) })
 					if cluster == env {
 						t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
 					}
