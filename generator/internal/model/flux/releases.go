@@ -15,7 +15,9 @@ import (
 const ValuesKey = "values.yaml"
 
 // Remediation: a failed install is uninstalled and retried, a failed
-// upgrade rolled back and retried, three times each.
+// upgrade rolled back and retried, three times each; a forward-only
+// release's failed upgrade is neither rolled back nor retried (its
+// migrations have run) and waits for an operator (docs/operations.md).
 const remediationRetries = 3
 
 func (b builder) helmRepositories(m helm.Model) []any {
@@ -47,6 +49,10 @@ func (b builder) release(r helm.Release) Release {
 	upgrade := &helmv2.Upgrade{
 		CleanupOnFail: true,
 		Remediation:   &helmv2.UpgradeRemediation{Retries: remediationRetries, Strategy: &rollback},
+	}
+	if r.ForwardOnly {
+		no := false
+		upgrade.Remediation = &helmv2.UpgradeRemediation{Retries: 0, RemediateLastFailure: &no}
 	}
 	if r.CRDs {
 		install.CRDs = helmv2.CreateReplace

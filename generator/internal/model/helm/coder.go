@@ -38,6 +38,9 @@ func coder(c *config.Environment, n names.Names, res corev1.ResourceRequirements
 	return Release{
 		Name: ReleaseCoder, Layer: LayerCoder, Namespace: names.CoderNamespace,
 		Repository: repoCoder, Chart: "coder", Version: c.CoderVersion,
+		// coderd migrates its database forward on start; an automatic
+		// rollback would run the older binary against the newer schema.
+		ForwardOnly: true,
 		Values: map[string]any{
 			"coder": map[string]any{
 				"replicaCount": c.CoderdReplicas,

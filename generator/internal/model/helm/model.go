@@ -43,6 +43,10 @@ type Release struct {
 	// DisableWait installs without waiting for readiness, for a release
 	// whose pods cannot start until a later layer has run.
 	DisableWait bool
+	// ForwardOnly releases are never rolled back automatically: their
+	// upgrade migrates state (coderd's database schema) that an older
+	// version cannot read. A failed upgrade stays failed for an operator.
+	ForwardOnly bool
 	DependsOn   []string // other releases, by Name
 	Values      map[string]any
 }

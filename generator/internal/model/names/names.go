@@ -87,6 +87,9 @@ const (
 	// under this key, which tofu-controller's varsFrom turns into the
 	// variable.
 	LicenseVariable = "coder_license"
+	// EnableCoderdVariable is the coderd module's switch
+	// (enable_coderd_provider); the Flux Terraform object sets it.
+	EnableCoderdVariable = "enable_coderd_provider"
 )
 
 // Names are an environment's derived names.

@@ -291,3 +291,24 @@ func checkSTUN(t *testing.T, tr tree, img config.ImageComponent) {
 	}
 	t.Error("no STUN Deployment in the coder namespace")
 }
+
+// checkForwardOnly: the releases of the coder chart (coderd, and a
+// region's workspace proxy) are never rolled back by helm-controller:
+// coderd's migrations only go forward, so an older binary must not start
+// against a schema a newer one migrated.
+func checkForwardOnly(t *testing.T, tr tree) {
+	for name, r := range releases(t, tr) {
+		if r.hr.Spec.Chart.Spec.Chart != "coder" {
+			continue
+		}
+		u := r.hr.Spec.Upgrade
+		if u == nil || u.Remediation == nil {
+			t.Errorf("HelmRelease %s: no upgrade remediation set: helm-controller's default may change", name)
+			continue
+		}
+		rem := u.Remediation
+		if rem.GetStrategy() == helmv2.RollbackRemediationStrategy && (rem.Retries != 0 || rem.MustRemediateLastFailure()) {
+			t.Errorf("HelmRelease %s: a failed upgrade is rolled back (retries %d, remediateLastFailure %v): an older coderd would run against a migrated schema", name, rem.Retries, rem.MustRemediateLastFailure())
+		}
+	}
+}

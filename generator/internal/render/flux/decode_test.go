@@ -251,6 +251,11 @@ type terraform struct {
 		} `json:"backendConfig"`
 		ServiceAccountName string `json:"serviceAccountName"`
 		StoreReadablePlan  string `json:"storeReadablePlan"`
+		// Vars are tofu-controller's inline variables (name, JSON value).
+		Vars []struct {
+			Name  string `json:"name"`
+			Value any    `json:"value"`
+		} `json:"vars"`
 		VarsFrom           []struct {
 			Kind     string   `json:"kind"`
 			Name     string   `json:"name"`
