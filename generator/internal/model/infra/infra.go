@@ -206,7 +206,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
 		Secrets:       platformSecrets(c, n),
-		Workspaces:    workspaces(n),
+		Workspaces:    workspaces(c, n),
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
 	}

@@ -5,6 +5,8 @@
 package names
 
 import (
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
@@ -331,4 +333,28 @@ func Tags(c *config.Environment) map[string]string {
 		t[k] = v
 	}
 	return t
+}
+
+// STUNServerPorts are the UDP ports of the STUN servers clients and
+// agents use (stun_addresses), sorted, none when STUN is off: the one list
+// both the https-only workspace NetworkPolicy and the EC2 workspace
+// security group open, so the two platforms' baselines agree. A
+// secondary region runs no STUN listener (EnableSTUN is false there) but
+// its workspaces use the primary's servers (config.Secondary keeps their
+// addresses only when the primary has STUN on).
+func STUNServerPorts(c *config.Environment) []int {
+	if !c.EnableSTUN && c.SecondaryRegion == nil {
+		return nil
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, a := range c.STUNAddresses {
+		p, err := strconv.Atoi(a[strings.LastIndexByte(a, ':')+1:])
+		if err == nil && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Ints(out)
+	return out
 }
