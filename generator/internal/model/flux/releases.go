@@ -81,7 +81,16 @@ func (b builder) release(r helm.Release) Release {
 		},
 	}
 	for _, d := range r.DependsOn {
-		hr.Spec.DependsOn = append(hr.Spec.DependsOn, helmv2.DependencyReference{Name: d})
+		hr.Spec.DependsOn = append(hr.Spec.DependsOn, helmv2.DependencyReference{Name: d, Namespace: names.FluxNamespace})
+	}
+	if len(r.SecretValues) > 0 {
+		// valuesFrom reads only the HelmRelease's own namespace.
+		hr.Namespace = r.Namespace
+	}
+	for _, v := range r.SecretValues {
+		hr.Spec.ValuesFrom = append(hr.Spec.ValuesFrom, helmv2.ValuesReference{
+			Kind: "Secret", Name: v.Secret, ValuesKey: v.Key, TargetPath: v.TargetPath, Optional: true,
+		})
 	}
 	return Release{Object: hr, ConfigMap: cm, ValuesFile: b.dir(HelmDir, r.Name+".values.yaml")}
 }

@@ -22,6 +22,9 @@ const (
 	SecretExternalAuth = "coder-external-auth"
 	SecretProvKey      = "coder-provisioner-key" // key SecretProvKeyKey
 	SecretProvKeyKey   = "key"
+	// SecretProvKeyHashKey holds the key's SHA-256 (hex), the provisioner
+	// pods' restart trigger.
+	SecretProvKeyHashKey = "sha256"
 
 	SecretClientSecretKey = "client-secret"
 )

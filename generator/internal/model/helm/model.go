@@ -47,8 +47,18 @@ type Release struct {
 	// upgrade migrates state (coderd's database schema) that an older
 	// version cannot read. A failed upgrade stays failed for an operator.
 	ForwardOnly bool
-	DependsOn   []string // other releases, by Name
-	Values      map[string]any
+	// SecretValues are values read from Secrets of the release's
+	// namespace at reconcile time (Flux valuesFrom); a release with any
+	// is a HelmRelease in that namespace, where valuesFrom can read them.
+	SecretValues []SecretValue
+	DependsOn    []string // other releases, by Name
+	Values       map[string]any
+}
+
+// SecretValue sets the value at TargetPath from Key of Secret; a missing
+// Secret leaves it unset (the release still installs).
+type SecretValue struct {
+	Secret, Key, TargetPath string
 }
 
 // Model is every release of an environment.

@@ -163,8 +163,9 @@ func (b *module) groups(f *tfjson.File) {
 // rotation period: time_rotating leaves the state when its period ends,
 // and replace_triggered_by replaces the key in the same apply; the new key
 // is created before the old one is deleted. The key goes to the Secrets
-// Manager secret Day 0 created, which External Secrets copies to the
-// provisioners' Secret; provisioner pods pick it up when they restart.
+// Manager secret Day 0 created, which External Secrets copies (with its
+// hash) to the provisioners' Secret; the hash in their pod annotation
+// rolls them onto the new key (model/helm provisioner.go).
 func (b *module) provisionerKey(f *tfjson.File) {
 	k := b.m.ProvisionerKey
 	rotation := f.Resource("time_rotating", "provisioner_key", tfjson.Body{"count": count, "rotation_days": k.RotationDays})

@@ -312,3 +312,53 @@ func checkForwardOnly(t *testing.T, tr tree) {
 		}
 	}
 }
+
+// checkKeyRotation: when the Day-1/2 module rotates the provisioner key
+// and External Secrets writes the new one, the provisioner pods restart
+// onto it by themselves: their release reads a value derived from the key
+// Secret into a pod annotation (valuesFrom, so the pod template changes),
+// from the same Secret the pods read the key from (one write changes
+// both), labelled for helm-controller to watch.
+func checkKeyRotation(t *testing.T, tr tree) {
+	for name, r := range releases(t, tr) {
+		if r.hr.Spec.Chart.Spec.Chart != "coder-provisioner" {
+			continue
+		}
+		pd, _ := r.values["provisionerDaemon"].(map[string]any)
+		keySecret, _ := pd["keySecretName"].(string)
+		keyKey, _ := pd["keySecretKey"].(string)
+		ns := orDefault(r.hr.Spec.TargetNamespace, r.hr.Namespace)
+		var es *externalSecret
+		for _, o := range tr.Objects {
+			if o.kind() == "ExternalSecret" && o.meta("namespace") == ns {
+				if e := decode[externalSecret](t, o); e.secretName() == keySecret {
+					es = e
+				}
+			}
+		}
+		if es == nil {
+			t.Errorf("%s: no ExternalSecret writes its key Secret %s/%s", name, ns, keySecret)
+			continue
+		}
+		trigger := false
+		for _, v := range r.hr.Spec.ValuesFrom {
+			if v.Kind != "Secret" || v.Name != keySecret || !strings.HasPrefix(v.TargetPath, "coder.podAnnotations.") {
+				continue
+			}
+			tmpl := es.Spec.Target.Template
+			switch {
+			case r.hr.Namespace != ns:
+				t.Errorf("%s: HelmRelease in %s cannot read Secret %s/%s", name, r.hr.Namespace, ns, keySecret)
+			case tmpl == nil || !strings.Contains(tmpl.Data[v.ValuesKey], "."+keyKey) || !strings.Contains(tmpl.Data[v.ValuesKey], "sha256sum"):
+				t.Errorf("%s: %s.%s is not a hash of the key %q", name, keySecret, v.ValuesKey, keyKey)
+			case tmpl.Metadata.Labels["reconcile.fluxcd.io/watch"] != "Enabled":
+				t.Errorf("%s: Secret %s is not labelled for helm-controller to watch: a rotation would not upgrade the release", name, keySecret)
+			default:
+				trigger = true
+			}
+		}
+		if !trigger {
+			t.Errorf("HelmRelease %s: nothing restarts the provisioners when Secret %s/%s (their key) changes; a rotated key leaves them on the deleted one", name, ns, keySecret)
+		}
+	}
+}

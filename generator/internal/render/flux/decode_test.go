@@ -121,8 +121,11 @@ type externalSecret struct {
 			Name           string `json:"name"`
 			CreationPolicy string `json:"creationPolicy"`
 			Template       *struct {
-				EngineVersion string            `json:"engineVersion"`
-				Data          map[string]string `json:"data"`
+				EngineVersion string `json:"engineVersion"`
+				Metadata      struct {
+					Labels map[string]string `json:"labels"`
+				} `json:"metadata"`
+				Data map[string]string `json:"data"`
 			} `json:"template"`
 		} `json:"target"`
 		Data []struct {
@@ -256,7 +259,7 @@ type terraform struct {
 			Name  string `json:"name"`
 			Value any    `json:"value"`
 		} `json:"vars"`
-		VarsFrom           []struct {
+		VarsFrom []struct {
 			Kind     string   `json:"kind"`
 			Name     string   `json:"name"`
 			VarsKeys []string `json:"varsKeys"`

@@ -197,6 +197,7 @@ func TestFluxTree(t *testing.T) {
 					t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
 					t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
 					t.Run("forward-only", func(t *testing.T) { checkForwardOnly(t, tr) })
+					t.Run("key-rotation", func(t *testing.T) { checkKeyRotation(t, tr) })
 					t.Run("catalogue", func(t *testing.T) {
 						checkCatalogue(t, tr, env, strings.TrimPrefix(strings.TrimPrefix(cluster, env), "-"))
 					})
