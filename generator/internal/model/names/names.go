@@ -92,6 +92,9 @@ const (
 	// EnableCoderdVariable is the coderd module's switch
 	// (enable_coderd_provider); the Flux Terraform object sets it.
 	EnableCoderdVariable = "enable_coderd_provider"
+	// RegionTag is the provisioner tag naming the region whose cluster
+	// runs a job (Multi-Region): region=<aws region>.
+	RegionTag = "region"
 )
 
 // Names are an environment's derived names.

@@ -169,7 +169,18 @@ func (b *module) groups(f *tfjson.File) {
 func (b *module) provisionerKey(f *tfjson.File) {
 	k := b.m.ProvisionerKey
 	rotation := f.Resource("time_rotating", "provisioner_key", tfjson.Body{"count": count, "rotation_days": k.RotationDays})
-	key := f.Resource("coderd_provisioner_key", "external", tfjson.Body{
+	b.key(f, "external", "provisioner_key", "", k, rotation)
+	f.Output("provisioner_key_expires_at", tfjson.Body{
+		"description": "When the provisioner key is next replaced (RFC 3339)",
+		"value":       "${" + enabled + " ? " + rotation + "[0].rotation_rfc3339 : null}",
+	})
+}
+
+// key is one provisioner key (resource name), replaced with rotation, and
+// its Secrets Manager version (secret: the version's resource name),
+// through the aws provider configuration provider ("" for the default).
+func (b *module) key(f *tfjson.File, name, secretName, provider string, k model.ProvisionerKey, rotation string) {
+	key := f.Resource("coderd_provisioner_key", name, tfjson.Body{
 		"count": count,
 		// Named per rotation: key names are unique in an organization.
 		"name":            k.Name + "-" + tfjson.Ref(rotation+"[0].unix"),
@@ -182,16 +193,15 @@ func (b *module) provisionerKey(f *tfjson.File) {
 		// External provisioners are a Premium feature.
 		"depends_on": []string{"coderd_license.premium"},
 	})
-	secret := f.Data("aws_secretsmanager_secret", "provisioner_key", tfjson.Body{"count": count, "name": k.Secret})
-	f.Resource("aws_secretsmanager_secret_version", "provisioner_key", tfjson.Body{
-		"count":         count,
-		"secret_id":     tfjson.Ref(secret + "[0].id"),
-		"secret_string": tfjson.Ref(key + "[0].key"),
-	})
-	f.Output("provisioner_key_expires_at", tfjson.Body{
-		"description": "When the provisioner key is next replaced (RFC 3339)",
-		"value":       "${" + enabled + " ? " + rotation + "[0].rotation_rfc3339 : null}",
-	})
+	data := tfjson.Body{"count": count, "name": k.Secret}
+	version := tfjson.Body{"count": count}
+	if provider != "" {
+		data["provider"], version["provider"] = provider, provider
+	}
+	secret := f.Data("aws_secretsmanager_secret", secretName, data)
+	version["secret_id"] = tfjson.Ref(secret + "[0].id")
+	version["secret_string"] = tfjson.Ref(key + "[0].key")
+	f.Resource("aws_secretsmanager_secret_version", secretName, version)
 }
 
 // templates pushes each composed template. A version is built by an
@@ -246,6 +256,9 @@ func (b *module) proxies(f *tfjson.File) {
 			"secret_id":     tfjson.Ref(secret + "[0].id"),
 			"secret_string": tfjson.Ref(proxy + "[0].session_token"),
 		})
+		// The region's provisioners: their own key (region tag), rotated
+		// with the primary's, in the region's secret.
+		b.key(f, "external_"+p.Key, "provisioner_key_"+p.Key, "aws."+p.Key, p.ProvisionerKey, "time_rotating.provisioner_key")
 	}
 }
 

@@ -362,3 +362,46 @@ func checkKeyRotation(t *testing.T, tr tree) {
 		}
 	}
 }
+
+// checkRegionWorkloads: a secondary cluster can run what its node groups
+// are sized for: provisioners (in coder-prov, with their key from the
+// region's store) and workspaces (coder-ws, a default StorageClass, the
+// provisioners' rights there).
+func checkRegionWorkloads(t *testing.T, tr tree) {
+	ix := newIndex(t, tr)
+	for _, ns := range []string{names.CoderNamespace, names.ProvisionerNamespace, names.WorkspaceNamespace} {
+		if !ix.namespaces[ns] {
+			t.Errorf("no namespace %s", ns)
+		}
+	}
+	prov := false
+	for _, r := range releases(t, tr) {
+		if r.hr.Spec.Chart.Spec.Chart == "coder-provisioner" && orDefault(r.hr.Spec.TargetNamespace, r.hr.Namespace) == names.ProvisionerNamespace {
+			prov = true
+		}
+	}
+	if !prov {
+		t.Error("no coder-provisioner release: the provisioner node group would idle")
+	}
+	defaultClass, rbac := false, false
+	for _, o := range tr.Objects {
+		switch {
+		case o.kind() == "StorageClass":
+			md, _ := o.U["metadata"].(map[string]any)
+			ann, _ := md["annotations"].(map[string]any)
+			defaultClass = defaultClass || ann["storageclass.kubernetes.io/is-default-class"] == "true"
+		case o.kind() == "RoleBinding" && o.meta("namespace") == names.WorkspaceNamespace:
+			subjects, _ := o.U["subjects"].([]any)
+			for _, s := range subjects {
+				m := s.(map[string]any)
+				rbac = rbac || (m["name"] == names.ProvisionerServiceAccount && m["namespace"] == names.ProvisionerNamespace)
+			}
+		}
+	}
+	if !defaultClass {
+		t.Error("no default StorageClass: workspace volumes cannot be provisioned")
+	}
+	if !rbac {
+		t.Errorf("provisioners have no rights in %s", names.WorkspaceNamespace)
+	}
+}

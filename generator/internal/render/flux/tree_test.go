@@ -201,6 +201,9 @@ func TestFluxTree(t *testing.T) {
 					t.Run("catalogue", func(t *testing.T) {
 						checkCatalogue(t, tr, env, strings.TrimPrefix(strings.TrimPrefix(cluster, env), "-"))
 					})
+					if cluster != env {
+						t.Run("region-workloads", func(t *testing.T) { checkRegionWorkloads(t, tr) })
+					}
 					if cluster == env {
 						t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
 					}
@@ -236,6 +239,7 @@ func checkLayers(t *testing.T, tr tree, env string, primary bool) {
 			fluxm.LayerInfrastructure: "",
 			fluxm.LayerCluster:        fluxm.LayerInfrastructure,
 			fluxm.LayerProxy:          fluxm.LayerCluster,
+			fluxm.LayerProvisioners:   fluxm.LayerProxy,
 		}
 	}
 	got := map[string]string{}
