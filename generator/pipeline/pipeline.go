@@ -148,7 +148,10 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 // renderRegionCluster renders a secondary region's cluster: its Helm
 // values, manifests and Flux tree.
 func renderRegionCluster(checked *validate.Checked, r validate.Region) (map[string][]byte, error) {
-	releases := helmm.BuildRegion(checked, r)
+	releases, err := helmm.BuildRegion(checked, r)
+	if err != nil {
+		return nil, fmt.Errorf("cluster of %s: %w", r.Config.AWSRegion, err)
+	}
 	out := map[string][]byte{}
 	for _, part := range []func() (map[string][]byte, error){
 		func() (map[string][]byte, error) { return helmr.Render(releases) },

@@ -23,6 +23,10 @@ type Catalog struct {
 	Database         Database               `json:"database"`
 	// ExternalSecretsCalls mirrors schema.external_secrets_calls.
 	ExternalSecretsCalls map[string]ESOCalls `json:"external_secrets_calls"`
+	Components           Components          `json:"components"`
+	// FIPSHosts are FIPS host names by partition and service, with
+	// "{region}" for the region.
+	FIPSHosts map[string]map[string]string `json:"fips_hosts"`
 }
 
 // CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be
@@ -193,4 +197,70 @@ func (d Database) CABundlePath() string { return d.CABundleDir + "/" + d.CABundl
 type ESOCalls struct {
 	PerSecret   []string `json:"per_secret"`
 	AccountWide []string `json:"account_wide"`
+}
+
+// Components mirrors schema.components: the third-party components the
+// clusters run, their version pairs and what their images need.
+type Components struct {
+	Autoscaler   AutoscalerComponent `json:"cluster-autoscaler"`
+	LBController Component           `json:"aws-load-balancer-controller"`
+	ESO          Component           `json:"external-secrets"`
+	FluentBit    Component           `json:"fluent-bit"`
+	Tofu         Component           `json:"tofu-controller"`
+	Coturn       ImageComponent      `json:"coturn"`
+}
+
+// Chart is a component's Helm chart.
+type Chart struct {
+	Name       string `json:"name"`
+	Repository string `json:"repository"`
+	Version    string `json:"version,omitempty"`
+}
+
+// FIPS says how a component is switched to FIPS endpoints: "env" (the
+// variables in Env), "hosts" (host names from fips_hosts for Services),
+// "module" (the Terraform it runs sets them).
+type FIPS struct {
+	Mechanism string            `json:"mechanism"`
+	Env       map[string]string `json:"env,omitempty"`
+	Services  []string          `json:"services,omitempty"`
+}
+
+// Component mirrors a chart entry of schema.components.
+type Component struct {
+	Chart    Chart  `json:"chart"`
+	ImageTag string `json:"image_tag,omitempty"`
+	FIPS     FIPS   `json:"fips"`
+}
+
+// RBACRule mirrors schema.#RBACRule.
+type RBACRule struct {
+	Group     string   `json:"group"`
+	Resources []string `json:"resources"`
+	Verbs     []string `json:"verbs"`
+}
+
+// AutoscalerChart is one cluster-autoscaler chart release.
+type AutoscalerChart struct {
+	ImageTag string     `json:"image_tag"`
+	RBAC     []RBACRule `json:"rbac"`
+}
+
+// AutoscalerComponent mirrors schema.components["cluster-autoscaler"].
+type AutoscalerComponent struct {
+	Chart        Chart                      `json:"chart"`
+	Image        string                     `json:"image"`
+	ByKubernetes map[string]string          `json:"by_kubernetes"`
+	Charts       map[string]AutoscalerChart `json:"charts"`
+	Needs        map[string][]RBACRule      `json:"needs"`
+	FIPS         FIPS                       `json:"fips"`
+}
+
+// ImageComponent mirrors an image-only entry (coturn).
+type ImageComponent struct {
+	Image         string   `json:"image"`
+	ImageTag      string   `json:"image_tag"`
+	RunAs         int64    `json:"run_as"`
+	Capabilities  []string `json:"capabilities"`
+	WritablePaths []string `json:"writable_paths"`
 }

@@ -190,6 +190,11 @@ func (c *Environment) Secondary(i int) Environment {
 	e.CreateACMCertificate, e.ExistingACMCertificateARN = true, ""
 	e.EnableCrossRegionBackup = false
 	e.EnableCloudTrail = false
+	// The region has no STUN listener; its clients and workspaces use
+	// the primary's STUN servers, none when the primary has STUN off.
+	if !c.EnableSTUN {
+		e.STUNAddresses = nil
+	}
 	e.EnableSTUN = false
 	e.TerraformStateKey = s.TerraformStateKey
 	e.SecondaryRegions = nil

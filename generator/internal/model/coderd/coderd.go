@@ -48,6 +48,9 @@ type Proxy struct {
 	Region      string
 	Secret      string
 	AccessURL   string
+	// ProvisionerKey is the key of the region's own provisioners (tags
+	// with region: <region>), written to Secret's region.
+	ProvisionerKey ProvisionerKey
 }
 
 // proxyIcon is a globe from Coder's built-in icon set.
@@ -116,26 +119,24 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
 			KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
 		},
-		AccessURL:     n.AccessURL,
-		LicenseSecret: n.LicenseSecret,
-		Groups:        groups(c, c.MaxWorkspacesPerUser*env.Catalog.Planning.WorkspaceDailyCost),
-		ProvisionerKey: ProvisionerKey{
-			Name:         n.Cluster + "-provisioners",
-			Tags:         c.ProvisionerKeyTags,
-			RotationDays: c.ProvisionerKeyRotationDays,
-			Secret:       n.ProvisionerKeySecret,
-		},
+		AccessURL:      n.AccessURL,
+		LicenseSecret:  n.LicenseSecret,
+		Groups:         groups(c, c.MaxWorkspacesPerUser*env.Catalog.Planning.WorkspaceDailyCost),
+		ProvisionerKey: provisionerKey(c, n, len(env.Secondaries) > 0),
 	}
 	for _, r := range env.Secondaries {
 		rn := names.For(&r.Config)
+		pk := provisionerKey(&r.Config, rn, true)
+		pk.RotationDays = c.ProvisionerKeyRotationDays
 		m.Proxies = append(m.Proxies, Proxy{
-			Key:         key(r.Config.AWSRegion),
-			Name:        r.Config.AWSRegion,
-			DisplayName: "AWS " + r.Config.AWSRegion,
-			Icon:        proxyIcon,
-			Region:      r.Config.AWSRegion,
-			Secret:      rn.ProxyTokenSecret,
-			AccessURL:   rn.AccessURL,
+			Key:            key(r.Config.AWSRegion),
+			Name:           r.Config.AWSRegion,
+			DisplayName:    "AWS " + r.Config.AWSRegion,
+			Icon:           proxyIcon,
+			Region:         r.Config.AWSRegion,
+			Secret:         rn.ProxyTokenSecret,
+			AccessURL:      rn.AccessURL,
+			ProvisionerKey: pk,
 		})
 	}
 	var autostop *Autostop
@@ -197,4 +198,25 @@ func key(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// provisionerKey is the key of one cluster's provisioners. With several
+// regions each key also carries names.RegionTag: <its region>, and so do
+// the jobs of templates meant for that region, so a build runs in the
+// cluster its workspace belongs to (a provisioner takes a job whose tags
+// are a subset of its own).
+func provisionerKey(c *config.Environment, n names.Names, regional bool) ProvisionerKey {
+	tags := map[string]string{}
+	for k, v := range c.ProvisionerKeyTags {
+		tags[k] = v
+	}
+	if regional {
+		tags[names.RegionTag] = c.AWSRegion
+	}
+	return ProvisionerKey{
+		Name:         n.Cluster + "-provisioners",
+		Tags:         tags,
+		RotationDays: c.ProvisionerKeyRotationDays,
+		Secret:       n.ProvisionerKeySecret,
+	}
 }

@@ -80,7 +80,7 @@ func (b builder) clusterLayer() Layer {
 }
 
 // regionLayers orders a secondary cluster's tree: controllers → cluster
-// manifests → workspace proxy. The cluster layer waits for the secret
+// manifests → workspace proxy → provisioners. The cluster layer waits for the secret
 // store and the proxy token, which exists once the primary's Day-1/2
 // module has registered the proxy: until then the proxy layer waits
 // (retrying) instead of starting pods that cannot authenticate.
@@ -106,6 +106,13 @@ func (b builder) regionLayers(releases helm.Model) []Layer {
 			Kustomization: b.kustomization(LayerProxy, b.dir(FluxDir, LayerProxy), LayerCluster, true, 20*time.Minute),
 			Dir:           b.dir(FluxDir, LayerProxy),
 			Releases:      byLayer[LayerProxy],
+		},
+		{
+			// The region's provisioners start once the primary's
+			// Day-1/2 module has written the region's key.
+			Kustomization: b.kustomization(LayerProvisioners, b.dir(FluxDir, LayerProvisioners), LayerProxy, true, 15*time.Minute),
+			Dir:           b.dir(FluxDir, LayerProvisioners),
+			Releases:      byLayer[LayerProvisioners],
 		},
 	}
 }

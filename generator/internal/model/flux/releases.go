@@ -15,7 +15,9 @@ import (
 const ValuesKey = "values.yaml"
 
 // Remediation: a failed install is uninstalled and retried, a failed
-// upgrade rolled back and retried, three times each.
+// upgrade rolled back and retried, three times each; a forward-only
+// release's failed upgrade is neither rolled back nor retried (its
+// migrations have run) and waits for an operator (docs/operations.md).
 const remediationRetries = 3
 
 func (b builder) helmRepositories(m helm.Model) []any {
@@ -48,6 +50,10 @@ func (b builder) release(r helm.Release) Release {
 		CleanupOnFail: true,
 		Remediation:   &helmv2.UpgradeRemediation{Retries: remediationRetries, Strategy: &rollback},
 	}
+	if r.ForwardOnly {
+		no := false
+		upgrade.Remediation = &helmv2.UpgradeRemediation{Retries: 0, RemediateLastFailure: &no}
+	}
 	if r.CRDs {
 		install.CRDs = helmv2.CreateReplace
 		upgrade.CRDs = helmv2.CreateReplace
@@ -75,7 +81,16 @@ func (b builder) release(r helm.Release) Release {
 		},
 	}
 	for _, d := range r.DependsOn {
-		hr.Spec.DependsOn = append(hr.Spec.DependsOn, helmv2.DependencyReference{Name: d})
+		hr.Spec.DependsOn = append(hr.Spec.DependsOn, helmv2.DependencyReference{Name: d, Namespace: names.FluxNamespace})
+	}
+	if len(r.SecretValues) > 0 {
+		// valuesFrom reads only the HelmRelease's own namespace.
+		hr.Namespace = r.Namespace
+	}
+	for _, v := range r.SecretValues {
+		hr.Spec.ValuesFrom = append(hr.Spec.ValuesFrom, helmv2.ValuesReference{
+			Kind: "Secret", Name: v.Secret, ValuesKey: v.Key, TargetPath: v.TargetPath, Optional: true,
+		})
 	}
 	return Release{Object: hr, ConfigMap: cm, ValuesFile: b.dir(HelmDir, r.Name+".values.yaml")}
 }

@@ -25,6 +25,14 @@ const TerraformName = "coderd"
 // the IAM role for the state bucket; the coderd provider reads CODER_URL
 // and CODER_SESSION_TOKEN from the runner's environment, the license
 // variable comes from the license Secret (varsFrom).
+//
+// The object turns the module on (enable_coderd_provider = true, whatever
+// the variable's default): on this path the gate is the owner token. Its
+// Secret exists only once someone has stored a token in Secrets Manager
+// (External Secrets cannot copy an empty secret), and the runner pod
+// cannot start without it (the reference is not optional), so nothing is
+// planned before then. The environment's enable_coderd_provider remains
+// the default for a by-hand apply.
 func (b builder) terraform() any {
 	env := []corev1.EnvVar{
 		{Name: "CODER_URL", Value: names.For(b.c).AccessURL},
@@ -45,6 +53,7 @@ func (b builder) terraform() any {
 			"approvePlan":        "auto",
 			"backendConfig":      map[string]any{"disable": true},
 			"serviceAccountName": names.TofuRunnerServiceAccount,
+			"vars":               []any{map[string]any{"name": names.EnableCoderdVariable, "value": true}},
 			// The license Secret's one key is the module's license
 			// variable; tofu-controller passes it as a sensitive value.
 			"varsFrom": []any{map[string]any{

@@ -22,6 +22,9 @@ const (
 	SecretExternalAuth = "coder-external-auth"
 	SecretProvKey      = "coder-provisioner-key" // key SecretProvKeyKey
 	SecretProvKeyKey   = "key"
+	// SecretProvKeyHashKey holds the key's SHA-256 (hex), the provisioner
+	// pods' restart trigger.
+	SecretProvKeyHashKey = "sha256"
 
 	SecretClientSecretKey = "client-secret"
 )
@@ -56,6 +59,9 @@ func coderChart(c *config.Environment, n names.Names, res corev1.ResourceRequire
 	return Release{
 		Name: ReleaseCoder, Layer: LayerCoder, Namespace: names.CoderNamespace,
 		Repository: repoCoder, Chart: "coder", Version: c.CoderVersion,
+		// coderd migrates its database forward on start; an automatic
+		// rollback would run the older binary against the newer schema.
+		ForwardOnly: true,
 		Values: map[string]any{
 			"coder": map[string]any{
 				"replicaCount": c.CoderdReplicas,

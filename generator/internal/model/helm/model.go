@@ -8,6 +8,7 @@ package helm
 import (
 	"fmt"
 
+	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -42,8 +43,22 @@ type Release struct {
 	// DisableWait installs without waiting for readiness, for a release
 	// whose pods cannot start until a later layer has run.
 	DisableWait bool
-	DependsOn   []string // other releases, by Name
-	Values      map[string]any
+	// ForwardOnly releases are never rolled back automatically: their
+	// upgrade migrates state (coderd's database schema) that an older
+	// version cannot read. A failed upgrade stays failed for an operator.
+	ForwardOnly bool
+	// SecretValues are values read from Secrets of the release's
+	// namespace at reconcile time (Flux valuesFrom); a release with any
+	// is a HelmRelease in that namespace, where valuesFrom can read them.
+	SecretValues []SecretValue
+	DependsOn    []string // other releases, by Name
+	Values       map[string]any
+}
+
+// SecretValue sets the value at TargetPath from Key of Secret; a missing
+// Secret leaves it unset (the release still installs).
+type SecretValue struct {
+	Secret, Key, TargetPath string
 }
 
 // Model is every release of an environment.
@@ -77,14 +92,15 @@ const (
 	ReleaseTofuController  = "tofu-controller"
 )
 
-// repositories are the chart repositories every cluster uses.
-func repositories() []Repository {
+// repositories are the chart repositories every cluster uses, from
+// schema.components (coder's is the coder charts' own).
+func repositories(cat config.Components) []Repository {
 	return []Repository{
-		{Name: repoAutoscaler, URL: "https://kubernetes.github.io/autoscaler"},
+		{Name: repoAutoscaler, URL: cat.Autoscaler.Chart.Repository},
 		{Name: repoCoder, URL: "https://helm.coder.com/v2"},
-		{Name: repoEKS, URL: "https://aws.github.io/eks-charts"},
-		{Name: repoExternalSecret, URL: "https://charts.external-secrets.io"},
-		{Name: repoFluent, URL: "https://fluent.github.io/helm-charts"},
+		{Name: repoEKS, URL: cat.LBController.Chart.Repository},
+		{Name: repoExternalSecret, URL: cat.ESO.Chart.Repository},
+		{Name: repoFluent, URL: cat.FluentBit.Chart.Repository},
 	}
 }
 
@@ -92,6 +108,7 @@ func repositories() []Repository {
 func Build(env *validate.Checked) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
+	cat := env.Catalog
 	coderRes := coderdResources(env.Capacity)
 	prov, err := provisioners(env.Capacity, env.Catalog.Sizing)
 	if err != nil {
@@ -103,13 +120,13 @@ func Build(env *validate.Checked) (Model, error) {
 	}
 	return Model{
 		Source:       env.RelFile(),
-		Repositories: append(repositories(), Repository{Name: repoTofu, URL: "https://flux-iac.github.io/tofu-controller"}),
+		Repositories: append(repositories(cat.Components), Repository{Name: repoTofu, URL: cat.Components.Tofu.Chart.Repository}),
 		Releases: []Release{
-			lbController(c, n),
-			autoscaler(c, n),
-			externalSecrets(c, n),
-			fluentBit(c, n),
-			tofuController(c, n),
+			lbController(c, n, cat.Components),
+			autoscaler(c, n, cat.Components),
+			externalSecrets(c, n, cat.Components),
+			fluentBit(c, n, cat),
+			tofuController(c, n, cat.Components),
 			appendEnv(coderRel, append(requestLogEnv(env.Catalog.CoderdRequestLog), quietHoursEnv(env.Capacity.Autostop)...)...),
 			provisioner(c, n, prov),
 		},

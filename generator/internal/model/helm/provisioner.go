@@ -7,6 +7,10 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 )
 
+// ProvisionerKeyAnnotation is the provisioner pods' annotation holding
+// their key's SHA-256 (no dots: it is one element of a values path).
+const ProvisionerKeyAnnotation = "coder-eks/provisioner-key-sha256"
+
 func provisioner(c *config.Environment, n names.Names, size provisionerSizing) Release {
 	labels := PodLabels(ReleaseProvisioner)
 	env := []corev1.EnvVar{value("CODER_URL", n.AccessURL)}
@@ -21,6 +25,14 @@ func provisioner(c *config.Environment, n names.Names, size provisionerSizing) R
 		// pods that cannot start before then.
 		DisableWait: true,
 		DependsOn:   []string{ReleaseCoder},
+		// The key's hash as a pod annotation: when the Day-1/2 module
+		// rotates the key and External Secrets writes it, helm-controller
+		// upgrades the release and the pods restart onto the new key
+		// (the old one is deleted in the same apply).
+		SecretValues: []SecretValue{{
+			Secret: SecretProvKey, Key: SecretProvKeyHashKey,
+			TargetPath: "coder.podAnnotations." + ProvisionerKeyAnnotation,
+		}},
 		Values: map[string]any{
 			"coder": map[string]any{
 				"replicaCount": size.Replicas,

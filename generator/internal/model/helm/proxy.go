@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"fmt"
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
@@ -26,24 +27,42 @@ const (
 func RegionRoot(region string) string { return "regions/" + region }
 
 // BuildRegion derives the releases of a secondary region's cluster: the
-// controllers a proxy needs (no tofu-controller: the Day-1/2 module runs
-// in the primary cluster) and the coder chart in workspace-proxy mode.
-func BuildRegion(env *validate.Checked, r validate.Region) Model {
+// controllers (no tofu-controller: the Day-1/2 module runs in the
+// primary cluster), the coder chart in workspace-proxy mode, and the
+// region's own provisioners, which build the workspaces of templates
+// tagged for the region (their key carries names.RegionTag).
+func BuildRegion(env *validate.Checked, r validate.Region) (Model, error) {
 	c := &r.Config
 	n := names.For(c)
 	primary := names.For(&env.Config)
+	prov, err := provisioners(r.Capacity, env.Catalog.Sizing)
+	if err != nil {
+		return Model{}, fmt.Errorf("size provisioners: %w", err)
+	}
 	return Model{
 		Source:       env.RelFile(),
 		Root:         RegionRoot(c.AWSRegion),
-		Repositories: repositories(),
+		Repositories: repositories(env.Catalog.Components),
 		Releases: []Release{
-			lbController(c, n),
-			autoscaler(c, n),
-			externalSecrets(c, n),
-			fluentBit(c, n),
+			lbController(c, n, env.Catalog.Components),
+			autoscaler(c, n, env.Catalog.Components),
+			externalSecrets(c, n, env.Catalog.Components),
+			fluentBit(c, n, env.Catalog),
 			workspaceProxy(c, n, primary, r),
+			regionProvisioner(c, n, primary, prov),
 		},
-	}
+	}, nil
+}
+
+// regionProvisioner is the provisioner release of a secondary cluster:
+// as the primary's, with the region's IRSA role and key, talking to
+// coderd at the primary's access URL.
+func regionProvisioner(c *config.Environment, n, primary names.Names, size provisionerSizing) Release {
+	rel := provisioner(c, n, size)
+	v := rel.Values["coder"].(map[string]any)
+	env := v["env"].([]corev1.EnvVar)
+	env[0] = value("CODER_URL", primary.AccessURL)
+	return rel
 }
 
 // workspaceProxy is the coder chart with coder.workspaceProxy: the same

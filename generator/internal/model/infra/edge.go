@@ -50,6 +50,9 @@ type Workspaces struct {
 	// SecretsPrefix is the Secrets Manager name prefix both workspace roles
 	// may read (secrets-injection secrets-manager).
 	SecretsPrefix string
+	// STUNPorts are the UDP ports the https-only group opens: the STUN
+	// servers' (names.STUNServerPorts).
+	STUNPorts []int
 }
 
 // WorkspaceSecurityGroup is the shared group of one network-egress mode.
@@ -67,8 +70,9 @@ const (
 	EgressUnrestricted = "unrestricted"
 )
 
-func workspaces(n names.Names) Workspaces {
+func workspaces(c *config.Environment, n names.Names) Workspaces {
 	return Workspaces{
+		STUNPorts:    names.STUNServerPorts(c),
 		InstanceRole: n.WorkspaceInstanceRole,
 		SecurityGroups: []WorkspaceSecurityGroup{
 			{Key: "ec2_workspaces", Name: n.WorkspaceSecurityGroupFor(EgressHTTPSOnly), Egress: EgressHTTPSOnly},

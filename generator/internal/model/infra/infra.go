@@ -43,7 +43,7 @@ type Infra struct {
 	Secondary bool
 	// Secrets are the Secrets Manager secrets this module creates empty.
 	Secrets []PlatformSecret
-	// ProxyTokens are the secondary regions' workspace proxy token
+	// ProxyTokens are the secondary regions' workspace proxy token and provisioner key
 	// secrets, which the primary's Day-1/2 runner writes.
 	ProxyTokens   []RegionalSecret
 	Workspaces    Workspaces
@@ -217,7 +217,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		CoderdSecrets: coderdSecrets(c, n),
 		Secondary:     c.SecondaryRegion != nil,
 		Secrets:       platformSecrets(c, n),
-		Workspaces:    workspaces(n),
+		Workspaces:    workspaces(c, n),
 		Observability: observability(c, n, env.Catalog),
 		Quotas:        Quotas{Skip: c.SkipQuotaCheck, AutoRequest: c.AutoRequestQuotaIncreases, Requirements: reqs},
 	}
@@ -226,7 +226,12 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		m.Database, m.Backup = &db, &bk
 		for i := range c.SecondaryRegions {
 			view := c.Secondary(i)
-			m.ProxyTokens = append(m.ProxyTokens, RegionalSecret{Region: view.AWSRegion, Name: names.For(&view).ProxyTokenSecret})
+			// The runner writes the region's proxy token and the key of
+			// the region's provisioners.
+			rn := names.For(&view)
+			m.ProxyTokens = append(m.ProxyTokens,
+				RegionalSecret{Region: view.AWSRegion, Name: rn.ProxyTokenSecret},
+				RegionalSecret{Region: view.AWSRegion, Name: rn.ProvisionerKeySecret})
 		}
 	}
 	return m, nil

@@ -38,7 +38,7 @@ func Build(env *validate.Checked) Manifests {
 			{Name: "namespaces.yaml", Objects: namespaces()},
 			{Name: "storageclass.yaml", Objects: []any{storageClass(c, n)}},
 			{Name: "coderd-service.yaml", Objects: coderdService(n)},
-			{Name: "stun.yaml", Objects: stunServer(c, n)},
+			{Name: "stun.yaml", Objects: stunServer(c, n, env.Catalog.Components.Coturn)},
 			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()},
 			{Name: "network-policies.yaml", Objects: networkPolicies(c)},
 			{Name: "workspace-rbac.yaml", Objects: workspaceRBAC()},

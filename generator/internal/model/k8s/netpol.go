@@ -1,10 +1,6 @@
 package k8s
 
 import (
-	"sort"
-	"strconv"
-	"strings"
-
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,9 +35,9 @@ const (
 //	                 STUN
 //	provisioners out: HTTPS (coderd through the access URL, registries,
 //	                 AWS and Kubernetes APIs); in: 2112 from the VPC
-//	workspaces   in: coderd; out: HTTPS, coderd, and with STUN any UDP
-//	                 (direct WireGuard paths to users), except pods
-//	                 labelled network-egress "none"
+//	workspaces   in: coderd; out: HTTPS, coderd, and with STUN UDP to
+//	                 the STUN servers' ports, except pods labelled
+//	                 network-egress "none"
 //
 // Every namespace may resolve names through CoreDNS. Egress never reaches
 // the instance metadata service. Templates that grant a workspace more
@@ -135,10 +131,14 @@ func workspacePolicy(c *config.Environment) any {
 		{To: []networkingv1.NetworkPolicyPeer{internet()}, Ports: ports(corev1.ProtocolTCP, httpsPort)},
 		{To: []networkingv1.NetworkPolicyPeer{inNamespace(names.CoderNamespace)}},
 	}
-	if c.EnableSTUN {
-		udp := corev1.ProtocolUDP
+	// UDP only to the STUN servers' ports, as the EC2 workspaces' https-only
+	// security group (names.STUNServerPorts): a workspace learns its
+	// public address; direct paths to users need UDP to any port, so
+	// https-only workspaces connect through coderd's DERP relay (HTTPS)
+	// unless their template grants unrestricted egress.
+	if ports := stunPorts(c); len(ports) > 0 {
 		egress = append(egress, networkingv1.NetworkPolicyEgressRule{
-			To: []networkingv1.NetworkPolicyPeer{internet()}, Ports: []networkingv1.NetworkPolicyPort{{Protocol: &udp}},
+			To: []networkingv1.NetworkPolicyPeer{internet()}, Ports: ports,
 		})
 	}
 	p := policy("workspace", names.WorkspaceNamespace, nil, ingress, egress)
@@ -161,19 +161,8 @@ func ports(proto corev1.Protocol, n int) []networkingv1.NetworkPolicyPort {
 
 // stunPorts are the UDP ports of the configured STUN servers.
 func stunPorts(c *config.Environment) []networkingv1.NetworkPolicyPort {
-	seen := map[int]bool{}
-	for _, a := range c.STUNAddresses {
-		if p, err := strconv.Atoi(a[strings.LastIndexByte(a, ':')+1:]); err == nil {
-			seen[p] = true
-		}
-	}
-	var nums []int
-	for p := range seen {
-		nums = append(nums, p)
-	}
-	sort.Ints(nums)
 	var out []networkingv1.NetworkPolicyPort
-	for _, p := range nums {
+	for _, p := range names.STUNServerPorts(c) {
 		out = append(out, port(corev1.ProtocolUDP, p))
 	}
 	return out

@@ -59,7 +59,7 @@ func TestNetworkPolicies(t *testing.T) {
 			name: "STUN and metrics", stun: true, metrics: true,
 			coderdIn:         []string{"TCP/8080", "*", "TCP/2112"},
 			coderdOut:        []string{"TCP/5432", "TCP/443", "TCP/8080", "*", "UDP/3478", "UDP/19302"},
-			workspaceOut:     []string{"TCP/443", "*", "UDP/*"},
+			workspaceOut:     []string{"TCP/443", "*", "UDP/3478", "UDP/19302"},
 			provisionerInLen: 1,
 		},
 		{

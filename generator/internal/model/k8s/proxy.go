@@ -11,26 +11,35 @@ import (
 )
 
 // BuildRegion derives the manifests of a secondary region's cluster: the
-// coder namespace, the Service the region's NLB target group follows
-// (names.For gives the region's proxy target group), the proxy's PDB and
-// network policies, and External Secrets for the proxy token and Flux's
-// Git credentials from the region's own Secrets Manager.
+// three namespaces, the default StorageClass (the region's EBS key), the
+// Service the region's NLB target group follows (names.For gives the
+// region's proxy target group), disruption budgets, network policies
+// (the proxy's instead of coderd's), the provisioners' rights in the
+// workspace namespace, and External Secrets for the proxy token, the
+// region's provisioner key and Flux's Git credentials from the region's
+// own Secrets Manager.
 func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
 	c := &r.Config
 	n := names.For(c)
+	policies := []any{}
+	for _, ns := range []string{names.CoderNamespace, names.ProvisionerNamespace, names.WorkspaceNamespace} {
+		policies = append(policies, defaultDeny(ns), allowDNS(ns))
+	}
+	policies = append(policies, proxyPolicy(c), provisionerPolicy(c), workspacePolicy(c))
 	return Manifests{
 		Source: env.RelFile(),
 		Root:   helm.RegionRoot(c.AWSRegion),
-		// namespaces() and disruptionBudgets() list coder's first; a
-		// proxy cluster has neither provisioners nor workspaces yet.
 		Files: []File{
-			{Name: "namespaces.yaml", Objects: namespaces()[:1]},
+			{Name: "namespaces.yaml", Objects: namespaces()},
+			{Name: "storageclass.yaml", Objects: []any{storageClass(c, n)}},
 			{Name: "coderd-service.yaml", Objects: coderdService(n)},
-			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()[:1]},
-			{Name: "network-policies.yaml", Objects: []any{defaultDeny(names.CoderNamespace), allowDNS(names.CoderNamespace), proxyPolicy(c)}},
+			{Name: "disruption-budgets.yaml", Objects: disruptionBudgets()},
+			{Name: "network-policies.yaml", Objects: policies},
+			{Name: "workspace-rbac.yaml", Objects: workspaceRBAC()},
 			{Name: "external-secrets.yaml", Objects: []any{
 				secretStore(c, namespaces()[:1]),
 				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.ProxyTokenSecret, refreshLate),
+				provisionerKey(n),
 				fluxGitCredentials(n),
 			}},
 		},

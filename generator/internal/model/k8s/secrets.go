@@ -62,7 +62,7 @@ func externalSecrets(c *config.Environment, n names.Names, db config.Database) [
 		out = append(out, single(helm.SecretExternalAuth, names.CoderNamespace, helm.SecretClientSecretKey, c.ExternalAuthClientSecretARN, refreshStable))
 	}
 	return append(out,
-		single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.ProvisionerKeySecret, refreshLate),
+		provisionerKey(n),
 		single(SecretSessionToken, names.FluxNamespace, SecretSessionTokenKey, n.SessionTokenSecret, refreshLate),
 		single(SecretLicense, names.FluxNamespace, SecretLicenseKey, n.LicenseSecret, refreshLate),
 		fluxGitCredentials(n),
@@ -146,3 +146,27 @@ func fluxGitCredentials(n names.Names) any {
 		"dataFrom":        []any{map[string]any{"extract": map[string]any{"key": n.FluxGitSecret}}},
 	})
 }
+
+// provisionerKey copies the provisioner key and, in the same Secret (so
+// both change in one write), its SHA-256 under helm.SecretProvKeyHashKey.
+// The Secret is labelled for helm-controller to watch: the provisioner
+// release reads the hash into a pod annotation (valuesFrom), so a rotated
+// key rolls the provisioners onto it without anyone restarting them, and
+// no pod or release carries the key itself.
+func provisionerKey(n names.Names) any {
+	es := single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.ProvisionerKeySecret, refreshLate).(map[string]any)
+	spec := es["spec"].(map[string]any)
+	spec["target"].(map[string]any)["template"] = map[string]any{
+		"engineVersion": "v2",
+		"metadata":      map[string]any{"labels": map[string]string{WatchLabel: "Enabled"}},
+		"data": map[string]string{
+			helm.SecretProvKeyKey:     "{{ ." + helm.SecretProvKeyKey + " }}",
+			helm.SecretProvKeyHashKey: "{{ ." + helm.SecretProvKeyKey + " | sha256sum }}",
+		},
+	}
+	return es
+}
+
+// WatchLabel makes helm-controller reconcile a release when a Secret or
+// ConfigMap its valuesFrom names changes.
+const WatchLabel = "reconcile.fluxcd.io/watch"

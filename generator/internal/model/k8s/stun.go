@@ -32,17 +32,40 @@ func stunLabels() map[string]string {
 
 // stunServer is the Deployment, Service, TargetGroupBinding, disruption
 // budget and network policy of the STUN server; none when STUN is off.
-func stunServer(c *config.Environment, n names.Names) []any {
+func stunServer(c *config.Environment, n names.Names, img config.ImageComponent) []any {
 	if !c.EnableSTUN {
 		return nil
 	}
-	return []any{stunDeployment(c), stunService(), stunBinding(n), stunBudget(), stunPolicy()}
+	return []any{stunDeployment(c, img), stunService(), stunBinding(n), stunBudget(), stunPolicy()}
 }
 
-func stunDeployment(c *config.Environment) *appsv1.Deployment {
+// stunDeployment runs the image as schema.components.coturn says it must
+// run: as its user, keeping the capabilities its binary carries as file
+// capabilities (exec fails with EPERM when one is outside the bounding
+// set), with an emptyDir at every path it writes (the root filesystem is
+// read-only); its pid file goes into the first.
+func stunDeployment(c *config.Environment, img config.ImageComponent) *appsv1.Deployment {
 	replicas := int32(stunReplicas)
 	yes, no := true, false
-	uid := int64(65534) // nobody: STUN needs no privileges and no port below 1024
+	uid := img.RunAs
+	var caps []corev1.Capability
+	for _, cp := range img.Capabilities {
+		caps = append(caps, corev1.Capability(cp))
+	}
+	var volumes []corev1.Volume
+	var mounts []corev1.VolumeMount
+	for i, p := range img.WritablePaths {
+		name := "writable-" + strconv.Itoa(i)
+		volumes = append(volumes, corev1.Volume{Name: name, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
+		mounts = append(mounts, corev1.VolumeMount{Name: name, MountPath: p})
+	}
+	args := []string{
+		"--stun-only", "--listening-port=" + itoa(names.STUNPort),
+		"--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
+	}
+	if len(img.WritablePaths) > 0 {
+		args = append(args, "--pidfile="+img.WritablePaths[0]+"/turnserver.pid")
+	}
 	return &appsv1.Deployment{
 		TypeMeta:   typeMeta("apps/v1", "Deployment"),
 		ObjectMeta: meta(STUNServer, names.CoderNamespace),
@@ -61,12 +84,10 @@ func stunDeployment(c *config.Environment) *appsv1.Deployment {
 					}},
 					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &yes, RunAsUser: &uid, RunAsGroup: &uid},
 					Containers: []corev1.Container{{
-						Name:  "stun",
-						Image: c.STUNServerImage,
-						Args: []string{
-							"--stun-only", "--listening-port=" + itoa(names.STUNPort),
-							"--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
-						},
+						Name:         "stun",
+						Image:        c.STUNServerImage,
+						Args:         args,
+						VolumeMounts: mounts,
 						Ports: []corev1.ContainerPort{
 							{Name: "stun", ContainerPort: names.STUNPort, Protocol: corev1.ProtocolUDP},
 							{Name: "stun-tcp", ContainerPort: names.STUNPort, Protocol: corev1.ProtocolTCP},
@@ -81,9 +102,10 @@ func stunDeployment(c *config.Environment) *appsv1.Deployment {
 						SecurityContext: &corev1.SecurityContext{
 							AllowPrivilegeEscalation: &no,
 							ReadOnlyRootFilesystem:   &yes,
-							Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+							Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}, Add: caps},
 						},
 					}},
+					Volumes: volumes,
 				},
 			},
 		},

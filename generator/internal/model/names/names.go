@@ -5,6 +5,8 @@
 package names
 
 import (
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
@@ -93,6 +95,12 @@ const (
 	// under this key, which tofu-controller's varsFrom turns into the
 	// variable.
 	LicenseVariable = "coder_license"
+	// EnableCoderdVariable is the coderd module's switch
+	// (enable_coderd_provider); the Flux Terraform object sets it.
+	EnableCoderdVariable = "enable_coderd_provider"
+	// RegionTag is the provisioner tag naming the region whose cluster
+	// runs a job (Multi-Region): region=<aws region>.
+	RegionTag = "region"
 )
 
 // Names are an environment's derived names.
@@ -339,4 +347,28 @@ func Tags(c *config.Environment) map[string]string {
 		t[k] = v
 	}
 	return t
+}
+
+// STUNServerPorts are the UDP ports of the STUN servers clients and
+// agents use (stun_addresses), sorted, none when STUN is off: the one list
+// both the https-only workspace NetworkPolicy and the EC2 workspace
+// security group open, so the two platforms' baselines agree. A
+// secondary region runs no STUN listener (EnableSTUN is false there) but
+// its workspaces use the primary's servers (config.Secondary keeps their
+// addresses only when the primary has STUN on).
+func STUNServerPorts(c *config.Environment) []int {
+	if !c.EnableSTUN && c.SecondaryRegion == nil {
+		return nil
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, a := range c.STUNAddresses {
+		p, err := strconv.Atoi(a[strings.LastIndexByte(a, ':')+1:])
+		if err == nil && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	sort.Ints(out)
+	return out
 }

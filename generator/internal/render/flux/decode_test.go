@@ -124,8 +124,11 @@ type externalSecret struct {
 			Name           string `json:"name"`
 			CreationPolicy string `json:"creationPolicy"`
 			Template       *struct {
-				EngineVersion string            `json:"engineVersion"`
-				Data          map[string]string `json:"data"`
+				EngineVersion string `json:"engineVersion"`
+				Metadata      struct {
+					Labels map[string]string `json:"labels"`
+				} `json:"metadata"`
+				Data map[string]string `json:"data"`
 			} `json:"template"`
 		} `json:"target"`
 		Data []struct {
@@ -254,7 +257,12 @@ type terraform struct {
 		} `json:"backendConfig"`
 		ServiceAccountName string `json:"serviceAccountName"`
 		StoreReadablePlan  string `json:"storeReadablePlan"`
-		VarsFrom           []struct {
+		// Vars are tofu-controller's inline variables (name, JSON value).
+		Vars []struct {
+			Name  string `json:"name"`
+			Value any    `json:"value"`
+		} `json:"vars"`
+		VarsFrom []struct {
 			Kind     string   `json:"kind"`
 			Name     string   `json:"name"`
 			VarsKeys []string `json:"varsKeys"`

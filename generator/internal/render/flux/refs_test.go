@@ -170,6 +170,10 @@ func releaseRefs(t *testing.T, ix index, hr *helmv2.HelmRelease) []error {
 		errs = append(errs, fmt.Errorf("no valuesFrom: values come from the rendered values files"))
 	}
 	for _, v := range hr.Spec.ValuesFrom {
+		if v.Kind == "Secret" {
+			errs = append(errs, ix.secret(hr.Namespace, v.Name, v.ValuesKey))
+			continue
+		}
 		r := ref{v.Kind, hr.Namespace, v.Name}
 		cm, ok := ix.objects[r]
 		if !ok {

@@ -196,6 +196,14 @@ func TestFluxTree(t *testing.T) {
 					t.Run("decode", func(t *testing.T) { checkDecode(t, tr) })
 					t.Run("references", func(t *testing.T) { checkReferences(t, tr) })
 					t.Run("substitution", func(t *testing.T) { checkSubstitution(t, tr) })
+					t.Run("forward-only", func(t *testing.T) { checkForwardOnly(t, tr) })
+					t.Run("key-rotation", func(t *testing.T) { checkKeyRotation(t, tr) })
+					t.Run("catalogue", func(t *testing.T) {
+						checkCatalogue(t, tr, env, strings.TrimPrefix(strings.TrimPrefix(cluster, env), "-"))
+					})
+					if cluster != env {
+						t.Run("region-workloads", func(t *testing.T) { checkRegionWorkloads(t, tr) })
+					}
 					if cluster == env {
 						t.Run("terraform", func(t *testing.T) { checkTerraformModule(t, tr, root) })
 					}
@@ -231,6 +239,7 @@ func checkLayers(t *testing.T, tr tree, env string, primary bool) {
 			fluxm.LayerInfrastructure: "",
 			fluxm.LayerCluster:        fluxm.LayerInfrastructure,
 			fluxm.LayerProxy:          fluxm.LayerCluster,
+			fluxm.LayerProvisioners:   fluxm.LayerProxy,
 		}
 	}
 	got := map[string]string{}
@@ -327,8 +336,35 @@ func checkTerraformModule(t *testing.T, tr tree, root string) {
 		if !fed[names.LicenseVariable] {
 			t.Errorf("%s: varsFrom does not feed %s", o, names.LicenseVariable)
 		}
+		checkDay12Gate(t, o)
 	}
 	if !found {
 		t.Error("no Terraform object")
+	}
+}
+
+// checkDay12Gate: the Flux path applies the Day-1/2 module with the module
+// turned on, and what gates it is the owner token: the runner's
+// CODER_SESSION_TOKEN comes from a Secret that must exist (not optional).
+func checkDay12Gate(t *testing.T, o builtObject) {
+	tf := decode[terraform](t, o)
+	on := false
+	for _, v := range tf.Spec.Vars {
+		if v.Name == names.EnableCoderdVariable {
+			on = v.Value == true
+		}
+	}
+	if !on {
+		t.Errorf("%s: does not set %s = true: the module's default leaves every resource out, so nothing is applied", o, names.EnableCoderdVariable)
+	}
+	gated := false
+	for _, e := range tf.Spec.RunnerPodTemplate.Spec.Env {
+		if e.Name == "CODER_SESSION_TOKEN" && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+			ref := e.ValueFrom.SecretKeyRef
+			gated = ref.Optional == nil || !*ref.Optional
+		}
+	}
+	if !gated {
+		t.Errorf("%s: CODER_SESSION_TOKEN is not read from a required Secret: the runner could start without a token", o)
 	}
 }

@@ -142,10 +142,10 @@ func TestValuesKeys(t *testing.T) {
 			if seen[""] != len(chartValues)+len(unchecked) {
 				t.Errorf("rendered %d values files, want %d", seen[""], len(chartValues)+len(unchecked))
 			}
-			// A secondary cluster: the controllers but tofu-controller, and
-			// the coder chart in proxy mode (no provisioners yet).
+			// A secondary cluster: the controllers but tofu-controller, the
+			// coder chart in proxy mode and the region's provisioners.
 			for root, n := range seen {
-				if want := len(unchecked) - 1 /* tofu-controller */ + 1; /* coder */ root != "" && n != want {
+				if want := len(unchecked) - 1 /* tofu-controller */ + 2; /* coder, coder-provisioner */ root != "" && n != want {
 					t.Errorf("%s: rendered %d values files, want %d", root, n, want)
 				}
 			}

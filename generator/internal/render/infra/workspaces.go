@@ -1,7 +1,10 @@
 package infra
 
 import (
+	"strconv"
+
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -53,10 +56,22 @@ func (b *module) workspaceSecurityGroup(f *tfjson.File, key, name string, unrest
 		})
 		return
 	}
-	for _, r := range []struct {
+	type rule struct {
 		key, proto string
 		port       int
-	}{{"https", "tcp", httpsPort}, {"stun", "udp", b.m.LoadBalancer.STUNPort}} {
+	}
+	rules := []rule{{"https", "tcp", httpsPort}}
+	// UDP to the STUN servers only, as the Kubernetes workspaces'
+	// NetworkPolicy (one list: names.STUNServerPorts); the default
+	// server's rule keeps its key.
+	for _, p := range b.m.Workspaces.STUNPorts {
+		k := "stun"
+		if p != names.STUNPort {
+			k = "stun_" + strconv.Itoa(p)
+		}
+		rules = append(rules, rule{k, "udp", p})
+	}
+	for _, r := range rules {
 		f.Resource("aws_vpc_security_group_egress_rule", key+"_"+r.key, tfjson.Body{
 			"security_group_id": tfjson.Attr(sg, "id"),
 			"description":       r.key + " out",
