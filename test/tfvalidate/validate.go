@@ -139,3 +139,16 @@ func (h *Harness) env(dataDir string) []string {
 		"CHECKPOINT_DISABLE=1",
 	)
 }
+
+// Command runs Terraform with args in dir with the harness's providers and
+// a fresh data directory under the harness's own, and returns what it
+// printed. It is for tests that run other commands than validate on a
+// scratch copy of their own (e.g. `terraform test` with mock providers).
+func (h *Harness) Command(dir string, args ...string) (stdout, stderr []byte, err error) {
+	dataDir, err := os.MkdirTemp(h.dir, "data-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dataDir)
+	return h.run(dir, h.env(dataDir), args...)
+}

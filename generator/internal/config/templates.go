@@ -177,6 +177,7 @@ type ComputeChoices struct {
 	CPU                               []int          `json:"cpu"`
 	MemoryGiB                         []int          `json:"memory_gib"`
 	MinDiskGiB                        map[string]int `json:"min_disk_gib"`
+	MinRootDiskGiB                    map[string]int `json:"min_root_disk_gib"`
 	KubernetesCPURequestMillisPerVCPU int            `json:"kubernetes_cpu_request_millis_per_vcpu"`
 }
 

@@ -61,6 +61,9 @@ type Choices struct {
 	InstanceTypes []InstanceType
 	MinDiskGiB    int
 	MaxDiskGiB    int
+	// MinRootDiskGiB is the smallest root volume of an instance; the
+	// template raises it to the AMI's root snapshot.
+	MinRootDiskGiB int
 	// CPU a pod requests per vCPU of its limit.
 	CPURequestMillisPerVCPU int
 }
@@ -78,6 +81,9 @@ type Inputs struct {
 	Env       string // environment name
 	Region    string
 	Partition string
+	// FIPS sends the template's AWS calls, and the workspace's AWS SDKs
+	// and CLI, to FIPS endpoints (use_fips_endpoints).
+	FIPS bool
 	// Tags every AWS resource and label value every Kubernetes object
 	// carries, besides the workspace's own.
 	Tags map[string]string
@@ -172,6 +178,7 @@ func choices(env *validate.Checked, c config.Composition) Choices {
 		MemoryGiB:               c.Choices.MemoryGiB,
 		MinDiskGiB:              c.Choices.MinDiskGiB,
 		MaxDiskGiB:              c.ComputeProfile.StorageGiB,
+		MinRootDiskGiB:          env.Catalog.ComputeChoices.MinRootDiskGiB[c.Base.OSFamily],
 		CPURequestMillisPerVCPU: env.Catalog.ComputeChoices.KubernetesCPURequestMillisPerVCPU,
 	}
 	for _, name := range c.Choices.InstanceTypes {
@@ -188,6 +195,7 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 		Region:           cfg.AWSRegion,
 		Partition:        cfg.Partition,
 		Tags:             tags(cfg, c),
+		FIPS:             cfg.UseFIPSEndpoints,
 		WorkspaceRoleARN: names.RoleARN(cfg, n.WorkspaceRole),
 		SecretsPrefix:    n.WorkspaceSecretsPrefix,
 	}

@@ -88,11 +88,15 @@ func (b *template) app(name string, a config.App, count any) {
 		"url":          url,
 		"subdomain":    a.Subdomain,
 		"share":        "owner",
-		"healthcheck": []tfjson.Body{{
+	}
+	// The agent's health check verifies certificates, which an app's
+	// self-signed one never passes: HTTPS apps go without.
+	if !a.HTTPS {
+		body["healthcheck"] = []tfjson.Body{{
 			"url":       url + a.HealthcheckPath,
 			"interval":  5,
 			"threshold": 6,
-		}},
+		}}
 	}
 	if count != nil {
 		body["count"] = count
@@ -107,9 +111,6 @@ func (b *template) app(name string, a config.App, count any) {
 // Terraform interpolation.
 func (b *template) startupScript() string {
 	var parts []part
-	if b.desktopUser() {
-		parts = append(parts, part{"desktop account", b.desktopUserScript(), true})
-	}
 	for _, ft := range b.m.Features {
 		if !ft.User && ft.Script != "" {
 			parts = append(parts, part{ft.Capability, ft.Script, false})
@@ -165,7 +166,7 @@ func powershellScript(parts []part, starts []string) string {
 
 func (b *template) diskPath() string {
 	if b.windows() {
-		return `C:\`
+		return `D:\`
 	}
 	return b.home()
 }

@@ -134,6 +134,9 @@ func (b *template) runtimeEnv() map[string]string {
 			env[k] = tfjson.Escape(v)
 		}
 	}
+	if in.FIPS {
+		env["AWS_USE_FIPS_ENDPOINT"] = "true"
+	}
 	c := b.m.Capabilities
 	if c.IdentityMode == "oidc" {
 		env["CODER_OIDC_ACCESS_TOKEN"] = tfjson.Attr(owner, "oidc_access_token")
@@ -153,14 +156,14 @@ func (b *template) home() string {
 }
 
 func (b *template) volumeMounts() []tfjson.Body {
-	source := "the instance's root EBS volume"
+	source := "EBS volume " + homeVolume + " (its own, attached to the instance)"
 	if b.kubernetes() {
 		source = "PersistentVolumeClaim " + resourceName("-home")
 		if !b.m.Capabilities.PersistentHome {
 			source = "emptyDir"
 		}
 	}
-	mounts := []tfjson.Body{{"path": b.home(), "persistent": b.m.Capabilities.PersistentHome, "source": source}}
+	mounts := []tfjson.Body{{"path": b.diskPath(), "persistent": b.m.Capabilities.PersistentHome, "source": source}}
 	if b.kubernetes() && b.m.Capabilities.ArtifactCache {
 		mounts = append(mounts, tfjson.Body{"path": cacheDir, "persistent": true, "source": "PersistentVolumeClaim " + resourceName("-cache")})
 	}

@@ -119,10 +119,22 @@ func (b *template) deployment(volumes, mounts []tfjson.Body) string {
 	if b.m.Capabilities.IdentityMode == "iam" {
 		sa := b.serviceAccount()
 		pod["service_account_name"] = tfjson.Ref(sa + ".metadata[0].name")
-		pod["automount_service_account_token"] = true
-	} else {
-		pod["automount_service_account_token"] = false
 	}
+	// No Kubernetes API token in the workspace: the IRSA webhook projects
+	// its own web-identity token whatever this says.
+	pod["automount_service_account_token"] = false
+	// Spread workspaces over the nodes, as Coder's kubernetes example does.
+	pod["affinity"] = []tfjson.Body{{"pod_anti_affinity": []tfjson.Body{{
+		"preferred_during_scheduling_ignored_during_execution": []tfjson.Body{{
+			"weight": 1,
+			"pod_affinity_term": []tfjson.Body{{
+				"topology_key": "kubernetes.io/hostname",
+				"label_selector": []tfjson.Body{{"match_expressions": []tfjson.Body{{
+					"key": "app.kubernetes.io/name", "operator": "In", "values": []string{"coder-workspace"},
+				}}}},
+			}},
+		}},
+	}}}}
 	return b.f.Resource("kubernetes_deployment_v1", "workspace", tfjson.Body{
 		"count":            tfjson.Attr(workspace, "start_count"),
 		"wait_for_rollout": false,

@@ -78,10 +78,7 @@ func (b *template) parameters() {
 }
 
 func (b *template) diskName() string {
-	if b.kubernetes() {
-		return "Home volume"
-	}
-	return "Root volume"
+	return "Home volume"
 }
 
 // numberChoice is a dropdown of numbers, the smallest the default.

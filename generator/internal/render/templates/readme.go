@@ -113,10 +113,7 @@ func capabilityValue(c config.Capabilities, k string) string {
 }
 
 func diskLabel(base config.Base) string {
-	if base.Platform == config.PlatformKubernetes {
-		return "Home volume size"
-	}
-	return "Root volume size"
+	return "Home volume size"
 }
 
 func join[T any](xs []T, f func(T) string) string {

@@ -68,7 +68,6 @@ func Main(t model.Template) ([]byte, error) {
 		f:    tfjson.Generated(t.Source),
 		used: map[string]bool{"coder": true},
 	}
-	b.f.Data("coder_provisioner", "me", tfjson.Body{})
 	b.f.Data("coder_workspace", "me", tfjson.Body{})
 	b.f.Data("coder_workspace_owner", "me", tfjson.Body{})
 	b.parameters()
@@ -98,10 +97,14 @@ func (b *template) versions() {
 	if b.used["aws"] {
 		// The provisioner's IRSA role creates the instances; every
 		// resource carries the environment's tags and the template's.
-		b.f.Provider("aws", tfjson.Body{
+		body := tfjson.Body{
 			"region":       b.m.Inputs.Region,
 			"default_tags": []tfjson.Body{{"tags": b.m.Inputs.Tags}},
-		})
+		}
+		if b.m.Inputs.FIPS {
+			body["use_fips_endpoint"] = true
+		}
+		b.f.Provider("aws", body)
 	}
 }
 

@@ -273,7 +273,7 @@ func TestEC2Bases(t *testing.T) {
 			for _, o := range options {
 				types = append(types, o.(map[string]any)["value"].(string))
 			}
-			if diff := cmp.Diff([]string{"g4dn.xlarge", "g4dn.2xlarge", "g5.xlarge", "g5.2xlarge", "p3.2xlarge"}, types); diff != "" {
+			if diff := cmp.Diff([]string{"g4dn.xlarge", "g4dn.2xlarge", "g5.xlarge", "g5.2xlarge"}, types); diff != "" {
 				t.Errorf("instance types (-want +got):\n%s", diff)
 			}
 			if got := d.get("data", "aws_ami", "workspace", "filter", 0, "values", 0); !strings.Contains(got.(string), "Deep Learning Base OSS Nvidia Driver GPU AMI") {
@@ -295,8 +295,9 @@ func TestEC2Bases(t *testing.T) {
 				t.Error("no desktop password")
 			}
 			script := d.get("resource", "coder_agent", "main", "startup_script").(string)
-			if !strings.Contains(script, "${random_password.desktop.result}") || !strings.Contains(script, "nice-dcv-server") {
-				t.Error("startup script does not create the desktop account and install DCV")
+			userData := d.get(instance("user_data")...).(string)
+			if !strings.Contains(userData, "${random_password.desktop.result}") || !strings.Contains(script, "nice-dcv-server") {
+				t.Error("user data does not create the account or the startup script does not install DCV")
 			}
 			if got := d.get("resource", "coder_agent", "main", "os"); got != "windows" {
 				t.Errorf("agent os = %v", got)
@@ -315,5 +316,121 @@ func TestScriptsAreEscaped(t *testing.T) {
 	script := d.get("resource", "coder_agent", "main", "startup_script").(string)
 	if !strings.Contains(script, "terraform_$${TERRAFORM}_linux_amd64.zip") {
 		t.Errorf("the install script's ${TERRAFORM} is not escaped")
+	}
+}
+
+// TestIssue18Templates: what a template author found wrong in the composed
+// templates (tracker issue 18, issue 10 item 15).
+func TestIssue18Templates(t *testing.T) {
+	linux := renderPairing(t, pairing("datasci-toolchain", "base-ec2-linux", nil))
+	gpu := renderPairing(t, config.Pairing{Toolchain: "datasci-toolchain", Base: "base-ec2-gpu", Capabilities: map[string]any{"gpu-support": true}, ComputeProfile: map[string]int{"gpu": 1}})
+	windows := renderPairing(t, pairing("windev-toolchain", "base-ec2-windows", nil))
+	pod := renderPairing(t, pairing("swdev-toolchain", "base-k8s", nil))
+	t.Run("aws provider required and pinned", func(t *testing.T) {
+		for name, d := range map[string]doc{"linux": linux, "windows": windows} {
+			if got := d.get("terraform", "required_providers", "aws", "source"); got != "hashicorp/aws" {
+				t.Errorf("%s: required_providers.aws = %v", name, got)
+			}
+			if !d.has("provider", "aws", 0, "default_tags") {
+				t.Errorf("%s: no aws provider with default tags", name)
+			}
+		}
+	})
+	t.Run("home on its own volume, fixed AZ and key", func(t *testing.T) {
+		for name, d := range map[string]doc{"linux": linux, "gpu": gpu, "windows": windows} {
+			ignored, _ := json.Marshal(d.get("resource", "aws_ebs_volume", "home", "lifecycle", 0, "ignore_changes"))
+			for _, a := range []string{"availability_zone", "kms_key_id", "encrypted"} {
+				if !strings.Contains(string(ignored), a) {
+					t.Errorf("%s: aws_ebs_volume.home does not ignore %s (ignores %s)", name, a, ignored)
+				}
+			}
+			if got := d.get("resource", "aws_ebs_volume", "home", "size"); got != "${local.compute_profile.storage_gib}" {
+				t.Errorf("%s: home size = %v", name, got)
+			}
+			if got := d.get("resource", "aws_instance", "workspace", "subnet_id"); got != "${local.subnet_id}" || d.get("locals", "subnet_id") != "${terraform_data.placement.output.subnet_id}" {
+				t.Errorf("%s: instance subnet %v, local.subnet_id %v: not the recorded placement", name, got, d.get("locals", "subnet_id"))
+			}
+			if got := d.get("resource", "aws_volume_attachment", "home", "volume_id"); got != "${aws_ebs_volume.home.id}" {
+				t.Errorf("%s: attachment volume = %v", name, got)
+			}
+		}
+		boot := linux.get("data", "cloudinit_config", "workspace", "part", 1, "content").(string)
+		for _, want := range []string{"/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$vol", `blkid -p "$dev"`, `if [ "$probe" -eq 2 ]; then`, "mount -o noatime"} {
+			if !strings.Contains(boot, want) {
+				t.Errorf("linux boot script lacks %q", want)
+			}
+		}
+	})
+	t.Run("root volume never below the AMI snapshot", func(t *testing.T) {
+		got, _ := gpu.get("resource", "aws_instance", "workspace", "root_block_device", 0, "volume_size").(string)
+		if !strings.Contains(got, "data.aws_ami.workspace.block_device_mappings") || !strings.HasPrefix(got, "${max(") {
+			t.Errorf("GPU root volume_size = %q, not derived from the AMI's snapshot", got)
+		}
+	})
+	t.Run("chocolatey 2 list", func(t *testing.T) {
+		script := windows.get("resource", "coder_agent", "main", "startup_script").(string)
+		if strings.Contains(script, "--local-only") || !strings.Contains(script, "chocolateyVersion") {
+			t.Error("windev install uses choco list --local-only (rejected by Chocolatey 2) or leaves Chocolatey unpinned")
+		}
+	})
+	t.Run("windows agent as the workspace user, coder on PATH, Defender on", func(t *testing.T) {
+		ud := windows.get("resource", "aws_instance", "workspace", "user_data").(string)
+		for _, want := range []string{"-User coder -Password $plain", `C:\\coder\\bin\\sshd.exe`, "coder.cmd", "-DisableRealtimeMonitoring $false"} {
+			if !strings.Contains(ud, want) {
+				t.Errorf("windows user data lacks %q", want)
+			}
+		}
+		if windows.has("resource", "coder_app", "gui_rdp", "healthcheck") {
+			t.Error("DCV app health check on a self-signed https URL the agent cannot verify")
+		}
+	})
+	t.Run("pod: no API token, spread over nodes", func(t *testing.T) {
+		spec := []any{"resource", "kubernetes_deployment_v1", "workspace", "spec", 0, "template", 0, "spec", 0}
+		if got := pod.get(append(spec, "automount_service_account_token")...); got != false {
+			t.Errorf("automount_service_account_token = %v", got)
+		}
+		if !pod.has(append(spec, "affinity", 0, "pod_anti_affinity")...) {
+			t.Error("no pod anti-affinity")
+		}
+	})
+	t.Run("KasmVNC starts unattended", func(t *testing.T) {
+		d := renderPairing(t, pairing("swdev-toolchain", "base-ec2-linux", map[string]any{"gui-vnc": true}))
+		script := d.get("resource", "coder_agent", "main", "startup_script").(string)
+		for _, want := range []string{`vncpasswd -u "$USER" -wo`, "pem_certificate:\n", "pem_key:\n"} {
+			if !strings.Contains(script, want) {
+				t.Errorf("gui-vnc script lacks %q: vncserver prompts for a user or cannot read the snakeoil certificate", want)
+			}
+		}
+	})
+	t.Run("no dead declarations", func(t *testing.T) {
+		if linux.has("data", "coder_provisioner") {
+			t.Error("data.coder_provisioner.me is declared and never read")
+		}
+	})
+}
+
+// TestFIPSTemplates: in an environment with FIPS endpoints the template's
+// aws provider and the workspace's SDKs use them.
+func TestFIPSTemplates(t *testing.T) {
+	env := prodEnv(t)
+	c, err := env.Layers.Compose("test", config.Pairing{Toolchain: "datasci-toolchain", Base: "base-ec2-linux", DisplayName: "T", Description: "T", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := model.BuildOne(env, c)
+	m.Inputs.FIPS = true
+	main, err := Main(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d doc
+	if err := json.Unmarshal(main, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.get("provider", "aws", 0, "use_fips_endpoint") != true {
+		t.Error("aws provider without use_fips_endpoint")
+	}
+	if d.get("locals", "runtime_env", "AWS_USE_FIPS_ENDPOINT") != "true" {
+		t.Error("workspace environment without AWS_USE_FIPS_ENDPOINT")
 	}
 }
