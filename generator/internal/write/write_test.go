@@ -53,7 +53,7 @@ func TestReplace(t *testing.T) {
 			if diff := cmp.Diff(tc.after, got); diff != "" {
 				t.Fatalf("tree (-want +got):\n%s", diff)
 			}
-			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".coder-eks-*"))
+			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".coder-eks-*-new-*"))
 			if len(leftovers) > 0 {
 				t.Fatalf("staging directories left behind: %v", leftovers)
 			}
