@@ -16,6 +16,7 @@ type Catalog struct {
 	Prices           Prices                `json:"prices"`
 	EKSReleases      map[string]EKSRelease `json:"eks_releases"`
 	Patterns         map[string]Pattern    `json:"patterns"`
+	Regions          map[string]Region     `json:"regions"`
 }
 
 // Pattern is what the generator reads of a schema.patterns entry (its
@@ -138,4 +139,19 @@ type EKSRelease struct {
 // Sizing mirrors schema.sizing.
 type Sizing struct {
 	ProvisionerTerminationGraceS int `json:"provisioner_termination_grace_seconds"`
+}
+
+// Region mirrors an entry of schema.regions.
+type Region struct {
+	Partition   string   `json:"partition"`
+	ZoneLetters []string `json:"zone_letters"`
+}
+
+// Zones are the region's availability zone names.
+func (r Region) Zones(name string) []string {
+	out := make([]string, len(r.ZoneLetters))
+	for i, l := range r.ZoneLetters {
+		out[i] = name + l
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -238,6 +239,12 @@ func (s source) patternNote(errs []errors.Error) (note, at string) {
 // allowed ones, instead of one conflict per allowed value.
 func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
 	given, allowed := commonArg(conflicts)
+	// CUE reports a handful of a large disjunction's branches: the
+	// schema's value lists them all, which the rule and the nearest
+	// value must search.
+	if all := s.allowedAt(path); len(all) > len(allowed) {
+		allowed = all
+	}
 	sortValues(allowed)
 	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", s.show(path, given), strings.Join(allowed, " | "))
 	if near, ok := NearestValue(given, allowed); ok && !sensitive(path) {
@@ -440,4 +447,33 @@ func sortValues(v []string) {
 		}
 		return v[i] < v[j]
 	})
+}
+
+// allowedAt lists the literal values the schema's disjunction at path
+// allows (a field's enum, its default included), as CUE prints the
+// evaluated disjunction; nil when the field is not an enum of literals.
+func (s source) allowedAt(path string) []string {
+	v, ok := s.lookup(path)
+	if !ok || v.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
+		return nil
+	}
+	text := fmt.Sprint(v)
+	if strings.ContainsAny(text, "\n{[") {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, part := range strings.Split(text, " | ") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "*")
+		if _, err := strconv.Unquote(part); err != nil {
+			if _, isNum := number(part); !isNum {
+				continue
+			}
+		}
+		if !seen[part] {
+			seen[part] = true
+			out = append(out, part)
+		}
+	}
+	return out
 }
