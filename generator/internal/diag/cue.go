@@ -39,14 +39,31 @@ func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
 		}
 		byPath[p] = append(byPath[p], e)
 	}
-	var out List
+	// A group that only repeats another error's consequence (a list
+	// compared with its default list) is dropped once another group says
+	// what is wrong.
+	var out, noise List
 	for _, p := range paths {
 		if shadowedNotAllowed(p, byPath[p], paths) {
 			continue
 		}
-		out = append(out, src.fromGroup(p, byPath[p])...)
+		if l, isNoise := src.fromGroup(p, byPath[p]); isNoise {
+			noise = append(noise, l...)
+		} else {
+			out = append(out, l...)
+		}
+	}
+	if len(out) == 0 {
+		out = noise
 	}
 	return DropConsequences(out, def).Sorted()
+}
+
+// format is e's message with its own arguments: the %d of "incompatible
+// list lengths" needs the numbers, not their text.
+func format(e errors.Error) string {
+	f, args := e.Msg()
+	return fmt.Sprintf(f, args...)
 }
 
 // written is the value as the user wrote it at pos: the rest of that line
@@ -147,9 +164,9 @@ func classify(errs []errors.Error) group {
 	var g group
 	seen := map[string]bool{}
 	for _, e := range errs {
-		f, args := msg(e)
+		f, _ := msg(e)
 		// The same error often comes once per path that reaches it.
-		if text := fmt.Sprintf(f, anys(args)...); seen[text] {
+		if text := format(e); seen[text] {
 			continue
 		} else {
 			seen[text] = true
@@ -162,7 +179,7 @@ func classify(errs []errors.Error) group {
 			g.conflicts = append(g.conflicts, e)
 		case f == "field not allowed":
 			g.notAllowed = append(g.notAllowed, e)
-		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
+		case strings.Contains(format(e), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
 			// A list that fails a constraint is also compared with the
 			// default list; the other error says what is wrong.
 			strings.HasPrefix(f, "incompatible list lengths"):
@@ -179,9 +196,8 @@ func classify(errs []errors.Error) group {
 // default ("conflicting values 200 and 500") and once against the
 // constraint; only the second says what is wrong. When every branch is a
 // conflict, the field is an enum and the branches are its allowed values.
-func (s source) fromGroup(path string, errs []errors.Error) List {
+func (s source) fromGroup(path string, errs []errors.Error) (out List, noise bool) {
 	g := classify(errs)
-	var out List
 	for _, e := range g.notAllowed {
 		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
 	}
@@ -203,6 +219,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 	default:
 		for _, e := range g.noise {
 			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
+			noise = true
 		}
 	}
 	if note, at := s.patternNote(errs); note != "" {
@@ -214,7 +231,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 			}
 		}
 	}
-	return out
+	return out, noise
 }
 
 // patternsFile is where the deployment patterns' constraints live.

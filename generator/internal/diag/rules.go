@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -35,7 +36,7 @@ func (s source) rule(path string, e errors.Error) string {
 	if sensitive(path) {
 		return fmt.Sprintf("the value given breaks the schema's rule at %s", s.schemaPosition(e))
 	}
-	return fmt.Sprintf(f, anys(args)...)
+	return format(e)
 }
 
 // longPattern is the length past which a regular expression is not worth
@@ -100,7 +101,7 @@ func (s source) touchesEnvFile(e errors.Error) bool {
 func (s source) unknownField(path string) string {
 	parts := strings.Split(path, ".")
 	fields := s.fieldsAt(parts[:len(parts)-1])
-	if len(fields) == 0 && len(parts) > 1 {
+	if len(fields) == 0 && len(parts) > 1 && !isIndex(parts[len(parts)-2]) {
 		// A map (tags, idp_group_mappings): the key broke the key rule.
 		m := fmt.Sprintf("key %s is not allowed (rule: the keys of %s must match the schema's key pattern)", parts[len(parts)-1], strings.Join(parts[:len(parts)-1], "."))
 		if parts[0] == "tags" {
@@ -242,4 +243,9 @@ func article(kind string) string {
 		return "an " + kind
 	}
 	return "a " + kind
+}
+
+func isIndex(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
 }
