@@ -15,7 +15,7 @@ var seedRoles = map[string]string{
 	"template-admin": "template-admin", "template_admin": "template-admin",
 	"user-admin": "user-admin", "user_admin": "user-admin",
 	"auditor": "auditor",
-	"member": "member", "user": "member",
+	"member":  "member", "user": "member",
 }
 
 var nonGroupChars = regexp.MustCompile(`[^a-z0-9-]+`)
