@@ -45,6 +45,9 @@ type comparison struct {
 func compare(o options, stderr io.Writer) (comparison, error) {
 	var c comparison
 	var err error
+	if write.Interrupted(o.out) {
+		return c, fmt.Errorf("generator: a run on %s was interrupted after it started changing files: run `go run ./generator` to complete it, then compare", o.out)
+	}
 	if c.tree, c.scope, err = renderTree(o, stderr); err != nil {
 		return c, err
 	}

@@ -79,7 +79,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	rel := filepath.ToSlash(filepath.Join(load.EnvironmentsDir, o.env+".cue"))
-	if err := write.SyncFiles(o.root, write.Tree{rel: res.File}, nil); err != nil {
+	if err := write.WriteFile(o.root, rel, res.File); err != nil {
 		fmt.Fprintln(stderr, "generator:", err)
 		return exitError
 	}
@@ -99,9 +99,9 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 // importFile reads and converts the tfvars file; o.env is filled in from
 // the file when -env was not given.
 func importFile(o *importOptions) (envimport.Result, string, error) {
-	src, err := os.ReadFile(o.file)
+	src, err := load.ReadInput(o.file)
 	if err != nil {
-		return envimport.Result{}, "", fmt.Errorf("generator: %w", err)
+		return envimport.Result{}, "", fmt.Errorf("generator: %s: %w", o.file, err)
 	}
 	vars, err := tfvars.Parse(o.file, src)
 	if err != nil {

@@ -125,6 +125,20 @@ func TestImportCLI(t *testing.T) {
 			wantOut:  "staging.cue exists: pass -force to overwrite it",
 		},
 		{
+			// The seed's own shape: IdP group to one Coder role.
+			name:      "seed idp_group_mappings translated",
+			tfvars:    "environment = \"dev\"\nowner = \"x\"\nidp_group_mappings = { \"coder-admins\" = \"admin\", \"Developers\" = \"member\" }\n",
+			wantCode:  exitOK,
+			wantOut:   "wrote ",
+			wantWrite: true,
+		},
+		{
+			name:     "seed idp_group_mappings with an unknown role",
+			tfvars:   "environment = \"dev\"\nowner = \"x\"\nidp_group_mappings = { \"ops\" = \"superuser\" }\n",
+			wantCode: exitError,
+			wantOut:  `idp_group_mappings["ops"]: role "superuser" is not a Coder role (rule: one of owner (seed: admin), template-admin, user-admin, auditor, member)`,
+		},
+		{
 			name:     "plaintext token refused",
 			tfvars:   "environment = \"dev\"\ncoder_admin_token = \"secret\"\n",
 			wantCode: exitError,

@@ -10,8 +10,8 @@ import (
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
-// runRender renders and swaps the result into the output directory, then
-// writes the generated docs.
+// runRender renders and commits the result: the output directory and the
+// generated docs, in one transaction.
 func runRender(o options, stdout, stderr io.Writer) int {
 	tree, scope, err := renderTree(o, stderr)
 	if err != nil {
@@ -23,15 +23,15 @@ func runRender(o options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitError
 	}
-	if err := write.Replace(o.out, tree, scope); err != nil {
+	plan := write.Plan{Dir: o.out, Tree: tree, Scope: scope}
+	if o.docs {
+		plan.Root, plan.Files, plan.Managed = o.root, docs, pipeline.DocPaths()
+	}
+	// One transaction: rendered/ and the pages under docs/ change together
+	// or not at all.
+	if err := write.Commit(plan); err != nil {
 		fmt.Fprintln(stderr, "generator:", err)
 		return exitError
-	}
-	if o.docs {
-		if err := write.SyncFiles(o.root, docs, pipeline.DocPaths()); err != nil {
-			fmt.Fprintln(stderr, "generator:", err)
-			return exitError
-		}
 	}
 	fmt.Fprintf(stdout, "rendered %d files for %d environment(s) into %s", len(tree), len(envNames(tree, scope)), o.out)
 	if o.docs {

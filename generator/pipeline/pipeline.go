@@ -67,6 +67,7 @@ type Result struct {
 	// Warnings are advice for stderr ("file:line:col: field: message"),
 	// never part of the rendered files.
 	Warnings []string
+	claims   []claim // what no other environment may share
 }
 
 // Render renders one environment, with warnings as of today.
@@ -93,7 +94,7 @@ func RenderWith(root, name string, opt Options) (Result, error) {
 	for _, w := range validate.Warnings(checked, opt.Today) {
 		warnings = append(warnings, w.String())
 	}
-	return Result{Files: files, Warnings: warnings}, nil
+	return Result{Files: files, Warnings: warnings, claims: claims(checked)}, nil
 }
 
 // render runs the model and render steps of a checked environment.
@@ -205,8 +206,13 @@ func RenderAllWith(root string, names []string, opt Options) (map[string]Result,
 		return nil, err
 	}
 	out := make(map[string]Result, len(names))
+	byEnv := map[string][]claim{}
 	for i, name := range names {
 		out[name] = results[i]
+		byEnv[name] = results[i].claims
+	}
+	if err := checkShared(byEnv); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -27,6 +27,7 @@ type Catalog struct {
 	// FIPSHosts are FIPS host names by partition and service, with
 	// "{region}" for the region.
 	FIPSHosts map[string]map[string]string `json:"fips_hosts"`
+	Regions   map[string]Region            `json:"regions"`
 }
 
 // CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be
@@ -263,4 +264,19 @@ type ImageComponent struct {
 	RunAs         int64    `json:"run_as"`
 	Capabilities  []string `json:"capabilities"`
 	WritablePaths []string `json:"writable_paths"`
+}
+
+// Region mirrors an entry of schema.regions.
+type Region struct {
+	Partition   string   `json:"partition"`
+	ZoneLetters []string `json:"zone_letters"`
+}
+
+// Zones are the region's availability zone names.
+func (r Region) Zones(name string) []string {
+	out := make([]string, len(r.ZoneLetters))
+	for i, l := range r.ZoneLetters {
+		out[i] = name + l
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -38,14 +39,31 @@ func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
 		}
 		byPath[p] = append(byPath[p], e)
 	}
-	var out List
+	// A group that only repeats another error's consequence (a list
+	// compared with its default list) is dropped once another group says
+	// what is wrong.
+	var out, noise List
 	for _, p := range paths {
 		if shadowedNotAllowed(p, byPath[p], paths) {
 			continue
 		}
-		out = append(out, src.fromGroup(p, byPath[p])...)
+		if l, isNoise := src.fromGroup(p, byPath[p]); isNoise {
+			noise = append(noise, l...)
+		} else {
+			out = append(out, l...)
+		}
+	}
+	if len(out) == 0 {
+		out = noise
 	}
 	return DropConsequences(out, def).Sorted()
+}
+
+// format is e's message with its own arguments: the %d of "incompatible
+// list lengths" needs the numbers, not their text.
+func format(e errors.Error) string {
+	f, args := e.Msg()
+	return fmt.Sprintf(f, args...)
 }
 
 // written is the value as the user wrote it at pos: the rest of that line
@@ -146,9 +164,9 @@ func classify(errs []errors.Error) group {
 	var g group
 	seen := map[string]bool{}
 	for _, e := range errs {
-		f, args := msg(e)
+		f, _ := msg(e)
 		// The same error often comes once per path that reaches it.
-		if text := fmt.Sprintf(f, anys(args)...); seen[text] {
+		if text := format(e); seen[text] {
 			continue
 		} else {
 			seen[text] = true
@@ -161,7 +179,7 @@ func classify(errs []errors.Error) group {
 			g.conflicts = append(g.conflicts, e)
 		case f == "field not allowed":
 			g.notAllowed = append(g.notAllowed, e)
-		case strings.Contains(fmt.Sprintf(f, anys(args)...), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
+		case strings.Contains(format(e), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
 			// A list that fails a constraint is also compared with the
 			// default list; the other error says what is wrong.
 			strings.HasPrefix(f, "incompatible list lengths"):
@@ -178,9 +196,8 @@ func classify(errs []errors.Error) group {
 // default ("conflicting values 200 and 500") and once against the
 // constraint; only the second says what is wrong. When every branch is a
 // conflict, the field is an enum and the branches are its allowed values.
-func (s source) fromGroup(path string, errs []errors.Error) List {
+func (s source) fromGroup(path string, errs []errors.Error) (out List, noise bool) {
 	g := classify(errs)
-	var out List
 	for _, e := range g.notAllowed {
 		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
 	}
@@ -202,6 +219,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 	default:
 		for _, e := range g.noise {
 			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
+			noise = true
 		}
 	}
 	if note, at := s.patternNote(errs); note != "" {
@@ -213,7 +231,7 @@ func (s source) fromGroup(path string, errs []errors.Error) List {
 			}
 		}
 	}
-	return out
+	return out, noise
 }
 
 // patternsFile is where the deployment patterns' constraints live.
@@ -238,6 +256,12 @@ func (s source) patternNote(errs []errors.Error) (note, at string) {
 // allowed ones, instead of one conflict per allowed value.
 func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
 	given, allowed := commonArg(conflicts)
+	// CUE reports a handful of a large disjunction's branches: the
+	// schema's value lists them all, which the rule and the nearest
+	// value must search.
+	if all := s.allowedAt(path); len(all) > len(allowed) {
+		allowed = all
+	}
 	sortValues(allowed)
 	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", s.show(path, given), strings.Join(allowed, " | "))
 	if near, ok := NearestValue(given, allowed); ok && !sensitive(path) {
@@ -440,4 +464,33 @@ func sortValues(v []string) {
 		}
 		return v[i] < v[j]
 	})
+}
+
+// allowedAt lists the literal values the schema's disjunction at path
+// allows (a field's enum, its default included), as CUE prints the
+// evaluated disjunction; nil when the field is not an enum of literals.
+func (s source) allowedAt(path string) []string {
+	v, ok := s.lookup(path)
+	if !ok || v.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
+		return nil
+	}
+	text := fmt.Sprint(v)
+	if strings.ContainsAny(text, "\n{[") {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, part := range strings.Split(text, " | ") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "*")
+		if _, err := strconv.Unquote(part); err != nil {
+			if _, isNum := number(part); !isNum {
+				continue
+			}
+		}
+		if !seen[part] {
+			seen[part] = true
+			out = append(out, part)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package diag
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -21,6 +22,12 @@ func (s source) rule(path string, e errors.Error) string {
 	case f == "invalid value %s (does not satisfy %s)" && args[0] == "[]" &&
 		strings.HasPrefix(args[1], "list.MinItems") && !s.touchesEnvFile(e):
 		return fmt.Sprintf(missing+": give at least one item (rule: %s, declared at %s)", args[1], s.schemaPosition(e))
+	case f == "invalid value %s (does not satisfy %s)" && strings.HasPrefix(args[1], "struct.MaxFields("):
+		m := fmt.Sprintf("too many entries (rule: %s)", args[1])
+		if path == "tags" {
+			m += "; AWS allows 50 tags per resource and the generator sets 4 (Project, Environment, Owner, ManagedBy)"
+		}
+		return m
 	case f == "invalid value %s (does not satisfy %s)":
 		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", s.show(path, args[0]), args[1], args[1])
 	case strings.HasPrefix(f, "incomplete value"):
@@ -29,7 +36,7 @@ func (s source) rule(path string, e errors.Error) string {
 	if sensitive(path) {
 		return fmt.Sprintf("the value given breaks the schema's rule at %s", s.schemaPosition(e))
 	}
-	return fmt.Sprintf(f, anys(args)...)
+	return format(e)
 }
 
 // longPattern is the length past which a regular expression is not worth
@@ -93,7 +100,16 @@ func (s source) touchesEnvFile(e errors.Error) bool {
 // name it does have at the same place.
 func (s source) unknownField(path string) string {
 	parts := strings.Split(path, ".")
-	return UnknownField(parts[len(parts)-1], s.fieldsAt(parts[:len(parts)-1]))
+	fields := s.fieldsAt(parts[:len(parts)-1])
+	if len(fields) == 0 && len(parts) > 1 && !isIndex(parts[len(parts)-2]) {
+		// A map (tags, idp_group_mappings): the key broke the key rule.
+		m := fmt.Sprintf("key %s is not allowed (rule: the keys of %s must match the schema's key pattern)", parts[len(parts)-1], strings.Join(parts[:len(parts)-1], "."))
+		if parts[0] == "tags" {
+			m += "; AWS reserves the aws: prefix and allows 1-128 characters of letters, digits, spaces and ._:/=+@-"
+		}
+		return m
+	}
+	return UnknownField(parts[len(parts)-1], fields)
 }
 
 // UnknownField is the message for a field named name where only fields
@@ -227,4 +243,9 @@ func article(kind string) string {
 		return "an " + kind
 	}
 	return "a " + kind
+}
+
+func isIndex(s string) bool {
+	_, err := strconv.Atoi(s)
+	return err == nil
 }

@@ -110,6 +110,14 @@ func sortVariables(vars []tfvars.Variable, fields []schemainfo.Field, opts Optio
 			errs = append(errs, diag.Diagnostic{Pos: v.Pos, Path: v.Name, Msg: "a plaintext admin token is not imported " +
 				"(rule: no secret values in the repository): remove it from the file and export CODER_SESSION_TOKEN " +
 				"where the coderd provider runs; revoke the token if the file was ever shared"})
+		case v.Name == "idp_group_mappings":
+			m, err := groupMappings(v.Value)
+			if err != nil {
+				errs = append(errs, diag.Diagnostic{Pos: v.Pos, Path: v.Name, Msg: err.Error()})
+				continue
+			}
+			in.values[v.Name] = m
+			in.pos[v.Name] = v.Pos
 		default:
 			in.values[v.Name] = v.Value
 			in.pos[v.Name] = v.Pos

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -36,7 +35,7 @@ func sourceDigest(root string) string {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".cue") {
 				return nil
 			}
-			data, err := os.ReadFile(path)
+			data, err := ReadInput(path)
 			if err != nil {
 				return nil
 			}

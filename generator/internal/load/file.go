@@ -1,12 +1,14 @@
 package load
 
 import (
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/token"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 )
@@ -111,4 +113,35 @@ func dropImport(f *ast.File, path string) {
 		decls = append(decls, d)
 	}
 	f.Decls = decls
+}
+
+// duplicateFields reports each top-level field the file sets more than
+// once, at its second line and naming the first: CUE unifies the two
+// values, so a changed mind ("5" after "300") reads as a conflict with
+// the schema's allowed values instead.
+func duplicateFields(f *ast.File, root string) diag.List {
+	first := map[string]token.Pos{}
+	var out diag.List
+	for _, d := range f.Decls {
+		field, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		name, _, err := ast.LabelName(field.Label)
+		if _, isStruct := field.Value.(*ast.StructLit); err != nil || isStruct {
+			continue // two struct literals merge, as CUE intends
+		}
+		p, seen := first[name]
+		if !seen {
+			first[name] = field.Label.Pos()
+			continue
+		}
+		out = append(out, diag.Diagnostic{
+			Pos:  diag.FromPos(root, field.Label.Pos()),
+			Path: name,
+			Msg: fmt.Sprintf("set twice, at line %d and line %d (rule: a field is set once; keep one of them)",
+				p.Line(), field.Label.Pos().Line()),
+		})
+	}
+	return out
 }

@@ -85,7 +85,7 @@ func Load(root, name string) (*Environment, error) {
 	if !stripSchemaEmbed(f) {
 		return nil, diag.List{missingEmbed(root, file)}
 	}
-	unknown := unknownFields(f, def, root)
+	unknown := append(unknownFields(f, def, root), duplicateFields(f, root)...)
 	user, err := buildFile(ctx, root, file, f)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package load
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 
@@ -50,9 +49,9 @@ func schemaInstance(root string) (*build.Instance, error) {
 
 // parseFile parses one CUE file, comments included.
 func parseFile(root, file string) (*ast.File, error) {
-	src, err := os.ReadFile(file)
+	src, err := ReadInput(file)
 	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+		return nil, diag.List{{Pos: diag.Position{File: diag.Relative(root, file), Line: 1, Col: 1}, Msg: err.Error()}}
 	}
 	f, err := parser.ParseFile(file, src, parser.ParseComments)
 	if err != nil {

@@ -63,6 +63,7 @@ func Environment(env *load.Environment) (*Checked, error) {
 		checked.Secondaries = append(checked.Secondaries, r)
 	}
 	errs = append(errs, checkRegions(env)...)
+	errs = append(errs, checkSecretARNs(env)...)
 	errs = append(errs, checkTimeZone(env)...)
 	errs = append(errs, checkUpgrades(env)...)
 	errs = append(errs, checkNameLengths(env)...)

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/pmezard/go-difflib/difflib"
 )
 
 // Change is one file that differs between the rendered tree and disk.
@@ -51,6 +51,21 @@ func (c Change) String() string {
 	case "extra":
 		return fmt.Sprintf("extra: %s (committed, no longer rendered)", c.Path)
 	}
-	diff := cmp.Diff(strings.Split(string(c.Old), "\n"), strings.Split(string(c.New), "\n"))
-	return fmt.Sprintf("stale: %s (- committed, + rendered)\n%s", c.Path, diff)
+	return fmt.Sprintf("stale: %s (- committed, + rendered)\n%s", c.Path, UnifiedDiff(c.Path, c.Old, c.New))
+}
+
+// UnifiedDiff is the unified diff (three lines of context) from old to
+// new of the file at path, as diff -u and git print it.
+func UnifiedDiff(path string, old, new []byte) string {
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A:        difflib.SplitLines(string(old)),
+		B:        difflib.SplitLines(string(new)),
+		FromFile: "a/" + path + " (committed)",
+		ToFile:   "b/" + path + " (rendered)",
+		Context:  3,
+	})
+	if err != nil {
+		return err.Error()
+	}
+	return strings.TrimSuffix(d, "\n")
 }

@@ -53,7 +53,7 @@ func TestReplace(t *testing.T) {
 			if diff := cmp.Diff(tc.after, got); diff != "" {
 				t.Fatalf("tree (-want +got):\n%s", diff)
 			}
-			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".coder-eks-*"))
+			leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".coder-eks-*-new-*"))
 			if len(leftovers) > 0 {
 				t.Fatalf("staging directories left behind: %v", leftovers)
 			}
@@ -90,7 +90,22 @@ func TestCompare(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("changes (-want +got):\n%s", diff)
 	}
-	if s := Compare(disk, rendered)[0].String(); !strings.Contains(s, `"2"`) || !strings.Contains(s, `"two"`) {
-		t.Fatalf("stale change shows no line diff:\n%s", s)
+	// A unified diff of the file, not a dump of Go strings.
+	old := Tree{"f": []byte("one\ntwo\nthree\nfour\nfive\nsix\nseven\n")}
+	new := Tree{"f": []byte("one\ntwo\nthree\n4\nfive\nsix\nseven\n")}
+	wantDiff := `stale: f (- committed, + rendered)
+--- a/f (committed)
++++ b/f (rendered)
+@@ -1,7 +1,7 @@
+ one
+ two
+ three
+-four
++4
+ five
+ six
+ seven`
+	if diff := cmp.Diff(wantDiff, Compare(old, new)[0].String()); diff != "" {
+		t.Fatalf("stale change (-want +got):\n%s", diff)
 	}
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// TestErrorCases runs the CLI over each bad environment in
+// testdata/errors/*.txtar. An archive's sections:
+//
+//	-- args --               the command line (after -root)
+//	-- replace ENV.cue --    "old" and "new" text, split by a line "=>"
+//	-- append ENV.cue --     lines added to the end of the file
+//	-- stderr --             lines stderr must contain, each whole
+//	-- not-stderr --         text stderr must not contain
+//
+// Every case must exit 2. The expected lines were read and checked by hand
+// against the environment files and the schema.
+func TestErrorCases(t *testing.T) {
+	files, err := filepath.Glob("testdata/errors/*.txtar")
+	must(t, err)
+	if len(files) == 0 {
+		t.Fatal("no cases in testdata/errors")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			must(t, err)
+			r := newTestRepo(t)
+			var args, want, notWant []string
+			for _, f := range a.Files {
+				kind, target, _ := strings.Cut(f.Name, " ")
+				env := strings.TrimSuffix(target, ".cue")
+				switch kind {
+				case "args":
+					args = strings.Fields(string(f.Data))
+				case "replace":
+					old, new, ok := strings.Cut(string(f.Data), "\n=>\n")
+					if !ok {
+						t.Fatalf("replace %s: no => line", target)
+					}
+					src := r.readEnv(env)
+					if !strings.Contains(src, strings.TrimSuffix(old, "\n")) {
+						t.Fatalf("replace %s: %q not in the file", target, old)
+					}
+					r.writeEnv(env, strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1))
+				case "append":
+					r.writeEnv(env, r.readEnv(env)+string(f.Data))
+				case "stderr":
+					want = lines(f.Data)
+				case "not-stderr":
+					notWant = lines(f.Data)
+				default:
+					t.Fatalf("unknown section %q", f.Name)
+				}
+			}
+			code, _, stderr := r.run(args...)
+			if code != exitError {
+				t.Errorf("exit %d, want %d", code, exitError)
+			}
+			for _, w := range want {
+				if !containsLine(stderr, w) {
+					t.Errorf("stderr lacks the line\n  %s", w)
+				}
+			}
+			for _, w := range notWant {
+				if strings.Contains(stderr, w) {
+					t.Errorf("stderr contains %q", w)
+				}
+			}
+			if t.Failed() || os.Getenv("SHOW_STDERR") != "" {
+				t.Logf("stderr:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func lines(b []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// containsLine is whether one line of s is exactly line.
+func containsLine(s, line string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
