@@ -295,3 +295,45 @@ func coderVersion(t *testing.T, fs map[string][]byte) string {
 	t.Fatal("no HelmRelease of the coder chart in flux/coder/releases.yaml")
 	return ""
 }
+
+// TestNoRedirectLoopBehindNLB: TLS ends at the NLB, coderd serves plain
+// HTTP (no coder.tls.secretNames). coder's redirectToAccessURL
+// (cli/server.go of github.com/coder/coder/v2, v2.18.0 to v2.36.1)
+// redirects every request but /healthz and DERP to the access URL when
+// that URL is https and r.TLS is nil: with CODER_REDIRECT_TO_ACCESS_URL
+// on, every user request would loop on a 307 to itself.
+func TestNoRedirectLoopBehindNLB(t *testing.T) {
+	envs, err := pipeline.Environments(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		t.Run(env, func(t *testing.T) {
+			fs, err := pipeline.Render(repoRoot, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var values struct {
+				Coder struct {
+					Env []corev1.EnvVar `json:"env"`
+					TLS struct {
+						SecretNames []string `json:"secretNames"`
+					} `json:"tls"`
+				} `json:"coder"`
+			}
+			if err := yaml.Unmarshal(fs[helm.Path(model.ReleaseCoder)], &values); err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{}
+			for _, e := range values.Coder.Env {
+				env[e.Name] = e.Value
+			}
+			if !strings.HasPrefix(env["CODER_ACCESS_URL"], "https://") || len(values.Coder.TLS.SecretNames) > 0 {
+				t.Fatalf("want an https access URL served by coderd over plain HTTP; got %q, tls %v", env["CODER_ACCESS_URL"], values.Coder.TLS.SecretNames)
+			}
+			if v := env["CODER_REDIRECT_TO_ACCESS_URL"]; v == "true" {
+				t.Errorf("CODER_REDIRECT_TO_ACCESS_URL=%s with access URL %s and TLS ended at the NLB: coderd answers every request with a 307 to itself", v, env["CODER_ACCESS_URL"])
+			}
+		})
+	}
+}
