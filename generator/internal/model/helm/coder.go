@@ -106,7 +106,11 @@ func coderEnv(c *config.Environment, n names.Names, db config.Database) []corev1
 		value("CODER_SECURE_AUTH_COOKIE", "true"),
 		value("CODER_STRICT_TRANSPORT_SECURITY", strconv.Itoa(hstsMaxAge)),
 		value("CODER_STRICT_TRANSPORT_SECURITY_OPTIONS", "includeSubDomains"),
-		value("CODER_REDIRECT_TO_ACCESS_URL", "true"),
+		// TLS ends at the NLB: coderd sees plain HTTP, and with this on
+		// redirects every https-access-URL request to itself
+		// (redirectToAccessURL, cli/server.go). Said explicitly so that
+		// a chart or default change cannot turn it on.
+		value("CODER_REDIRECT_TO_ACCESS_URL", "false"),
 		value("CODER_DERP_SERVER_STUN_ADDRESSES", stunAddresses(c)),
 	)
 	env = append(env, oidcEnv(c)...)

@@ -1,6 +1,7 @@
 package helm_test
 
 import (
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,11 +20,14 @@ import (
 
 const repoRoot = "../../../.."
 
-// chartValues are the charts' default values files (copied from
-// ../shared/helm-charts): every key a values file may set.
+// chartValues are the charts' default values files, by release; the
+// version is the environment's coder_version. They are helm/coder and
+// helm/provisioner values.yaml of github.com/coder/coder/v2 at that
+// version (2.36.1 copied from the module; 2.18.0 from the published
+// charts): every key a values file may set.
 var chartValues = map[string]string{
-	model.ReleaseCoder:       "testdata/charts/coder-2.18.0.values.yaml",
-	model.ReleaseProvisioner: "testdata/charts/coder-provisioner-2.18.0.values.yaml",
+	model.ReleaseCoder:       "testdata/charts/coder-%s.values.yaml",
+	model.ReleaseProvisioner: "testdata/charts/coder-provisioner-%s.values.yaml",
 }
 
 // unchecked are releases whose chart's values file is not in the
@@ -106,19 +110,21 @@ func TestValuesKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	charts := map[string]map[string]any{}
-	for release, file := range chartValues {
-		data, err := os.ReadFile(filepath.FromSlash(file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		charts[release] = readYAML(t, data, file)
-	}
 	for _, env := range envs {
 		t.Run(env, func(t *testing.T) {
 			fs, err := pipeline.Render(repoRoot, env)
 			if err != nil {
 				t.Fatal(err)
+			}
+			charts := map[string]map[string]any{}
+			version := coderVersion(t, fs)
+			for release, pattern := range chartValues {
+				file := fmt.Sprintf(pattern, version)
+				data, err := os.ReadFile(filepath.FromSlash(file))
+				if err != nil {
+					t.Fatalf("coder_version %s: no chart values to check against (copy helm/*/values.yaml of github.com/coder/coder/v2@v%s): %v", version, version, err)
+				}
+				charts[release] = readYAML(t, data, file)
 			}
 			seen := map[string]int{} // values files per cluster root
 			for p, data := range fs {
@@ -257,6 +263,76 @@ func TestCoderEnv(t *testing.T) {
 				if !seen[want] {
 					t.Errorf("%s is not set", want)
 				}
+			}
+		})
+	}
+}
+
+// coderVersion is the coder chart version the environment's Flux
+// HelmRelease deploys.
+func coderVersion(t *testing.T, fs map[string][]byte) string {
+	t.Helper()
+	for p, data := range fs {
+		if !strings.HasSuffix(p, "flux/coder/releases.yaml") || strings.HasPrefix(p, "regions/") {
+			continue
+		}
+		for _, doc := range strings.Split(string(data), "\n---") {
+			var hr struct {
+				Spec struct {
+					Chart struct {
+						Spec struct {
+							Chart   string `json:"chart"`
+							Version string `json:"version"`
+						} `json:"spec"`
+					} `json:"chart"`
+				} `json:"spec"`
+			}
+			if err := yaml.Unmarshal([]byte(doc), &hr); err == nil && hr.Spec.Chart.Spec.Chart == "coder" {
+				return hr.Spec.Chart.Spec.Version
+			}
+		}
+	}
+	t.Fatal("no HelmRelease of the coder chart in flux/coder/releases.yaml")
+	return ""
+}
+
+// TestNoRedirectLoopBehindNLB: TLS ends at the NLB, coderd serves plain
+// HTTP (no coder.tls.secretNames). coder's redirectToAccessURL
+// (cli/server.go of github.com/coder/coder/v2, v2.18.0 to v2.36.1)
+// redirects every request but /healthz and DERP to the access URL when
+// that URL is https and r.TLS is nil: with CODER_REDIRECT_TO_ACCESS_URL
+// on, every user request would loop on a 307 to itself.
+func TestNoRedirectLoopBehindNLB(t *testing.T) {
+	envs, err := pipeline.Environments(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range envs {
+		t.Run(env, func(t *testing.T) {
+			fs, err := pipeline.Render(repoRoot, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var values struct {
+				Coder struct {
+					Env []corev1.EnvVar `json:"env"`
+					TLS struct {
+						SecretNames []string `json:"secretNames"`
+					} `json:"tls"`
+				} `json:"coder"`
+			}
+			if err := yaml.Unmarshal(fs[helm.Path(model.ReleaseCoder)], &values); err != nil {
+				t.Fatal(err)
+			}
+			env := map[string]string{}
+			for _, e := range values.Coder.Env {
+				env[e.Name] = e.Value
+			}
+			if !strings.HasPrefix(env["CODER_ACCESS_URL"], "https://") || len(values.Coder.TLS.SecretNames) > 0 {
+				t.Fatalf("want an https access URL served by coderd over plain HTTP; got %q, tls %v", env["CODER_ACCESS_URL"], values.Coder.TLS.SecretNames)
+			}
+			if v := env["CODER_REDIRECT_TO_ACCESS_URL"]; v == "true" {
+				t.Errorf("CODER_REDIRECT_TO_ACCESS_URL=%s with access URL %s and TLS ended at the NLB: coderd answers every request with a 307 to itself", v, env["CODER_ACCESS_URL"])
 			}
 		})
 	}

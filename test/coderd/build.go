@@ -1,0 +1,78 @@
+//go:build coderd
+
+// Package coderd runs the real coderd, built from the coder Go module at
+// the version the rendered coder chart deploys, on a throwaway
+// PostgreSQL, with the environment taken from the rendered values.
+package coderd
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+const coderModule = "github.com/coder/coder/v2"
+
+// moduleDir downloads the coder module at version (without "v") and
+// returns its directory in the module cache.
+func moduleDir(version string) (string, error) {
+	out, err := exec.Command("go", "mod", "download", "-json", coderModule+"@v"+version).Output()
+	if err != nil {
+		return "", fmt.Errorf("go mod download %s@v%s: %w", coderModule, version, err)
+	}
+	var m struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &m); err != nil {
+		return "", fmt.Errorf("go mod download output: %w", err)
+	}
+	if m.Error != "" {
+		return "", fmt.Errorf("go mod download %s@v%s: %s", coderModule, version, m.Error)
+	}
+	return m.Dir, nil
+}
+
+// cacheDir is where built binaries are kept between runs, by version.
+func cacheDir() (string, error) {
+	if d := os.Getenv("CODER_EKS_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "coder-eks"), nil
+}
+
+// coderBinary returns the coder binary of version, building it once
+// (`go build ./enterprise/cmd/coder` in the module, GOFLAGS=-mod=mod, no
+// embed tag: no web UI) with the buildinfo tag set so that
+// /api/v2/buildinfo reports the version.
+func coderBinary(version string) (string, error) {
+	cache, err := cacheDir()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(cache, "coderd", "v"+version, "coder")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	dir, err := moduleDir(version)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return "", err
+	}
+	tmp := bin + ".tmp"
+	cmd := exec.Command("go", "build", "-trimpath",
+		"-ldflags", "-s -w -X "+coderModule+"/buildinfo.tag="+version,
+		"-o", tmp, "./enterprise/cmd/coder")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build coder v%s in %s: %w\n%s", version, dir, err, strings.TrimSpace(string(out)))
+	}
+	return bin, os.Rename(tmp, bin)
+}
