@@ -229,6 +229,11 @@ func reverseDNS(suffix string) string {
 // `terraform test` through h, failing t if Terraform cannot run at all.
 func Run(t testing.TB, h *tfvalidate.Harness, dir string, apply bool) *tfvalidate.TestResult {
 	t.Helper()
+	if strings.Contains(filepath.Base(h.Terraform()), "tofu") {
+		// OpenTofu's test mocks know every computed value during plan, so an
+		// apply-time for_each would pass: the test would not mean what it says.
+		t.Fatalf("the plan tests need Terraform >= 1.9 (mock providers with override_during), not OpenTofu (%s): install Terraform (https://developer.hashicorp.com/terraform/install) or set TF_BINARY to it", h.Terraform())
+	}
 	m, err := Inspect(dir)
 	if err != nil {
 		t.Fatal(err)
