@@ -69,6 +69,14 @@ mock_data "aws_route53_zone" {
   }
 }
 
+# The workspace subnets a template looks up by tag: three, one per AZ, as Day 0
+# creates them.
+mock_data "aws_subnets" {
+  defaults = {
+    ids = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2", "subnet-0ccccccccccccccc3"]
+  }
+}
+
 mock_data "aws_availability_zones" {
   defaults = {
     names    = ["us-east-1a", "us-east-1b", "us-east-1c"]
