@@ -1,4 +1,4 @@
-package test
+package tfplan_test
 
 import (
 	"path/filepath"
@@ -8,6 +8,9 @@ import (
 	"github.com/coder-eks/coder-eks/test/tfplan"
 	"github.com/coder-eks/coder-eks/test/tfvalidate"
 )
+
+// renderedDir is the generator's committed output, relative to this package.
+const renderedDir = "../../rendered"
 
 // TestRenderedTerraformPlans plans, then applies, every rendered root module
 // and template with `terraform test` and mocked providers (see test/tfplan):
