@@ -91,14 +91,14 @@ func TestAllErrorsReported(t *testing.T) {
 	r := newTestRepo(t)
 	prod := r.readEnv("prod")
 	next := strings.Count(prod, "\n") + 1
-	r.writeEnv("prod", prod+"prov_node_max_size: 500\nmax_workspaces: 0\n")
+	r.writeEnv("prod", prod+"max_workspaces_per_user: 500\nmax_workspaces: 0\n")
 	r.writeEnv("staging", r.readEnv("staging")+"vpc_cidrr: \"x\"\n")
 	code, _, stderr := r.run()
 	if code != exitError {
 		t.Fatalf("exit %d, want %d", code, exitError)
 	}
 	for _, want := range []string{
-		fmt.Sprintf("prod.cue:%d:21: prov_node_max_size", next), fmt.Sprintf("prod.cue:%d:17: max_workspaces", next+1),
+		fmt.Sprintf("prod.cue:%d:26: max_workspaces_per_user", next), fmt.Sprintf("prod.cue:%d:17: max_workspaces", next+1),
 		"staging.cue:", "vpc_cidrr: unknown field",
 	} {
 		if !strings.Contains(stderr, want) {

@@ -64,9 +64,15 @@ func TestScaleUpKeepsCommittedSubnets(t *testing.T) {
 			t.Errorf("node group %s: subnet_ids changed (-committed +rendered):\n%s", name, diff)
 		}
 	}
-	wantGrown := []any{"${aws_subnet.workspace_a_2.id}", "${aws_subnet.workspace_b_2.id}", "${aws_subnet.workspace_c_2.id}"}
-	if diff := cmp.Diff(wantGrown, groups["ws_2"]["subnet_ids"]); diff != "" {
-		t.Errorf("growth node group ws_2 subnet_ids (-want +got):\n%s", diff)
+	// Workspace node groups are per AZ, so each AZ's new subnet gets a
+	// growth group of its own.
+	var wantGrown []any
+	for _, az := range []string{"a", "b", "c"} {
+		sub := "${aws_subnet.workspace_" + az + "_2.id}"
+		wantGrown = append(wantGrown, sub)
+		if diff := cmp.Diff([]any{sub}, groups["ws_"+az+"_2"]["subnet_ids"]); diff != "" {
+			t.Errorf("growth node group ws_%s_2 subnet_ids (-want +got):\n%s", az, diff)
+		}
 	}
 	cluster := resources(t, files["terraform/infra/eks.tf.json"], "aws_eks_cluster")["this"]
 	ids := cluster["vpc_config"].([]any)[0].(map[string]any)["subnet_ids"].([]any)

@@ -73,8 +73,11 @@ func Inspect(dir string) (Module, error) {
 		}
 		for _, block := range []map[string]json.RawMessage{doc.Resource, doc.Data} {
 			for typ := range block {
-				name, _, _ := strings.Cut(typ, "_")
-				used[name] = true
+				// terraform_data and terraform_remote_state belong to
+				// Terraform's built-in provider, which runs for real.
+				if name, _, _ := strings.Cut(typ, "_"); name != "terraform" {
+					used[name] = true
+				}
 			}
 		}
 		for name, list := range doc.Provider {

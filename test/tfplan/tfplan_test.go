@@ -108,3 +108,16 @@ func TestPartition(t *testing.T) {
 		}
 	}
 }
+
+// Terraform's built-in provider (terraform_data) runs for real: a mock
+// would invent its output.
+func TestInspectLeavesBuiltinProvider(t *testing.T) {
+	m, err := tfplan.Inspect("testdata/foreach-apply-time-keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []tfplan.ProviderConfig{{Name: "aws", Source: "hashicorp/aws", Region: "us-east-1"}}
+	if diff := cmp.Diff(want, m.Providers); diff != "" {
+		t.Errorf("providers (-want +got):\n%s", diff)
+	}
+}

@@ -37,7 +37,7 @@ func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
 			{Name: "network-policies.yaml", Objects: policies},
 			{Name: "workspace-rbac.yaml", Objects: workspaceRBAC()},
 			{Name: "external-secrets.yaml", Objects: []any{
-				secretStore(c, namespaces()[:1]),
+				secretStore(c, namespaces()),
 				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.ProxyTokenSecret, refreshLate),
 				provisionerKey(n),
 				fluxGitCredentials(n),
