@@ -35,4 +35,3 @@ func runHCL(o options, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "wrote the native-syntax view of %d environment(s) (%d files) into %s\n", len(envs), len(view), o.hcl)
 	return exitOK
 }
-
