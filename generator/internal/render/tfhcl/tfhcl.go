@@ -57,6 +57,9 @@ func Convert(src []byte) ([]byte, error) {
 }
 
 func writeTop(body *hclwrite.Body, top string, v any) error {
+	if top == "moved" || top == "removed" || top == "import" {
+		return writeRefactoring(body, top, v)
+	}
 	m, ok := v.(map[string]any)
 	if !ok {
 		return fmt.Errorf("want an object, got %T", v)
@@ -98,6 +101,41 @@ func writeTop(body *hclwrite.Body, top string, v any) error {
 		return nil
 	}
 	return fmt.Errorf("top-level %q is not supported by the native-syntax view", top)
+}
+
+// writeRefactoring writes moved, removed and import blocks, whose
+// addresses (from, to) are references.
+func writeRefactoring(body *hclwrite.Body, top string, v any) error {
+	objs := objects(v)
+	if objs == nil {
+		return fmt.Errorf("want a list of objects, got %T", v)
+	}
+	for i, o := range objs {
+		b := topBlock(body, top, nil).Body()
+		attrs := map[string]any{}
+		for _, k := range sortedKeys(o) {
+			var err error
+			switch k {
+			case "from", "to":
+				err = setExpr(b, k, o[k], traversalText)
+			case "lifecycle":
+				for _, l := range objects(o[k]) {
+					if err = writeAttrs(b.AppendNewBlock("lifecycle", nil).Body(), l); err != nil {
+						break
+					}
+				}
+			default:
+				attrs[k] = o[k]
+			}
+			if err != nil {
+				return fmt.Errorf("[%d]: %w", i, err)
+			}
+		}
+		if err := writeAttrs(b, attrs); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return nil
 }
 
 func eachLabelled2(m map[string]any, fn func(typ, name string, b map[string]any) error) error {
