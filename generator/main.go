@@ -10,6 +10,9 @@
 //	go run ./generator -diff -deny-replace
 //	                                    ... and exit 3 if a resource holding data or service is replaced
 //	go run ./generator -today 2026-11-26  date the warnings compare with
+//	go run ./generator -hcl DIR         write the native-syntax (.tf) view of every
+//	                                    Terraform module into DIR/<env>/, for IaC
+//	                                    scanners; rendered/ stays JSON
 //	go run ./generator import-tfvars FILE.tfvars -env NAME
 //	                                    write environments/NAME.cue from a seed tfvars file
 //
@@ -61,7 +64,9 @@ type options struct {
 	// running service would be replaced or destroyed.
 	denyReplace bool
 	docs        bool // write and compare docs/ (not with -out)
-	today       time.Time
+	// hcl is where -hcl writes the native-syntax view (empty: not asked).
+	hcl   string
+	today time.Time
 }
 
 type envList []string
@@ -79,6 +84,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.check, "check", false, "compare with the committed tree instead of writing; exit 1 on differences")
 	fs.BoolVar(&o.diff, "diff", false, "print a semantic diff of rendered output against the committed tree; exit 1 on differences")
 	fs.BoolVar(&o.denyReplace, "deny-replace", false, "with -diff: exit 3 when a resource that holds data or running service would be replaced or destroyed")
+	fs.StringVar(&o.hcl, "hcl", "", "write the native-syntax (.tf) view of every Terraform module into `DIR`/<env>/ (for scanners) instead of rendering")
 	today := fs.String("today", "", "date (YYYY-MM-DD) warnings compare the EKS release calendar with (default: today)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -96,6 +102,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.check && o.diff {
 		return o, fmt.Errorf("-check and -diff are exclusive")
+	}
+	if o.hcl != "" && (o.check || o.diff || o.out != "") {
+		return o, fmt.Errorf("-hcl is exclusive with -check, -diff and -out")
 	}
 	if o.denyReplace && !o.diff {
 		return o, fmt.Errorf("-deny-replace needs -diff")
@@ -124,6 +133,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(o, stdout, stderr)
 	case o.diff:
 		return runDiff(o, stdout, stderr)
+	case o.hcl != "":
+		return runHCL(o, stdout, stderr)
 	}
 	return runRender(o, stdout, stderr)
 }

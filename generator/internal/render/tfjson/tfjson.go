@@ -11,9 +11,21 @@ import (
 	"strings"
 )
 
-// Body is a block's arguments and nested blocks. Nested blocks are written
-// as a Body (one block) or a []Body (repeated blocks).
+// Body is a block's arguments and nested blocks. A nested block of a
+// resource, data source or provider is always written as a []Body (one
+// element per block), an object-valued argument as a Body or a map, so a
+// list of objects there means blocks; the native-syntax view (package
+// tfhcl) relies on it. The one exception is a list-of-objects argument,
+// which must be named in ListAttributes.
 type Body = map[string]any
+
+// ListAttributes are the arguments, as "<resource type>.<argument>", whose
+// value is a list of objects but which are attributes, not nested blocks,
+// in their provider's schema (terraform-plugin-framework list nested
+// attributes). test/hclview checks this against the provider schemas.
+var ListAttributes = map[string]bool{
+	"coderd_template.versions": true,
+}
 
 // File is one *.tf.json file of a module.
 type File struct {

@@ -1,0 +1,8 @@
+resource "aws_launch_template" "ws" {
+  name = "ws-${var.env}"
+  tags = { Name = "ws" }
+}
+
+variable "env" {
+  type = string
+}

@@ -1,0 +1,4 @@
+moved {
+  from = aws_subnet.a
+  to   = aws_subnet.b
+}
