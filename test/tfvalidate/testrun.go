@@ -5,10 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
 )
 
 // TestResult is what `terraform test -json` reported for one test file.
@@ -51,37 +47,11 @@ func (r *TestResult) Failed() bool {
 // The error result is for failures to run Terraform at all; a failing run
 // is reported in the result.
 func (h *Harness) Test(moduleDir string, files map[string][]byte) (*TestResult, error) {
-	moduleDir, err := filepath.Abs(moduleDir)
+	workDir, dataDir, cleanup, err := h.scratchCopy(moduleDir, "test-", files)
 	if err != nil {
 		return nil, err
 	}
-	scratch, err := os.MkdirTemp(h.dir, "test-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(scratch)
-
-	dataDir := filepath.Join(scratch, "data-source")
-	if err := h.get(moduleDir, dataDir); err != nil {
-		return nil, err
-	}
-	workDir, err := copyModuleTree(moduleDir, dataDir, filepath.Join(scratch, "src"))
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range slices.Sorted(maps.Keys(files)) {
-		path := filepath.Join(workDir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(path, files[name], 0o644); err != nil {
-			return nil, err
-		}
-	}
-	dataDir = filepath.Join(scratch, "data")
-	if err := h.get(workDir, dataDir); err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	stdout, stderr, runErr := h.run(workDir, h.env(dataDir), "test", "-json", "-no-color")
 	result, err := parseTestOutput(stdout)
 	if err != nil {

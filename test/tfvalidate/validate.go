@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -48,31 +50,11 @@ func (d Diagnostic) String() string {
 // of the local child modules it calls (see copyModuleTree). Diagnostics name
 // files relative to moduleDir all the same.
 func (h *Harness) Validate(moduleDir string) ([]Diagnostic, error) {
-	moduleDir, err := filepath.Abs(moduleDir)
+	workDir, dataDir, cleanup, err := h.scratchCopy(moduleDir, "validate-", nil)
 	if err != nil {
 		return nil, err
 	}
-	scratch, err := os.MkdirTemp(h.dir, "validate-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(scratch)
-
-	// `terraform get` resolves the module tree without starting providers and
-	// writes only to its data directory, so it can run in place, and says
-	// which directories the copy needs.
-	dataDir := filepath.Join(scratch, "data-source")
-	if err := h.get(moduleDir, dataDir); err != nil {
-		return nil, err
-	}
-	workDir, err := copyModuleTree(moduleDir, dataDir, filepath.Join(scratch, "src"))
-	if err != nil {
-		return nil, err
-	}
-	dataDir = filepath.Join(scratch, "data")
-	if err := h.get(workDir, dataDir); err != nil {
-		return nil, err
-	}
+	defer cleanup()
 	env := h.env(dataDir)
 	stdout, stderr, runErr := h.run(workDir, env, "validate", "-json", "-no-color")
 	var out tfjson.ValidateOutput
@@ -97,6 +79,51 @@ func (h *Harness) Validate(moduleDir string) ([]Diagnostic, error) {
 		return nil, fmt.Errorf("terraform validate in %s failed without error diagnostics (exit: %v)\n%s%s", moduleDir, runErr, stdout, stderr)
 	}
 	return diags, nil
+}
+
+// scratchCopy copies the root module in moduleDir, and the local child
+// modules it calls, to a new scratch directory, adds files (paths relative to
+// the module), and returns the copy, its initialised data directory and a
+// function removing both.
+func (h *Harness) scratchCopy(moduleDir, prefix string, files map[string][]byte) (workDir, dataDir string, cleanup func(), err error) {
+	moduleDir, err = filepath.Abs(moduleDir)
+	if err != nil {
+		return "", "", nil, err
+	}
+	scratch, err := os.MkdirTemp(h.dir, prefix)
+	if err != nil {
+		return "", "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(scratch) }
+	fail := func(err error) (string, string, func(), error) {
+		cleanup()
+		return "", "", nil, err
+	}
+	// `terraform get` resolves the module tree without starting providers and
+	// writes only to its data directory, so it can run in place, and says
+	// which directories the copy needs.
+	dataDir = filepath.Join(scratch, "data-source")
+	if err := h.get(moduleDir, dataDir); err != nil {
+		return fail(err)
+	}
+	workDir, err = copyModuleTree(moduleDir, dataDir, filepath.Join(scratch, "src"))
+	if err != nil {
+		return fail(err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		path := filepath.Join(workDir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			return fail(err)
+		}
+	}
+	dataDir = filepath.Join(scratch, "data")
+	if err := h.get(workDir, dataDir); err != nil {
+		return fail(err)
+	}
+	return workDir, dataDir, cleanup, nil
 }
 
 func (h *Harness) get(dir, dataDir string) error {
