@@ -1,5 +1,3 @@
-//go:build coderd
-
 // Package coderd runs the real coderd, built from the coder Go module at
 // the version the rendered coder chart deploys, on a throwaway
 // PostgreSQL, with the environment taken from the rendered values.

@@ -1,5 +1,3 @@
-//go:build coderd
-
 package coderd
 
 import (
@@ -18,74 +16,25 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
+	"github.com/coder-eks/coder-eks/test/pgtest"
 )
 
-const repoRoot = "../.."
-
-// chartEnv is what the coder chart (helm/libcoder/templates/_coder.yaml)
-// adds to coder.env on its own.
-var chartEnv = map[string]string{
-	"CODER_HTTP_ADDRESS":       "0.0.0.0:8080",
-	"CODER_PROMETHEUS_ADDRESS": "0.0.0.0:2112",
-}
-
-// substitutions are the only changes made to the rendered environment:
-// what cannot exist on a test machine. Each maps a variable to the test's
-// value; "" removes it. (When coderd moves to IAM database
-// authentication, CODER_PG_AUTH=awsiamrds becomes "password" here.)
-func substitutions(pgURL, issuer, httpAddr, promAddr string) map[string]string {
+// substitutions are the only changes made to the environment the chart
+// renders: what cannot exist on a test machine. Each maps a variable to
+// the test's value; "" removes it.
+func substitutions(t *testing.T, pgURL, issuer string) (map[string]string, string) {
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t))
 	return map[string]string{
 		"CODER_PG_CONNECTION_URL":             pgURL,      // the local PostgreSQL, not Aurora
 		"CODER_PG_AUTH":                       "password", // no RDS IAM tokens here
 		"CODER_OIDC_ISSUER_URL":               issuer,     // a loopback discovery document
 		"CODER_OIDC_CLIENT_SECRET":            "test-oidc-secret",
 		"CODER_EXTERNAL_AUTH_0_CLIENT_SECRET": "test-external-auth-secret",
-		"CODER_HTTP_ADDRESS":                  httpAddr, // loopback, a free port
-		"CODER_PROMETHEUS_ADDRESS":            promAddr,
+		"CODER_HTTP_ADDRESS":                  httpAddr, // loopback, free ports
+		"CODER_PROMETHEUS_ADDRESS":            fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t)),
+		"CODER_PPROF_ADDRESS":                 fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t)),
 		"CODER_TELEMETRY_ENABLE":              "false", // no egress
-	}
-}
-
-// renderedEnv reads coder.env from rendered/<env>/helm/coder.values.yaml.
-func renderedEnv(t *testing.T, env string) []corev1.EnvVar {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot, "rendered", env, "helm", "coder.values.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v struct {
-		Coder struct {
-			Env []corev1.EnvVar `json:"env"`
-		} `json:"coder"`
-	}
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v.Coder.Env
-}
-
-// chartVersion is the coder chart version rendered/<env>/flux deploys.
-func chartVersion(t *testing.T, env string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot, "rendered", env, "flux", "coder", "releases.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, doc := range strings.Split(string(data), "\n---") {
-		var hr struct {
-			Spec struct {
-				Chart struct {
-					Spec struct{ Chart, Version string } `json:"spec"`
-				} `json:"chart"`
-			} `json:"spec"`
-		}
-		if yaml.Unmarshal([]byte(doc), &hr) == nil && hr.Spec.Chart.Spec.Chart == "coder" {
-			return hr.Spec.Chart.Spec.Version
-		}
-	}
-	t.Fatal("no coder HelmRelease")
-	return ""
+	}, httpAddr
 }
 
 // fakeIssuer serves an OIDC discovery document, which coderd fetches at
@@ -117,11 +66,12 @@ type coderd struct {
 	wildcard  string
 }
 
-// startCoderd starts `coder server` with env (name → value).
-func startCoderd(t *testing.T, bin string, env map[string]string, httpAddr string) {
+// startCoderd runs the container's command line (the image's /opt/coder
+// is the built binary) with env (name → value) and waits for /healthz.
+func startCoderd(t *testing.T, bin string, c corev1.Container, env map[string]string, httpAddr string) {
 	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(bin, "server")
+	cmd := exec.Command(bin, containerArgs(t, c)...)
 	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"),
 		"CODER_CACHE_DIRECTORY=" + filepath.Join(home, "cache"), "CODER_CONFIG_DIR=" + filepath.Join(home, "config")}
 	for k, v := range env {
@@ -135,22 +85,29 @@ func startCoderd(t *testing.T, bin string, env map[string]string, httpAddr strin
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
 		select {
-		case <-done:
+		case <-exited:
 		case <-time.After(20 * time.Second):
 			cmd.Process.Kill()
-			<-done
+			<-exited
 		}
 		if t.Failed() {
 			out, _ := os.ReadFile(log.Name())
 			t.Logf("coderd log (tail):\n%s", tail(string(out), 60))
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	waitHealthy(t, httpAddr, exited)
+}
+
+// waitHealthy waits for /healthz to answer OK, failing at once when the
+// process exits and after healthTimeout otherwise.
+func waitHealthy(t *testing.T, httpAddr string, exited chan error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), healthTimeout)
 	defer cancel()
 	for {
 		resp, err := http.Get("http://" + httpAddr + "/healthz")
@@ -162,12 +119,19 @@ func startCoderd(t *testing.T, bin string, env map[string]string, httpAddr strin
 			}
 		}
 		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+			t.Fatalf("coderd exited before /healthz was OK: %v", err)
 		case <-ctx.Done():
-			t.Fatalf("coderd /healthz not OK within 90s (last error %v)", err)
-		case <-time.After(500 * time.Millisecond):
+			t.Fatalf("coderd /healthz not OK within %s (last error %v)", healthTimeout, err)
+		case <-time.After(250 * time.Millisecond):
 		}
 	}
 }
+
+// healthTimeout bounds coderd's start (migrations on an empty database
+// take most of it): generous for a loaded 2-core machine.
+const healthTimeout = 3 * time.Minute
 
 func tail(s string, n int) string {
 	lines := strings.Split(s, "\n")
@@ -196,54 +160,62 @@ func get(t *testing.T, addr, host, path string) (*http.Response, string) {
 	return resp, string(body)
 }
 
-// serverEnv is the rendered environment with the substitutions applied.
-func serverEnv(t *testing.T, envName string, subs map[string]string) map[string]string {
-	env := map[string]string{}
-	for k, v := range chartEnv {
-		env[k] = v
+// environments lists the shipped environments (environments/*.cue).
+func environments(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "environments", "*.cue"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no environments/*.cue: %v", err)
 	}
-	for _, e := range renderedEnv(t, envName) {
-		if e.ValueFrom != nil {
-			if _, ok := subs[e.Name]; !ok {
-				t.Fatalf("%s comes from %v and has no test substitution", e.Name, e.ValueFrom)
-			}
-		}
-		env[e.Name] = e.Value
+	var envs []string
+	for _, f := range files {
+		envs = append(envs, strings.TrimSuffix(filepath.Base(f), ".cue"))
 	}
-	for k, v := range subs {
-		if v == "" {
-			delete(env, k)
-			continue
-		}
-		env[k] = v
-	}
-	return env
+	return envs
 }
 
-// TestCoderdServesRenderedConfig starts the real coderd with each primary
-// environment's rendered configuration and sends it requests as the NLB
+// coderd is what a test needs of one environment's coder release.
+type coderdRelease struct {
+	release
+	module, bin string
+	server      corev1.Container // the coderd container the chart renders
+}
+
+func coderRelease(t *testing.T, env, dir string) coderdRelease {
+	t.Helper()
+	r := renderedRelease(t, env, dir, "coder")
+	mod, err := moduleDir(r.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := coderBinary(r.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return coderdRelease{release: r, module: mod, bin: bin, server: podContainer(t, mod, r, "coder", "coder")}
+}
+
+// TestCoderdServesRenderedConfig starts the real coderd with each
+// environment's configuration, as the real chart renders it from
+// rendered/<env>/helm/coder.values.yaml, and sends it requests as the NLB
 // would.
 func TestCoderdServesRenderedConfig(t *testing.T) {
-	for _, envName := range []string{"prod"} {
+	pg := pgtest.Start(t)
+	for _, envName := range environments(t) {
 		t.Run(envName, func(t *testing.T) {
-			version := chartVersion(t, envName)
-			bin, err := coderBinary(version)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run := func(t *testing.T, override map[string]string) (string, map[string]string) {
-				pg := startPostgres(t)
-				httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-				subs := substitutions(pg, fakeIssuer(t), httpAddr, fmt.Sprintf("127.0.0.1:%d", freePort(t)))
-				env := serverEnv(t, envName, subs)
+			t.Parallel()
+			cr := coderRelease(t, envName, "flux/coder")
+			run := func(t *testing.T, db string, override map[string]string) (string, map[string]string) {
+				subs, httpAddr := substitutions(t, pg.CreateDatabase(t, db), fakeIssuer(t))
+				env := containerEnv(t, cr.server, subs)
 				for k, v := range override {
 					env[k] = v
 				}
-				startCoderd(t, bin, env, httpAddr)
+				startCoderd(t, cr.bin, cr.server, env, httpAddr)
 				return httpAddr, env
 			}
 			t.Run("rendered", func(t *testing.T) {
-				addr, env := run(t, nil)
+				addr, env := run(t, envName, nil)
 				access, err := url.Parse(env["CODER_ACCESS_URL"])
 				if err != nil {
 					t.Fatal(err)
@@ -258,10 +230,10 @@ func TestCoderdServesRenderedConfig(t *testing.T) {
 				if err := json.Unmarshal([]byte(body), &bi); err != nil {
 					t.Fatal(err)
 				}
-				if !strings.HasPrefix(bi.Version, "v"+version) {
-					t.Errorf("buildinfo version %q, want v%s (the chart's)", bi.Version, version)
+				if !strings.HasPrefix(bi.Version, "v"+cr.Version) {
+					t.Errorf("buildinfo version %q, want v%s (the chart's)", bi.Version, cr.Version)
 				}
-				if resp, _ := get(t, addr, access.Host, "/"); resp.StatusCode/100 == 3 && resp.Header.Get("Location") == access.String() {
+				if resp, _ := get(t, addr, access.Host, "/"); resp.StatusCode/100 == 3 && strings.HasPrefix(resp.Header.Get("Location"), access.String()) {
 					t.Errorf("GET / for %s: %s to %s: a redirect loop", access.Host, resp.Status, resp.Header.Get("Location"))
 				}
 				// A workspace app host under the wildcard URL: the app
@@ -271,12 +243,17 @@ func TestCoderdServesRenderedConfig(t *testing.T) {
 				if resp.StatusCode/100 == 3 {
 					t.Errorf("GET / for app host %s: %s to %q, want the app router", app, resp.Status, resp.Header.Get("Location"))
 				}
-				t.Logf("app host %s: %s %s", app, resp.Status, tail(body, 3))
+				if !strings.Contains(body, "alice") && !strings.Contains(strings.ToLower(body), "workspace") {
+					t.Errorf("GET / for app host %s: %s, not the app router's answer:\n%s", app, resp.Status, tail(body, 5))
+				}
 			})
+			if envName != "prod" {
+				return
+			}
 			// The same request under the old setting loops: proof that the
 			// assertion above can fail.
 			t.Run("old redirect setting loops", func(t *testing.T) {
-				addr, env := run(t, map[string]string{"CODER_REDIRECT_TO_ACCESS_URL": "true"})
+				addr, env := run(t, envName+"_old", map[string]string{"CODER_REDIRECT_TO_ACCESS_URL": "true"})
 				access, _ := url.Parse(env["CODER_ACCESS_URL"])
 				resp, _ := get(t, addr, access.Host, "/api/v2/buildinfo")
 				if resp.StatusCode != http.StatusTemporaryRedirect || !strings.HasPrefix(resp.Header.Get("Location"), "https://"+access.Host) {
