@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"github.com/coder-eks/coder-eks/test/pgtest"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // substitutions are the only changes made to the environment the chart
@@ -47,7 +47,7 @@ func fakeIssuer(t *testing.T) string {
 			json.NewEncoder(w).Encode(map[string]any{
 				"issuer": srv.URL, "authorization_endpoint": srv.URL + "/auth",
 				"token_endpoint": srv.URL + "/token", "jwks_uri": srv.URL + "/jwks",
-				"userinfo_endpoint": srv.URL + "/userinfo",
+				"userinfo_endpoint":                     srv.URL + "/userinfo",
 				"id_token_signing_alg_values_supported": []string{"RS256"},
 			})
 		case "/jwks":
