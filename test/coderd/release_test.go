@@ -115,10 +115,10 @@ func podContainer(t *testing.T, moduleDir string, r release, chartDir, name stri
 }
 
 // always lists the substitutions made whether or not the chart sets the
-// variable: the listeners must be on loopback and telemetry off. The
+// variable: the listeners must be on loopback, telemetry and the update check off. The
 // others replace only what the chart renders, so a substitution never
 // adds configuration (a secret for a provider the environment lacks).
-var always = []string{"CODER_HTTP_ADDRESS", "CODER_PROMETHEUS_ADDRESS", "CODER_PPROF_ADDRESS", "CODER_TELEMETRY_ENABLE"}
+var always = []string{"CODER_HTTP_ADDRESS", "CODER_PROMETHEUS_ADDRESS", "CODER_PPROF_ADDRESS", "CODER_TELEMETRY_ENABLE", "CODER_UPDATE_CHECK"}
 
 // containerEnv resolves a container's environment as the kubelet would,
 // with subs applied: subs[name] replaces a variable ("" removes it); a

@@ -34,6 +34,7 @@ func substitutions(t *testing.T, pgURL, issuer string) (map[string]string, strin
 		"CODER_PROMETHEUS_ADDRESS":            fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t)),
 		"CODER_PPROF_ADDRESS":                 fmt.Sprintf("127.0.0.1:%d", pgtest.FreePort(t)),
 		"CODER_TELEMETRY_ENABLE":              "false", // no egress
+		"CODER_UPDATE_CHECK":                  "false",
 	}, httpAddr
 }
 
