@@ -12,8 +12,9 @@
 //
 // Every validate call succeeds without diagnostics, so Terraform reports exactly
 // what it checks itself against the schema: unknown arguments, missing required
-// ones, blocks versus attributes, value types and references. Plan, apply, read
-// and the other calls that need the real provider fail.
+// ones, blocks versus attributes, value types and references. It also plans,
+// applies and reads from the schema alone (plan.go), which is what coderd's
+// template import needs; import, move and functions fail.
 package main
 
 import (

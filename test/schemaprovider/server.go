@@ -50,7 +50,7 @@ func newServer(s *tfjson.ProviderSchema) (*server, error) {
 }
 
 // errSchemaOnly answers every call that would need the real provider.
-var errSchemaOnly = errors.New("schemaprovider serves a schema only: it can validate, not plan, apply, read or import")
+var errSchemaOnly = errors.New("schemaprovider serves a schema and plans from it: it cannot import, move or call functions")
 
 func (s *server) GetMetadata(context.Context, *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
 	resp := &tfprotov6.GetMetadataResponse{}
@@ -132,24 +132,38 @@ func (s *server) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (
 	return &tfprotov6.StopProviderResponse{}, nil
 }
 
+// ConfigureProvider accepts any configuration: there is no cloud to reach.
 func (s *server) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	return nil, errSchemaOnly
+	return &tfprotov6.ConfigureProviderResponse{}, nil
 }
 
-func (s *server) UpgradeResourceState(context.Context, *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return nil, errSchemaOnly
+func (s *server) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	schema, err := lookup(s.resources, "resource", req.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	return upgradeState(schema, req)
 }
 
-func (s *server) ReadResource(context.Context, *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return nil, errSchemaOnly
+// ReadResource finds every object as it was: nothing changes outside.
+func (s *server) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
 }
 
-func (s *server) PlanResourceChange(context.Context, *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return nil, errSchemaOnly
+func (s *server) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	schema, err := lookup(s.resources, "resource", req.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	return planResource(schema, req)
 }
 
-func (s *server) ApplyResourceChange(context.Context, *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return nil, errSchemaOnly
+func (s *server) ApplyResourceChange(_ context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	schema, err := lookup(s.resources, "resource", req.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	return applyResource(schema, req)
 }
 
 func (s *server) ImportResourceState(context.Context, *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
@@ -168,8 +182,12 @@ func (s *server) GenerateResourceConfig(context.Context, *tfprotov6.GenerateReso
 	return nil, errSchemaOnly
 }
 
-func (s *server) ReadDataSource(context.Context, *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return nil, errSchemaOnly
+func (s *server) ReadDataSource(_ context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	schema, err := lookup(s.dataSources, "data source", req.TypeName)
+	if err != nil {
+		return nil, err
+	}
+	return readData(schema, req)
 }
 
 func (s *server) CallFunction(context.Context, *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {

@@ -63,6 +63,11 @@ func New(dir string) (*Harness, error) {
 // Terraform returns the path of the terraform or tofu binary in use.
 func (h *Harness) Terraform() string { return h.terraform }
 
+// CLIConfig returns the path of the Terraform CLI configuration whose
+// dev_overrides point at the harness's providers, for a program that runs
+// Terraform itself (TF_CLI_CONFIG_FILE), such as coderd's provisioner.
+func (h *Harness) CLIConfig() string { return h.cliConfig }
+
 // Providers returns the provider sources (e.g. "hashicorp/aws") the harness
 // serves. A module requiring any other provider fails validation.
 func (h *Harness) Providers() []string { return h.providers }
