@@ -14,9 +14,9 @@ import (
 
 const coderModule = "github.com/coder/coder/v2"
 
-// moduleDir downloads the coder module at version (without "v") and
+// ModuleDir downloads the coder module at version (without "v") and
 // returns its directory in the module cache.
-func moduleDir(version string) (string, error) {
+func ModuleDir(version string) (string, error) {
 	out, err := exec.Command("go", "mod", "download", "-json", coderModule+"@v"+version).Output()
 	if err != nil {
 		return "", fmt.Errorf("go mod download %s@v%s: %w", coderModule, version, err)
@@ -43,11 +43,11 @@ func cacheDir() (string, error) {
 	return filepath.Join(d, "coder-eks"), nil
 }
 
-// coderBinary returns the coder binary of version, building it once
+// CoderBinary returns the coder binary of version, building it once
 // (`go build ./enterprise/cmd/coder` in the module, GOFLAGS=-mod=mod, no
 // embed tag: no web UI) with the buildinfo tag set so that
 // /api/v2/buildinfo reports the version.
-func coderBinary(version string) (string, error) {
+func CoderBinary(version string) (string, error) {
 	cache, err := cacheDir()
 	if err != nil {
 		return "", err
@@ -56,7 +56,7 @@ func coderBinary(version string) (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	dir, err := moduleDir(version)
+	dir, err := ModuleDir(version)
 	if err != nil {
 		return "", err
 	}

@@ -1,4 +1,4 @@
-package coderd
+package templates
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder-eks/coder-eks/test/coderd"
 	"github.com/coder-eks/coder-eks/test/pgtest"
 	"github.com/coder-eks/coder-eks/test/tfvalidate"
 )
@@ -27,9 +28,9 @@ type importServer struct {
 func startImportServer(t *testing.T, pg *pgtest.Server, envName string) importServer {
 	t.Helper()
 	h := tfvalidate.Setup(t)
-	cr := coderRelease(t, envName, "flux/coder")
-	subs, httpAddr := substitutions(t, pg.CreateDatabase(t, envName+"_import"), fakeIssuer(t))
-	env := containerEnv(t, cr.server, subs)
+	cr := coderd.CoderRelease(t, envName, "flux/coder")
+	subs, httpAddr := coderd.Substitutions(t, pg.CreateDatabase(t, envName+"_import"), coderd.FakeIssuer(t))
+	env := coderd.ContainerEnv(t, cr.Server, subs)
 	env["CODER_PROVISIONER_DAEMONS"] = "4"
 	rc, err := h.MirrorCLIConfig()
 	if err != nil {
@@ -37,8 +38,8 @@ func startImportServer(t *testing.T, pg *pgtest.Server, envName string) importSe
 	}
 	env["TF_CLI_CONFIG_FILE"] = rc
 	env["PATH"] = filepath.Dir(h.Terraform()) + string(os.PathListSeparator) + os.Getenv("PATH")
-	startCoderd(t, cr.bin, cr.server, env, httpAddr)
-	s := importServer{url: "http://" + httpAddr, bin: cr.bin}
+	coderd.StartCoderd(t, cr.Bin, cr.Server, env, httpAddr)
+	s := importServer{url: "http://" + httpAddr, bin: cr.Bin}
 	s.token = firstUser(t, s.url)
 	return s
 }
@@ -277,8 +278,8 @@ func deref(f *float64) any {
 func TestTemplatesImportIntoCoderd(t *testing.T) {
 	pg := pgtest.Start(t)
 	s := startImportServer(t, pg, "prod")
-	for _, envName := range environments(t) {
-		dirs, err := filepath.Glob(filepath.Join(repoRoot, "rendered", envName, "templates", "*"))
+	for _, envName := range coderd.Environments(t) {
+		dirs, err := filepath.Glob(filepath.Join(coderd.RepoRoot, "rendered", envName, "templates", "*"))
 		if err != nil || len(dirs) == 0 {
 			t.Fatalf("%s: no rendered templates: %v", envName, err)
 		}
@@ -287,7 +288,7 @@ func TestTemplatesImportIntoCoderd(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				if out, err := s.push(t, name, dir); err != nil {
-					t.Fatalf("coder templates push %s: %v\n%s", dir, err, tail(out, 40))
+					t.Fatalf("coder templates push %s: %v\n%s", dir, err, coderd.Tail(out, 40))
 				}
 				for _, d := range compare(readDeclared(t, dir), s.imported(t, name)) {
 					t.Error(d)
@@ -332,7 +333,7 @@ func app(tf map[string]any, name string) map[string]any {
 func TestBrokenTemplatesRefused(t *testing.T) {
 	pg := pgtest.Start(t)
 	s := startImportServer(t, pg, "prod")
-	src, err := os.ReadFile(filepath.Join(repoRoot, "rendered", "prod", "templates", "pod-swdev", "main.tf.json"))
+	src, err := os.ReadFile(filepath.Join(coderd.RepoRoot, "rendered", "prod", "templates", "pod-swdev", "main.tf.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +352,7 @@ func TestBrokenTemplatesRefused(t *testing.T) {
 			}
 			out, err := s.push(t, "broken-"+bc.name, dir)
 			if err == nil {
-				t.Fatalf("coderd imported the broken template:\n%s", tail(out, 20))
+				t.Fatalf("coderd imported the broken template:\n%s", coderd.Tail(out, 20))
 			}
 			if !strings.Contains(out, bc.want) {
 				t.Errorf("coderd refused it, but without %q:\n%s", bc.want, errorLines(out))

@@ -2,8 +2,10 @@ package coderd
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,21 +13,40 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-const repoRoot = "../.."
+// RepoRoot is the repository's root: the nearest directory holding go.mod
+// above the test's working directory (its package directory).
+var RepoRoot = findRoot()
 
-// release is one HelmRelease of the rendered Flux tree, with the values
+func findRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}
+
+// HelmRelease is one HelmRelease of the rendered Flux tree, with the values
 // file its ConfigMap is generated from.
-type release struct {
+type HelmRelease struct {
 	Chart, Version, Name, Namespace string
 	ValuesFile                      string // path of the values file the ConfigMap holds
 }
 
-// renderedRelease reads the HelmRelease of chart in the Flux directory dir
+// RenderedRelease reads the HelmRelease of chart in the Flux directory dir
 // (relative to rendered/<env>/) and follows its ConfigMap valuesFrom to
 // the file in the kustomization's configMapGenerator, as Flux would.
-func renderedRelease(t *testing.T, env, dir, chart string) release {
+func RenderedRelease(t *testing.T, env, dir, chart string) HelmRelease {
 	t.Helper()
-	base := filepath.Join(repoRoot, "rendered", env, dir)
+	base := filepath.Join(RepoRoot, "rendered", env, dir)
 	data, err := os.ReadFile(filepath.Join(base, "releases.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +69,7 @@ func renderedRelease(t *testing.T, env, dir, chart string) release {
 		if yaml.Unmarshal([]byte(doc), &hr) != nil || hr.Kind != "HelmRelease" || hr.Spec.Chart.Spec.Chart != chart {
 			continue
 		}
-		r := release{Chart: chart, Version: hr.Spec.Chart.Spec.Version, Name: hr.Spec.ReleaseName, Namespace: hr.Spec.TargetNamespace}
+		r := HelmRelease{Chart: chart, Version: hr.Spec.Chart.Spec.Version, Name: hr.Spec.ReleaseName, Namespace: hr.Spec.TargetNamespace}
 		for _, vf := range hr.Spec.ValuesFrom {
 			switch {
 			case vf.Kind == "ConfigMap" && r.ValuesFile == "":
@@ -64,7 +85,7 @@ func renderedRelease(t *testing.T, env, dir, chart string) release {
 		return r
 	}
 	t.Fatalf("%s: no HelmRelease of chart %s", base, chart)
-	return release{}
+	return HelmRelease{}
 }
 
 // configMapFile finds the file the kustomization in dir generates
@@ -95,9 +116,9 @@ func configMapFile(t *testing.T, dir, name string) string {
 	return ""
 }
 
-// podContainer renders the release's chart with its values through the
+// PodContainer renders the release's chart with its values through the
 // Helm SDK and returns the container name of its one Deployment.
-func podContainer(t *testing.T, moduleDir string, r release, chartDir, name string) corev1.Container {
+func PodContainer(t *testing.T, moduleDir string, r HelmRelease, chartDir, name string) corev1.Container {
 	t.Helper()
 	m, err := renderChart(moduleDir, chartDir, r.Version, r.ValuesFile, r.Name, r.Namespace)
 	if err != nil {
@@ -120,12 +141,12 @@ func podContainer(t *testing.T, moduleDir string, r release, chartDir, name stri
 // adds configuration (a secret for a provider the environment lacks).
 var always = []string{"CODER_HTTP_ADDRESS", "CODER_PROMETHEUS_ADDRESS", "CODER_PPROF_ADDRESS", "CODER_TELEMETRY_ENABLE", "CODER_UPDATE_CHECK"}
 
-// containerEnv resolves a container's environment as the kubelet would,
+// ContainerEnv resolves a container's environment as the kubelet would,
 // with subs applied: subs[name] replaces a variable ("" removes it); a
 // fieldRef to the pod IP is loopback; any other valueFrom without a
 // substitution fails the test, so a new secret reference is noticed.
 // $(VAR) references to earlier variables are expanded.
-func containerEnv(t *testing.T, c corev1.Container, subs map[string]string) map[string]string {
+func ContainerEnv(t *testing.T, c corev1.Container, subs map[string]string) map[string]string {
 	t.Helper()
 	env := map[string]string{}
 	for _, e := range c.Env {
@@ -189,12 +210,42 @@ func expand(s string, env map[string]string) string {
 	return b.String()
 }
 
-// containerArgs is the container's command line without the image's
+// ContainerArgs is the container's command line without the image's
 // binary: the chart runs /opt/coder (the coder binary in the image).
-func containerArgs(t *testing.T, c corev1.Container) []string {
+func ContainerArgs(t *testing.T, c corev1.Container) []string {
 	t.Helper()
 	if len(c.Command) != 1 || c.Command[0] != "/opt/coder" {
 		t.Fatalf("container %s command %q, want [/opt/coder] (the image's coder binary)", c.Name, c.Command)
 	}
 	return c.Args
+}
+
+// DeployedVersions lists the coder chart versions the rendered Flux trees
+// deploy (rendered/*/flux/coder/releases.yaml), sorted, without repeats.
+func DeployedVersions() ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(RepoRoot, "rendered", "*", "flux", "coder", "releases.yaml"))
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("no rendered/*/flux/coder/releases.yaml under %s: %v", RepoRoot, err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, doc := range strings.Split(string(data), "\n---") {
+			var hr struct {
+				Kind string
+				Spec struct {
+					Chart struct {
+						Spec struct{ Chart, Version string } `json:"spec"`
+					} `json:"chart"`
+				} `json:"spec"`
+			}
+			if yaml.Unmarshal([]byte(doc), &hr) == nil && hr.Kind == "HelmRelease" && hr.Spec.Chart.Spec.Chart == "coder" {
+				seen[hr.Spec.Chart.Spec.Version] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }
