@@ -17,6 +17,9 @@ const (
 	localAgentEndpoint  = "local.agent_endpoint"
 	localRuntimeEnv     = "local.runtime_env"
 	localMetadata       = "local.metadata"
+	// localPackageSources is the OS's rewrite of its package sources to
+	// HTTPS, run before the agent (schema.package_sources).
+	localPackageSources = "local.package_sources_https"
 )
 
 // metadataKeys are local.metadata's keys, in the order coder_metadata
@@ -33,6 +36,9 @@ func (b *template) contract() {
 	f.Local("agent_endpoint", b.agentEndpoint())
 	f.Local("runtime_env", b.runtimeEnv())
 	f.Local("volume_mounts", b.volumeMounts())
+	if b.m.PackageSourcesHTTPS != "" {
+		f.Local("package_sources_https", b.m.PackageSourcesHTTPS)
+	}
 	f.Local("metadata", map[string]string{
 		"template":    b.m.Name,
 		"toolchain":   b.m.Toolchain.Name,
@@ -42,6 +48,15 @@ func (b *template) contract() {
 		"environment": b.m.Inputs.Env,
 		"generator":   "coder-eks",
 	})
+}
+
+// preAgent is what runs as root (or through sudo) before the agent
+// starts: the package sources' HTTPS rewrite, when the egress needs it.
+func (b *template) preAgent() []string {
+	if b.m.PackageSourcesHTTPS == "" {
+		return nil
+	}
+	return []string{tfjson.Ref(localPackageSources)}
 }
 
 // computeProfile is the size the user chose. On EC2 the instance type

@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"strings"
+
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -105,7 +107,7 @@ func (b *template) deployment(volumes, mounts []tfjson.Body) string {
 			"name":              "dev",
 			"image":             tfjson.Ref(localImageID),
 			"image_pull_policy": "IfNotPresent",
-			"command":           []string{"sh", "-c", b.initScript()},
+			"command":           []string{"sh", "-c", strings.Join(append(b.preAgent(), b.initScript()), "\n")},
 			"env":               []tfjson.Body{{"name": "CODER_AGENT_TOKEN", "value": tfjson.Attr(agent, "token")}},
 			"resources": []tfjson.Body{{
 				"requests": map[string]string{"cpu": tfjson.Ref(cpu+" * "+itoa(b.m.Choices.CPURequestMillisPerVCPU)) + "m", "memory": memory},
