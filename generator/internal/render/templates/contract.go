@@ -16,6 +16,7 @@ const (
 	localCapabilities   = "local.capabilities"
 	localAgentEndpoint  = "local.agent_endpoint"
 	localRuntimeEnv     = "local.runtime_env"
+	localVolumeMounts   = "local.volume_mounts"
 	localMetadata       = "local.metadata"
 	// localPackageSources is the OS's rewrite of its package sources to
 	// HTTPS, run before the agent (schema.package_sources).
@@ -198,5 +199,10 @@ func (b *template) metadataItems() []tfjson.Body {
 	for _, k := range []string{"cpu", "memory_gib", "storage_gib", "gpu"} {
 		items = append(items, tfjson.Body{"key": k, "value": "${tostring(" + localComputeProfile + "." + k + ")}"})
 	}
+	// The contract's capabilities and volumes, as this workspace has them.
+	items = append(items,
+		tfjson.Body{"key": "capabilities", "value": `${join(", ", [for k, v in ` + localCapabilities + ` : "${k}=${v}"])}`},
+		tfjson.Body{"key": "volumes", "value": `${join(", ", [for m in ` + localVolumeMounts + ` : "${m.path} (${m.source}${m.persistent ? "" : ", lost at every stop"})"])}`},
+	)
 	return items
 }
