@@ -18,12 +18,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coder-eks/coder-eks/generator/pipeline"
 	"github.com/coder-eks/coder-eks/test/tfvalidate"
 )
 
 func TestMain(m *testing.M) { tfvalidate.Main(m) }
 
-const renderedDir = "../../rendered"
+const (
+	root        = "../.."
+	renderedDir = root + "/rendered"
+)
 
 // workspaceIDs are the workspaces each template is tried with: a home must
 // survive whichever subnet or AZ a workspace was placed in, so several.
@@ -42,6 +46,7 @@ var (
 )
 
 func TestHomeSurvivesInfrastructureChanges(t *testing.T) {
+	loadForceNew(t)
 	mains, err := filepath.Glob(filepath.Join(renderedDir, "*", "templates", "*", "main.tf.json"))
 	// Each terraform test run starts every provider anew (the aws schema is
 	// large), so two environments: a commercial and the GovCloud one.
@@ -152,20 +157,39 @@ func (t *template) homeHolders() []string {
 }
 
 // forceNew are, for each resource type that can hold a home, the
-// attributes the template sets whose change makes the provider replace the
-// resource. Mock providers do not know them (they update everything in
-// place), so the test compares these values across runs as well as the
-// IDs. Sources: hashicorp/aws 6.25.0 resource docs ("Forces new
-// resource"; internal/service/ec2/ec2_instance.go, ebs_volume.go ForceNew)
-// and hashicorp/kubernetes 2.38.0 persistent_volume_claim_v1 (ForceNew on
-// metadata name/namespace and every spec field but resources).
-var forceNew = map[string][]string{
-	"aws_instance": {"ami", "availability_zone", "subnet_id",
-		"root_block_device[0].encrypted", "root_block_device[0].kms_key_id"},
-	"aws_ebs_volume": {"availability_zone", "encrypted", "kms_key_id", "snapshot_id"},
-	"kubernetes_persistent_volume_claim_v1": {"metadata[0].name", "metadata[0].namespace",
-		"spec[0].storage_class_name", "spec[0].access_modes"},
+// attributes whose change makes the provider replace the resource, as
+// Terraform expressions (nested blocks indexed: root_block_device[0].kms_key_id).
+// Mock providers do not know them (they update everything in place), so
+// the test compares these values across runs as well as the IDs. They come
+// from schema/replacement.cue, the one catalogue of what forces
+// replacement (its sources are there, and test/replacement checks every
+// path against the provider schemas), so this test and -diff's
+// replacement marks cannot disagree. Paths naming a nested block or a set
+// compare as "" (tostring fails), as do unset ones (null): the block's
+// parent ID covers them.
+var forceNew map[string][]string
+
+// loadForceNew reads forceNew from schema.replacement for the types that
+// can hold a home.
+func loadForceNew(t *testing.T) {
+	rules, err := pipeline.ReplacementRules(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forceNew = map[string][]string{}
+	for _, typ := range holderTypes {
+		rule, ok := rules[typ]
+		if !ok || len(rule.ForceNew) == 0 {
+			t.Fatalf("schema/replacement.cue has no force_new for %s", typ)
+		}
+		for _, path := range rule.ForceNew {
+			forceNew[typ] = append(forceNew[typ], strings.ReplaceAll(path, ".", "[0]."))
+		}
+	}
 }
+
+// holderTypes are the resource types that can hold a home.
+var holderTypes = []string{"aws_instance", "aws_ebs_volume", "kubernetes_persistent_volume_claim_v1"}
 
 func outputs(holders []string) string {
 	var b strings.Builder
@@ -177,7 +201,7 @@ func outputs(holders []string) string {
 	for _, a := range holders {
 		typ, _, _ := strings.Cut(a, ".")
 		for _, attr := range forceNew[typ] {
-			fmt.Fprintf(&b, "    %q = try(tostring(%s.%s), \"\")\n", a+"."+attr, a, attr)
+			fmt.Fprintf(&b, "    %q = try(coalesce(tostring(%s.%s)), \"\")\n", a+"."+attr, a, attr)
 		}
 	}
 	b.WriteString("  }\n}\n")

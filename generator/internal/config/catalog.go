@@ -28,6 +28,21 @@ type Catalog struct {
 	// "{region}" for the region.
 	FIPSHosts map[string]map[string]string `json:"fips_hosts"`
 	Regions   map[string]Region            `json:"regions"`
+	// PackageSources mirrors schema.package_sources, per OS variant.
+	PackageSources map[string]PackageSources `json:"package_sources"`
+}
+
+// PackageSources mirrors schema.#PackageSources: where an OS's package
+// manager fetches from as its image ships it, and the script that points
+// it at HTTPS.
+type PackageSources struct {
+	Manager string              `json:"manager"`
+	Shipped map[string][]string `json:"shipped"`
+	Files   []struct {
+		Path   string `json:"path"`
+		Format string `json:"format"`
+	} `json:"files"`
+	HTTPSScript string `json:"https_script"`
 }
 
 // CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be

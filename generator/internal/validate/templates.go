@@ -25,7 +25,7 @@ func checkTemplates(env *load.Environment) ([]config.Composition, diag.List) {
 			continue
 		}
 		path := pairingPath(name)
-		c, err := env.Layers.Compose(name, p)
+		c, err := env.Layers.Compose(name, withEgressDefault(env, p))
 		var unknown *load.UnknownLayerError
 		switch {
 		case errors.As(err, &unknown):
@@ -39,7 +39,63 @@ func checkTemplates(env *load.Environment) ([]config.Composition, diag.List) {
 		}
 		out = append(out, c)
 	}
+	if d, ok := uselessNoEgress(env, out); ok {
+		errs = append(errs, d)
+	}
 	return out, errs
+}
+
+// withEgressDefault gives a pairing the environment's
+// default_network_egress when neither it nor its toolchain says what the
+// workspace may reach: a toolchain's requirement wins (it "asks for
+// more"), and so does the pairing's own value.
+func withEgressDefault(env *load.Environment, p config.Pairing) config.Pairing {
+	const egress = "network-egress"
+	if _, ok := p.Capabilities[egress]; ok || env.Config.DefaultNetworkEgress == "" {
+		return p
+	}
+	if tc, ok := env.Layers.Toolchains[p.Toolchain]; ok {
+		if _, required := tc.Capabilities.Required[egress]; required {
+			return p
+		}
+	}
+	caps := make(map[string]any, len(p.Capabilities)+1)
+	for k, v := range p.Capabilities {
+		caps[k] = v
+	}
+	caps[egress] = env.Config.DefaultNetworkEgress
+	p.Capabilities = caps
+	return p
+}
+
+// uselessNoEgress refuses default_network_egress "none" when no enabled
+// template would get it: every toolchain requires egress (its install
+// script downloads its languages and tools at every start), so the
+// setting would read as "workspaces reach nothing" while every workspace
+// reaches the internet over HTTPS.
+func uselessNoEgress(env *load.Environment, cs []config.Composition) (diag.Diagnostic, bool) {
+	if env.Config.DefaultNetworkEgress != "none" || len(cs) == 0 {
+		return diag.Diagnostic{}, false
+	}
+	var asks []string
+	for _, c := range cs {
+		if c.Capabilities.NetworkEgress == "none" {
+			return diag.Diagnostic{}, false
+		}
+		asks = append(asks, fmt.Sprintf("%s (%s requires %s)", c.Name, c.Toolchain.Name, c.Capabilities.NetworkEgress))
+	}
+	what := `"none"`
+	pos, ok := env.FieldPos("default_network_egress")
+	if !ok {
+		// The pattern's default: the user's line is the pattern.
+		what = `"none" (the ` + env.Config.Pattern + ` pattern's default)`
+		if pos, ok = env.FieldPos("pattern"); !ok {
+			pos = env.Pos("default_network_egress")
+		}
+	}
+	return diag.Diagnostic{Pos: pos, Path: "default_network_egress", Msg: fmt.Sprintf(
+		`%s applies to no template: every enabled template's toolchain requires egress to install its tools at start (%s), so workspaces would reach the internet whatever this says; set "https-only" (or "unrestricted"), or enable a template whose toolchain needs no network`,
+		what, strings.Join(asks, ", "))}, true
 }
 
 func pairingNames(m map[string]config.Pairing) []string {

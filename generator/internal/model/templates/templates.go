@@ -39,6 +39,11 @@ type Template struct {
 	Profile config.ComputeProfile
 	Choices Choices
 	Inputs  Inputs
+	// PackageSourcesHTTPS, when set, is run as root before the agent
+	// starts: it points the OS's package manager at HTTPS because the
+	// template's network-egress opens no plain HTTP
+	// (schema.package_sources).
+	PackageSourcesHTTPS string
 	// DailyCost is the quota credits a workspace costs a day (the
 	// schema's planning.workspace_daily_cost), which max_workspaces_per_user
 	// counts.
@@ -147,7 +152,19 @@ func BuildOne(env *validate.Checked, c config.Composition) Template {
 		Choices:      choices(env, c),
 		Inputs:       inputs(cfg, c),
 		DailyCost:    env.Catalog.Planning.WorkspaceDailyCost,
+
+		PackageSourcesHTTPS: packageSourcesHTTPS(env, c),
 	}
+}
+
+// packageSourcesHTTPS is the OS's HTTPS rewrite when the template's egress
+// is https-only: unrestricted reaches port 80, and none reaches no mirror
+// at all.
+func packageSourcesHTTPS(env *validate.Checked, c config.Composition) string {
+	if c.Capabilities.NetworkEgress != "https-only" {
+		return ""
+	}
+	return env.Catalog.PackageSources[c.OS].HTTPSScript
 }
 
 // features lists the on/off capabilities whose base support adds to the

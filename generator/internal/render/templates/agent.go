@@ -55,11 +55,12 @@ func (b *template) agent() {
 }
 
 // feature adds a capability's app, and for a desktop the user switches its
-// script, both counted by the parameter.
+// script, both counted by the capability as local.capabilities holds it
+// (the parameter's value).
 func (b *template) feature(ft model.Feature) {
 	var count any
 	if ft.User {
-		count = "${" + unref(b.toggle(ft.Capability)) + " ? 1 : 0}"
+		count = fmt.Sprintf("${%s[%q] ? 1 : 0}", localCapabilities, ft.Capability)
 		b.f.Resource("coder_script", key(ft.Capability), tfjson.Body{
 			"count":        count,
 			"agent_id":     tfjson.Attr(agent, "id"),

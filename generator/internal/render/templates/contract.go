@@ -16,7 +16,11 @@ const (
 	localCapabilities   = "local.capabilities"
 	localAgentEndpoint  = "local.agent_endpoint"
 	localRuntimeEnv     = "local.runtime_env"
+	localVolumeMounts   = "local.volume_mounts"
 	localMetadata       = "local.metadata"
+	// localPackageSources is the OS's rewrite of its package sources to
+	// HTTPS, run before the agent (schema.package_sources).
+	localPackageSources = "local.package_sources_https"
 )
 
 // metadataKeys are local.metadata's keys, in the order coder_metadata
@@ -33,6 +37,9 @@ func (b *template) contract() {
 	f.Local("agent_endpoint", b.agentEndpoint())
 	f.Local("runtime_env", b.runtimeEnv())
 	f.Local("volume_mounts", b.volumeMounts())
+	if b.m.PackageSourcesHTTPS != "" {
+		f.Local("package_sources_https", b.m.PackageSourcesHTTPS)
+	}
 	f.Local("metadata", map[string]string{
 		"template":    b.m.Name,
 		"toolchain":   b.m.Toolchain.Name,
@@ -42,6 +49,15 @@ func (b *template) contract() {
 		"environment": b.m.Inputs.Env,
 		"generator":   "coder-eks",
 	})
+}
+
+// preAgent is what runs as root (or through sudo) before the agent
+// starts: the package sources' HTTPS rewrite, when the egress needs it.
+func (b *template) preAgent() []string {
+	if b.m.PackageSourcesHTTPS == "" {
+		return nil
+	}
+	return []string{tfjson.Ref(localPackageSources)}
 }
 
 // computeProfile is the size the user chose. On EC2 the instance type
@@ -183,5 +199,10 @@ func (b *template) metadataItems() []tfjson.Body {
 	for _, k := range []string{"cpu", "memory_gib", "storage_gib", "gpu"} {
 		items = append(items, tfjson.Body{"key": k, "value": "${tostring(" + localComputeProfile + "." + k + ")}"})
 	}
+	// The contract's capabilities and volumes, as this workspace has them.
+	items = append(items,
+		tfjson.Body{"key": "capabilities", "value": `${join(", ", [for k, v in ` + localCapabilities + ` : "${k}=${v}"])}`},
+		tfjson.Body{"key": "volumes", "value": `${join(", ", [for m in ` + localVolumeMounts + ` : "${m.path} (${m.source}${m.persistent ? "" : ", lost at every stop"})"])}`},
+	)
 	return items
 }

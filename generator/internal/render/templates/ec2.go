@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
@@ -210,9 +211,10 @@ func (b *template) userData() string {
 		`    sudo: ["ALL=(ALL) NOPASSWD:ALL"]`,
 		"",
 	}, "\n")
-	agentScript := strings.Join([]string{
+	agentScript := strings.Join(slices.Concat([]string{
 		"#!/bin/bash",
 		"set -eu",
+	}, b.preAgent(), []string{
 		linuxMountHome,
 		"install -d -m 0755 /opt/coder",
 		"cat >/opt/coder/init <<'CODER_INIT'",
@@ -221,7 +223,7 @@ func (b *template) userData() string {
 		"chmod 0755 /opt/coder/init",
 		"exec sudo --user=coder --login /opt/coder/init",
 		"",
-	}, "\n")
+	}), "\n")
 	cfg := b.f.Data("cloudinit_config", "workspace", tfjson.Body{
 		"gzip":          false,
 		"base64_encode": false,

@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"strings"
+
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -38,9 +40,9 @@ func (b *template) labels() map[string]string {
 		"app.kubernetes.io/managed-by": "coder",
 		"com.coder.resource":           "true",
 		"com.coder.workspace.id":       id(),
-		"com.coder.workspace.name":     tfjson.Attr(workspace, "name"),
+		"com.coder.workspace.name":     tfjson.Ref(localWorkspaceName),
 		"com.coder.user.id":            tfjson.Attr(owner, "id"),
-		"com.coder.user.username":      tfjson.Attr(owner, "name"),
+		"com.coder.user.username":      tfjson.Ref(localOwner),
 		"coder-eks/template":           b.m.Name,
 		"coder-eks/toolchain":          b.m.Toolchain.Name,
 		"coder-eks/base":               b.m.Base.Name,
@@ -105,7 +107,7 @@ func (b *template) deployment(volumes, mounts []tfjson.Body) string {
 			"name":              "dev",
 			"image":             tfjson.Ref(localImageID),
 			"image_pull_policy": "IfNotPresent",
-			"command":           []string{"sh", "-c", b.initScript()},
+			"command":           []string{"sh", "-c", strings.Join(append(b.preAgent(), b.initScript()), "\n")},
 			"env":               []tfjson.Body{{"name": "CODER_AGENT_TOKEN", "value": tfjson.Attr(agent, "token")}},
 			"resources": []tfjson.Body{{
 				"requests": map[string]string{"cpu": tfjson.Ref(cpu+" * "+itoa(b.m.Choices.CPURequestMillisPerVCPU)) + "m", "memory": memory},

@@ -152,6 +152,13 @@ func TestPropertyComposition(t *testing.T) {
 		if len(unresolved) > 0 {
 			t.Fatalf("unresolved references in %+v:\n%s", p, strings.Join(unresolved, "\n"))
 		}
+		unused, err := tfjson.Unused(map[string][]byte{"main.tf.json": main})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(unused) > 0 {
+			t.Fatalf("declared and never read in %+v:\n%s", p, strings.Join(unused, "\n"))
+		}
 	})
 }
 

@@ -43,6 +43,9 @@ func renderPairing(t *testing.T, p config.Pairing, set ...func(*config.Capabilit
 	if refs, err := tfjson.Unresolved(map[string][]byte{"main.tf.json": main}); err != nil || len(refs) > 0 {
 		t.Fatalf("unresolved references %v, err %v", refs, err)
 	}
+	if unused, err := tfjson.Unused(map[string][]byte{"main.tf.json": main}); err != nil || len(unused) > 0 {
+		t.Fatalf("declared and never read %v, err %v", unused, err)
+	}
 	var d doc
 	if err := json.Unmarshal(main, &d); err != nil {
 		t.Fatal(err)

@@ -33,36 +33,111 @@ var builtinRoots = map[string]bool{"count": true, "each": true, "path": true, "t
 // "file: reference". Every string is parsed as a Terraform template, so a
 // malformed interpolation is an error too.
 func Unresolved(files map[string][]byte) ([]string, error) {
+	m, nodes, err := parseModule(files)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, n := range nodes {
+		if n.kind == "variable" {
+			continue // type constraints are not templates
+		}
+		for _, t := range n.refs {
+			if ref, ok := m.resolve(t); !ok {
+				out = append(out, n.file+": "+ref)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Unused returns every local, data source and variable of a module that
+// nothing live reads, as "file: reference": live are resources, outputs,
+// providers, checks and module calls, and whatever they read, directly or
+// through other locals and data sources. A declaration only dead ones read
+// is dead too.
+func Unused(files map[string][]byte) ([]string, error) {
+	m, nodes, err := parseModule(files)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string][]node{}
+	var queue []string
+	live := map[string]bool{}
+	for _, n := range nodes {
+		byName[n.name] = append(byName[n.name], n)
+		switch n.kind {
+		case "resource", "output", "provider", "check", "module":
+			if !live[n.name] {
+				live[n.name] = true
+				queue = append(queue, n.name)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, n := range byName[name] {
+			for _, t := range n.refs {
+				if ref, ok := m.resolve(t); ok && !live[ref] {
+					live[ref] = true
+					queue = append(queue, ref)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, n := range nodes {
+		switch n.kind {
+		case "local", "data", "variable":
+			if !live[n.name] {
+				out = append(out, n.file+": "+n.name)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// node is one declaration (a block, or one local) and what it reads.
+type node struct {
+	file, kind, name string
+	refs             []hcl.Traversal
+}
+
+// parseModule declares everything the files declare and lists each
+// declaration's references.
+func parseModule(files map[string][]byte) (*refModule, []node, error) {
 	m := &refModule{declared: map[string]bool{}}
 	var bodies []namedBody
 	for _, name := range sortedNames(files) {
 		f, diags := hcljson.Parse(files[name], name)
 		if diags.HasErrors() {
-			return nil, fmt.Errorf("parse %s: %w", name, diags)
+			return nil, nil, fmt.Errorf("parse %s: %w", name, diags)
 		}
 		content, _, diags := f.Body.PartialContent(moduleSchema)
 		if diags.HasErrors() {
-			return nil, fmt.Errorf("decode %s: %w", name, diags)
+			return nil, nil, fmt.Errorf("decode %s: %w", name, diags)
 		}
 		for _, blk := range content.Blocks {
 			if err := m.declare(blk); err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, nil, fmt.Errorf("%s: %w", name, err)
 			}
-			if blk.Type != "terraform" && blk.Type != "variable" {
+			if blk.Type != "terraform" {
 				bodies = append(bodies, namedBody{name, files[name], blk})
 			}
 		}
 	}
-	var out []string
+	var nodes []node
 	for _, b := range bodies {
-		refs, err := m.check(b)
+		ns, err := m.nodes(b)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, refs...)
+		nodes = append(nodes, ns...)
 	}
-	sort.Strings(out)
-	return out, nil
+	return m, nodes, nil
 }
 
 type refModule struct{ declared map[string]bool }
@@ -95,13 +170,15 @@ func (m *refModule) declare(blk *hcl.Block) error {
 	return nil
 }
 
-// check returns the unresolved references of one block.
-func (m *refModule) check(b namedBody) ([]string, error) {
+// nodes returns one block's declarations with their references: one per
+// local in a locals block, else the block itself.
+func (m *refModule) nodes(b namedBody) ([]node, error) {
 	attrs, diags := b.blk.Body.JustAttributes()
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("%s: %w", b.file, diags)
 	}
-	var out []string
+	whole := node{file: b.file, kind: b.blk.Type, name: blockName(b.blk)}
+	var out []node
 	for _, name := range sortedNames(attrs) {
 		a := attrs[name]
 		var raw any
@@ -111,12 +188,14 @@ func (m *refModule) check(b namedBody) ([]string, error) {
 		}
 		var traversals []hcl.Traversal
 		var err error
-		switch name {
-		case "depends_on":
+		switch {
+		case b.blk.Type == "locals":
+			traversals, err = templateTraversals(raw, b.file)
+		case name == "depends_on":
 			traversals, err = bareTraversals(raw, b.file)
-		case "lifecycle":
+		case name == "lifecycle":
 			traversals, err = lifecycleTraversals(raw, b.file)
-		case "provider":
+		case name == "provider":
 			continue
 		default:
 			traversals, err = templateTraversals(raw, b.file)
@@ -124,13 +203,29 @@ func (m *refModule) check(b namedBody) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s %s: %w", b.file, strings.Join(append([]string{b.blk.Type}, b.blk.Labels...), "."), name, err)
 		}
-		for _, t := range traversals {
-			if ref, ok := m.resolve(t); !ok {
-				out = append(out, b.file+": "+ref)
-			}
+		if b.blk.Type == "locals" {
+			out = append(out, node{file: b.file, kind: "local", name: "local." + name, refs: traversals})
+			continue
 		}
+		whole.refs = append(whole.refs, traversals...)
+	}
+	if b.blk.Type != "locals" {
+		out = append(out, whole)
 	}
 	return out, nil
+}
+
+// blockName is how references name a block ("data.aws_vpc.this",
+// "aws_subnet.a", "var.v"); outputs, providers and checks get a name of
+// their own no reference uses.
+func blockName(blk *hcl.Block) string {
+	switch blk.Type {
+	case "resource":
+		return blk.Labels[0] + "." + blk.Labels[1]
+	case "variable":
+		return "var." + blk.Labels[0]
+	}
+	return strings.Join(append([]string{blk.Type}, blk.Labels...), ".")
 }
 
 // resolve reports whether a traversal's subject is declared.

@@ -77,6 +77,33 @@ func TestUnresolved(t *testing.T) {
 	}
 }
 
+func TestUnused(t *testing.T) {
+	files := map[string][]byte{"a.tf.json": []byte(`{
+		"variable": {"v": {"type": "string"}, "dead": {"type": "string"}},
+		"locals": {
+			"used": "${var.v}", "via_local": "${local.used}-${data.aws_ami.a.id}",
+			"alone": "x", "chain": "${local.alone}", "by_dead_data": "y"
+		},
+		"data": {
+			"aws_ami": {"a": {"owners": ["amazon"]}},
+			"aws_vpc": {"dead": {"tags": {"Name": "${local.by_dead_data}"}}},
+			"aws_subnet": {"for_output": {"id": "s"}}
+		},
+		"resource": {"aws_instance": {"i": {"ami": "${local.via_local}", "lifecycle": [{"ignore_changes": ["ami"]}]}}},
+		"output": {"o": {"value": "${data.aws_subnet.for_output.id}"}}}`)}
+	got, err := Unused(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"a.tf.json: data.aws_vpc.dead", "a.tf.json: local.alone", "a.tf.json: local.by_dead_data",
+		"a.tf.json: local.chain", "a.tf.json: var.dead",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("unused (-want +got):\n%s", diff)
+	}
+}
+
 func TestEscape(t *testing.T) {
 	got := Escape("a ${b} %{c} $d")
 	if want := "a $${b} %%{c} $d"; got != want {
