@@ -84,6 +84,7 @@ func BuildTrivy() (string, error) {
 // Finding is one failed check.
 type Finding struct {
 	ID       string // AWS-0130
+	Status   string // FAIL (or PASS, from Results)
 	Severity string
 	Title    string
 	Target   string // file, relative to the scanned directory
@@ -98,13 +99,35 @@ func (f Finding) String() string {
 // Scan runs `trivy config` on dir, offline (the checks embedded in the
 // binary), and returns its HIGH and CRITICAL failures.
 func Scan(trivy, dir string) ([]Finding, error) {
+	return scan(trivy, dir, "--severity", "HIGH,CRITICAL")
+}
+
+// Results runs every check of every severity on dir and returns each
+// check ID's results (Status PASS or FAIL) with where they apply.
+func Results(trivy, dir string) ([]Finding, []Finding, error) {
+	all, err := scan(trivy, dir, "--include-non-failures")
+	if err != nil {
+		return nil, nil, err
+	}
+	var pass, fail []Finding
+	for _, f := range all {
+		if f.Status == "PASS" {
+			pass = append(pass, f)
+		} else {
+			fail = append(fail, f)
+		}
+	}
+	return pass, fail, nil
+}
+
+func scan(trivy, dir string, flags ...string) ([]Finding, error) {
 	cache, err := os.MkdirTemp("", "trivy-cache-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(cache)
-	cmd := exec.Command(trivy, "config", "--skip-check-update", "--quiet", "--cache-dir", cache,
-		"--severity", "HIGH,CRITICAL", "--format", "json", dir)
+	args := append([]string{"config", "--skip-check-update", "--quiet", "--cache-dir", cache, "--format", "json"}, flags...)
+	cmd := exec.Command(trivy, append(args, dir)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -128,14 +151,14 @@ func Scan(trivy, dir string) ([]Finding, error) {
 	var out []Finding
 	for _, r := range report.Results {
 		for _, m := range r.Misconfigurations {
-			if m.Status != "FAIL" {
+			if m.Status != "FAIL" && m.Status != "PASS" {
 				continue
 			}
 			id := m.AVDID
 			if id == "" {
 				id = m.ID
 			}
-			out = append(out, Finding{ID: id, Severity: m.Severity, Title: m.Title, Target: filepath.ToSlash(r.Target), Resource: m.CauseMetadata.Resource, Line: m.CauseMetadata.StartLine})
+			out = append(out, Finding{ID: id, Status: m.Status, Severity: m.Severity, Title: m.Title, Target: filepath.ToSlash(r.Target), Resource: m.CauseMetadata.Resource, Line: m.CauseMetadata.StartLine})
 		}
 	}
 	return out, nil
