@@ -91,10 +91,23 @@ func StartCoderd(t *testing.T, bin string, c corev1.Container, env map[string]st
 		}
 		if t.Failed() {
 			out, _ := os.ReadFile(log.Name())
-			t.Logf("coderd log (tail):\n%s", Tail(string(out), 60))
+			t.Logf("coderd log (tail, without INFO and DEBUG lines):\n%s", Tail(notable(string(out)), 40))
 		}
 	})
 	waitHealthy(t, httpAddr, exited)
+}
+
+// notable drops coderd's INFO and DEBUG JSON log lines, which bury the
+// warning or error a failed test needs.
+func notable(log string) string {
+	var keep []string
+	for _, l := range strings.Split(log, "\n") {
+		if strings.Contains(l, `"level":"INFO"`) || strings.Contains(l, `"level":"DEBUG"`) {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
 }
 
 // waitHealthy waits for /healthz to answer OK, failing at once when the

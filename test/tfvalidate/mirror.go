@@ -19,7 +19,7 @@ import (
 // provisioner: with dev_overrides alone init still asks the registry for
 // every provider. Versions are those the harness serves: a schema file's
 // name (hashicorp-aws-6.25.0.json.gz) and the go.mod version of a provider
-// built from source.
+// built from source. Calling it again reuses the layout.
 func (h *Harness) MirrorCLIConfig() (string, error) {
 	versions, err := providerVersions()
 	if err != nil {
@@ -45,7 +45,12 @@ func (h *Harness) MirrorCLIConfig() (string, error) {
 			if filepath.Join(pdir, name) == binary {
 				name = "terraform-provider-" + typ + "_v" + version
 			}
-			if err := linkOrCopy(filepath.Join(pdir, e.Name()), filepath.Join(dst, name), 0o755); err != nil && !os.IsExist(err) {
+			// Laid out by an earlier call: never copy over a hard link of
+			// the source, which would truncate the source itself.
+			if _, err := os.Lstat(filepath.Join(dst, name)); err == nil {
+				continue
+			}
+			if err := linkOrCopy(filepath.Join(pdir, e.Name()), filepath.Join(dst, name), 0o755); err != nil {
 				return "", err
 			}
 		}
