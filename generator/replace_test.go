@@ -69,7 +69,7 @@ func TestDiffReplacement(t *testing.T) {
 				appendTo(t, filepath.Join(root, "environments", "prod.cue"), auroraUpgrade17)
 			},
 			want: []string{
-				"    ~ resource aws_rds_cluster.this  [update in place]",
+				"    ~ resource aws_rds_cluster.this  [update in place; TAKES DOWN while applied: engine_version: an engine upgrade restarts the database; a major one keeps it unavailable until it completes",
 				"        + allow_major_version_upgrade: true",
 				"        + apply_immediately: true",
 				`        + db_instance_parameter_group_name: "default.aurora-postgresql17"`,

@@ -171,6 +171,9 @@ type Replacement struct {
 	Kind  string `json:"kind"`
 	Holds string `json:"holds"`
 	Doc   string `json:"doc"`
+	// InPlaceOutage: attributes updated in place that take the service
+	// down while they are, and what happens.
+	InPlaceOutage map[string]string `json:"in_place_outage"`
 }
 
 // Sizing mirrors schema.sizing.
