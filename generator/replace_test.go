@@ -60,6 +60,26 @@ func TestDiffReplacement(t *testing.T) {
 			},
 		},
 		{
+			// Aurora major-version upgrade, opted in (issue 13): the
+			// cluster is updated in place with what RDS needs for a major
+			// version, the parameter group of the new family replaces the
+			// old one, nothing holding data is replaced.
+			name: "Aurora major version, opted in: cluster in place, parameter group replaced",
+			edit: func(t *testing.T, root string) {
+				appendTo(t, filepath.Join(root, "environments", "prod.cue"), auroraUpgrade17)
+			},
+			want: []string{
+				"    ~ resource aws_rds_cluster.this  [update in place; TAKES DOWN while applied: engine_version: an engine upgrade restarts the database; a major one keeps it unavailable until it completes",
+				"        + allow_major_version_upgrade: true",
+				"        + apply_immediately: true",
+				`        + db_instance_parameter_group_name: "default.aurora-postgresql17"`,
+				`        ~ engine_version: "16.4" -> "17.4"`,
+				`        - lifecycle: [{"ignore_changes":["engine_version"]}]`,
+				"    ~ resource aws_rds_cluster_parameter_group.aurora  [REPLACE: family, name forces a new resource]",
+				`        ~ family: "aurora-postgresql16" -> "aurora-postgresql17"`,
+			},
+		},
+		{
 			name: "renamed without a moved block: replace",
 			edit: func(t *testing.T, root string) {
 				renameBlock(t, filepath.Join(root, "rendered", "prod", "terraform", "infra", "kms.tf.json"), "aws_kms_key", "ebs", "ebs_old")
@@ -186,6 +206,31 @@ func TestUpgradesRefused(t *testing.T) {
 			want:      `environments/prod.cue:LINE:1: aurora_engine_version: 17.4 changes the major version of the committed cluster's 16.4`,
 		},
 		{
+			name:      "Aurora major version, opted in",
+			committed: func(*testing.T, string) {},
+			env:       auroraUpgrade17,
+		},
+		{
+			name: "Aurora two majors at once, opted in",
+			committed: func(t *testing.T, root string) {
+				replaceIn(t, infra(root, "aurora.tf.json"), `"engine_version": "16.4"`, `"engine_version": "15.8"`)
+			},
+			env:  auroraUpgrade17,
+			want: `environments/prod.cue:LINE:1: aurora_engine_version: 17.4 skips from the committed cluster's 15.8: Aurora majors are upgraded one at a time (rule: schema/aurora_upgrades.cue, 15 may upgrade to 16); set a 16.x version`,
+		},
+		{
+			name:      "Aurora downgrade",
+			committed: func(*testing.T, string) {},
+			env:       "aurora_engine_version: \"15.8\"\naurora_major_version_upgrade: {to: 15, snapshot_identifier: \"pre-pg15\"}\n",
+			want:      `environments/prod.cue:LINE:1: aurora_engine_version: 15.8 is older than the committed cluster's 16.4: RDS cannot downgrade a major version`,
+		},
+		{
+			name:      "Aurora opt-in for another major",
+			committed: func(*testing.T, string) {},
+			env:       "aurora_engine_version: \"16.6\"\naurora_major_version_upgrade: {to: 17, snapshot_identifier: \"pre-pg17\"}\n",
+			want:      `environments/prod.cue:LINE:24: aurora_engine_version: "16.6" does not match the pattern (rule: =~"^17\\.")`,
+		},
+		{
 			name:      "Aurora minor version",
 			committed: func(*testing.T, string) {},
 			env:       "aurora_engine_version: \"16.6\"\n",
@@ -211,6 +256,10 @@ func TestUpgradesRefused(t *testing.T) {
 	}
 }
 
+// auroraUpgrade17 opts prod (committed at Aurora PostgreSQL 16.4) in to
+// the major upgrade to 17.
+const auroraUpgrade17 = "aurora_engine_version: \"17.4\"\naurora_major_version_upgrade: {to: 17, snapshot_identifier: \"coder-prod-pre-pg17\"}\n"
+
 // appendedLine appends text to file and returns the number of the line it
 // starts on, for the position errors about it carry.
 func appendedLine(t *testing.T, file, text string) string {
@@ -222,4 +271,52 @@ func appendedLine(t *testing.T, file, text string) string {
 	line := strings.Count(string(data), "\n") + 1
 	appendTo(t, file, text)
 	return strconv.Itoa(line)
+}
+
+// TestAuroraMajorUpgradeCommitted: once the opted-in upgrade is rendered
+// and committed, `-check` on that commit passes (the committed major is
+// the target now) and renders the same upgrade attributes, and the
+// generator says to remove the opt-in once the upgrade is applied.
+func TestAuroraMajorUpgradeCommitted(t *testing.T) {
+	root := scratchRepo(t)
+	line := appendedLine(t, filepath.Join(root, "environments", "prod.cue"), "\n"+auroraUpgrade17)
+	if code, out, errs := runCLI("-root", root, "-env", "prod"); code != exitOK {
+		t.Fatalf("render: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	code, out, errs := runCLI("-root", root, "-env", "prod", "-check")
+	if code != exitOK {
+		t.Fatalf("-check after rendering the upgrade: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitOK, out, errs)
+	}
+	n, _ := strconv.Atoi(line)
+	want := "environments/prod.cue:" + strconv.Itoa(n+2) + ":1: aurora_major_version_upgrade: the committed cluster is already rendered at major 17: once the upgrade is applied and verified, remove aurora_major_version_upgrade"
+	if !strings.Contains(errs, want) {
+		t.Errorf("stderr lacks\n%s\n%s", want, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "rendered", "prod", "terraform", "infra", "aurora.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Resource struct {
+			Cluster map[string]map[string]any `json:"aws_rds_cluster"`
+		} `json:"resource"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	c := doc.Resource.Cluster["this"]
+	for attr, want := range map[string]any{
+		"engine_version":                   "17.4",
+		"allow_major_version_upgrade":      true,
+		"apply_immediately":                true,
+		"db_instance_parameter_group_name": "default.aurora-postgresql17",
+		"db_cluster_parameter_group_name":  "${aws_rds_cluster_parameter_group.aurora.name}",
+	} {
+		if c[attr] != want {
+			t.Errorf("aws_rds_cluster.this %s = %v, want %v", attr, c[attr], want)
+		}
+	}
+	if _, ok := c["lifecycle"]; ok {
+		t.Errorf("aws_rds_cluster.this keeps a lifecycle (%v) while upgrading: an ignored engine_version is never applied", c["lifecycle"])
+	}
 }

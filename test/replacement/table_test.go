@@ -84,6 +84,11 @@ func TestRuleAttributesExistInProviderSchemas(t *testing.T) {
 				t.Errorf("%s: force_new %q is not an attribute or block of the provider schema", typ, path)
 			}
 		}
+		for path := range rule.InPlaceOutage {
+			if !hasPath(block, strings.Split(path, ".")) {
+				t.Errorf("%s: in_place_outage %q is not an attribute or block of the provider schema", typ, path)
+			}
+		}
 	}
 }
 

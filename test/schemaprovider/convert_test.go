@@ -110,3 +110,68 @@ func TestConvertSchema(t *testing.T) {
 		t.Errorf("convertSchema (-want +got):\n%s", diff)
 	}
 }
+
+// With a list of types, the provider serves those in full, exactly as
+// without one, and every other type by name with an empty schema: the
+// type list Terraform sees is the same, the work is a module's.
+func TestServeOnlyListedTypes(t *testing.T) {
+	_, full, err := readSchemaFile(awsSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullSrv, err := newServer(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only := map[string]bool{"aws_rds_cluster": true, "aws_region": true, "aws_vpc": true, "not_a_type": true}
+	split := filepath.Join(t.TempDir(), SplitFile)
+	if err := writeSplit(awsSchema, split); err != nil {
+		t.Fatal(err)
+	}
+	for _, from := range []string{"", split} {
+		address, pruned, err := readSchema(awsSchema, from, only)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if address != "registry.terraform.io/hashicorp/aws" {
+			t.Errorf("address %q", address)
+		}
+		srv, err := newServer(pruned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compareServed(t, fullSrv, srv, only)
+	}
+}
+
+func compareServed(t *testing.T, fullSrv, srv *server, only map[string]bool) {
+	t.Helper()
+	for _, kind := range []struct {
+		name      string
+		full, got map[string]*tfprotov6.Schema
+	}{
+		{"resource", fullSrv.resources, srv.resources},
+		{"data source", fullSrv.dataSources, srv.dataSources},
+		{"ephemeral resource", fullSrv.ephemeralResources, srv.ephemeralResources},
+	} {
+		if len(kind.got) != len(kind.full) {
+			t.Errorf("%d %s types served, want all %d", len(kind.got), kind.name, len(kind.full))
+		}
+		for name, want := range kind.full {
+			got, ok := kind.got[name]
+			switch {
+			case !ok:
+				t.Errorf("%s %s not served", kind.name, name)
+			case only[name]:
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s %s differs from the full schema (-want +got):\n%s", kind.name, name, diff)
+				}
+			case len(got.Block.Attributes) > 0 || len(got.Block.BlockTypes) > 0:
+				t.Errorf("%s %s is served in full though not listed", kind.name, name)
+			}
+		}
+	}
+	if diff := cmp.Diff(fullSrv.provider, srv.provider); diff != "" {
+		t.Errorf("provider configuration schema differs (-want +got):\n%s", diff)
+	}
+}

@@ -22,11 +22,13 @@ import (
 	"os"
 	"path/filepath"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
-// SchemaFile is the name of the schema file the provider reads beside its executable.
+// SchemaFile is the name of the schema file the provider reads beside its
+// executable (see also TypesEnv and SplitFile).
 const SchemaFile = "schema.json.gz"
 
 func main() {
@@ -41,8 +43,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(filepath.Dir(exe), SchemaFile)
-	address, schema, err := readSchemaFile(path)
+	dir := filepath.Dir(exe)
+	path := filepath.Join(dir, SchemaFile)
+	split := filepath.Join(dir, SplitFile)
+	// Terraform starts a provider without arguments; -split is the
+	// harness's, once per provider directory.
+	if len(os.Args) == 2 && os.Args[1] == "-split" {
+		return writeSplit(path, split)
+	}
+	address, schema, err := readSchema(path, split, typesFromEnv())
 	if err != nil {
 		return err
 	}
@@ -51,4 +60,15 @@ func run() error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return tf6server.Serve(address, func() tfprotov6.ProviderServer { return srv })
+}
+
+// readSchema reads the schema to serve: every type in full when only is
+// nil, else only's types, from the split file when there is one.
+func readSchema(path, split string, only map[string]bool) (string, *tfjson.ProviderSchema, error) {
+	if only != nil {
+		if _, err := os.Stat(split); err == nil {
+			return readSplitFor(split, only)
+		}
+	}
+	return readSchemaFileFor(path, only)
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -27,6 +28,8 @@ type Harness struct {
 	dir       string
 	cliConfig string
 	providers []string
+	// typeWords matches words naming a type of a schema-served provider.
+	typeWords *regexp.Regexp
 }
 
 // New finds the Terraform binary (see FindTerraform) and builds the providers
@@ -54,6 +57,7 @@ func New(dir string) (*Harness, error) {
 		h.providers = append(h.providers, source)
 	}
 	sort.Strings(h.providers)
+	h.typeWords = typeWords(h.providers)
 	if err := os.WriteFile(h.cliConfig, cliConfig(overrides), 0o644); err != nil {
 		return nil, err
 	}

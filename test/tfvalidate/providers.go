@@ -78,6 +78,11 @@ func buildProviders(root, dir string) (map[string]string, error) {
 		if err := copyFile(file, filepath.Join(pdir, schemaFileName), 0o644); err != nil {
 			return nil, err
 		}
+		// The schema split by type, beside it (schemaprovider.SplitFile):
+		// each start then decodes only the types its configuration uses.
+		if out, err := exec.Command(binary, "-split").CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("%s -split: %v\n%s", binary, err, out)
+		}
 		overrides[source] = pdir
 	}
 	return overrides, nil

@@ -52,7 +52,11 @@ func (h *Harness) Test(moduleDir string, files map[string][]byte) (*TestResult, 
 		return nil, err
 	}
 	defer cleanup()
-	stdout, stderr, runErr := h.run(workDir, h.env(dataDir), "test", "-json", "-no-color")
+	env, err := h.withTypes(h.env(dataDir), scratchSource(dataDir))
+	if err != nil {
+		return nil, err
+	}
+	stdout, stderr, runErr := h.run(workDir, env, "test", "-json", "-no-color")
 	result, err := parseTestOutput(stdout)
 	if err != nil {
 		return nil, fmt.Errorf("terraform test in %s: %v (exit: %v)\n%s%s", moduleDir, err, runErr, stdout, stderr)

@@ -55,7 +55,10 @@ func (h *Harness) Validate(moduleDir string) ([]Diagnostic, error) {
 		return nil, err
 	}
 	defer cleanup()
-	env := h.env(dataDir)
+	env, err := h.withTypes(h.env(dataDir), scratchSource(dataDir))
+	if err != nil {
+		return nil, err
+	}
 	stdout, stderr, runErr := h.run(workDir, env, "validate", "-json", "-no-color")
 	var out tfjson.ValidateOutput
 	if err := json.Unmarshal(stdout, &out); err != nil {
@@ -126,6 +129,12 @@ func (h *Harness) scratchCopy(moduleDir, prefix string, files map[string][]byte)
 	return workDir, dataDir, cleanup, nil
 }
 
+// scratchSource is the copied tree of a scratch copy (root module, local
+// child modules and added files): what Terraform reads there.
+func scratchSource(dataDir string) string {
+	return filepath.Join(filepath.Dir(dataDir), "src")
+}
+
 func (h *Harness) get(dir, dataDir string) error {
 	if stdout, stderr, err := h.run(dir, h.env(dataDir), "get", "-no-color"); err != nil {
 		return fmt.Errorf("terraform get in %s: %v\n%s%s", dir, err, stdout, stderr)
@@ -177,5 +186,9 @@ func (h *Harness) Command(dir string, args ...string) (stdout, stderr []byte, er
 		return nil, nil, err
 	}
 	defer os.RemoveAll(dataDir)
-	return h.run(dir, h.env(dataDir), args...)
+	env, err := h.withTypes(h.env(dataDir), dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h.run(dir, env, args...)
 }

@@ -15,6 +15,9 @@ type Catalog struct {
 	Capacity         Capacity              `json:"capacity"`
 	Prices           Prices                `json:"prices"`
 	EKSReleases      map[string]EKSRelease `json:"eks_releases"`
+	// AuroraMajorUpgrades mirrors schema.aurora_major_upgrades: for each
+	// Aurora PostgreSQL major, the majors it may upgrade to in place.
+	AuroraMajorUpgrades map[string][]int `json:"aurora_major_upgrades"`
 	// Replacement is schema.replacement: per resource type, the attributes
 	// that force a new resource and what a replacement loses.
 	Replacement      map[string]Replacement `json:"replacement"`
@@ -183,6 +186,9 @@ type Replacement struct {
 	Kind  string `json:"kind"`
 	Holds string `json:"holds"`
 	Doc   string `json:"doc"`
+	// InPlaceOutage: attributes updated in place that take the service
+	// down while they are, and what happens.
+	InPlaceOutage map[string]string `json:"in_place_outage"`
 }
 
 // Sizing mirrors schema.sizing.

@@ -48,15 +48,18 @@ type Environment struct {
 	ScalingScheduleStop  string `json:"scaling_schedule_stop"`
 	ScalingTimezone      string `json:"scaling_timezone"`
 
-	AuroraEngineVersion       string  `json:"aurora_engine_version"`
-	AuroraMinCapacity         float64 `json:"aurora_min_capacity"`
-	AuroraMaxCapacity         float64 `json:"aurora_max_capacity"`
-	AuroraBackupRetentionDays int     `json:"aurora_backup_retention_days"`
-	AuroraPITRRetentionDays   int     `json:"aurora_pitr_retention_days"`
-	AuroraReaderCount         int     `json:"aurora_reader_count"`
-	AuroraBackupSchedule      string  `json:"aurora_backup_schedule"`
-	EnableCrossRegionBackup   bool    `json:"enable_cross_region_backup"`
-	BackupRegion              string  `json:"backup_region"`
+	AuroraEngineVersion string `json:"aurora_engine_version"`
+	// AuroraMajorUpgrade is nil unless the environment opts in to an
+	// in-place major-version upgrade of its cluster.
+	AuroraMajorUpgrade        *AuroraMajorUpgrade `json:"aurora_major_version_upgrade,omitempty"`
+	AuroraMinCapacity         float64             `json:"aurora_min_capacity"`
+	AuroraMaxCapacity         float64             `json:"aurora_max_capacity"`
+	AuroraBackupRetentionDays int                 `json:"aurora_backup_retention_days"`
+	AuroraPITRRetentionDays   int                 `json:"aurora_pitr_retention_days"`
+	AuroraReaderCount         int                 `json:"aurora_reader_count"`
+	AuroraBackupSchedule      string              `json:"aurora_backup_schedule"`
+	EnableCrossRegionBackup   bool                `json:"enable_cross_region_backup"`
+	BackupRegion              string              `json:"backup_region"`
 
 	BaseDomain                string `json:"base_domain"`
 	CoderSubdomain            string `json:"coder_subdomain"`
@@ -210,4 +213,10 @@ func (c *Environment) AllWorkspaces() int {
 		n += s.MaxWorkspaces
 	}
 	return n
+}
+
+// AuroraMajorUpgrade mirrors schema.#AuroraMajorUpgrade.
+type AuroraMajorUpgrade struct {
+	To                 int    `json:"to"`
+	SnapshotIdentifier string `json:"snapshot_identifier"`
 }

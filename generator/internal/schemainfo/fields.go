@@ -76,7 +76,14 @@ func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 		if err != nil || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#") {
 			continue
 		}
-		v := def.LookupPath(cue.MakePath(cue.Str(name)))
+		// An optional field (name?:) is absent unless set: looked up as
+		// such, and never required.
+		optional := f.Constraint == token.OPTION
+		sel := cue.Str(name)
+		if optional {
+			sel = sel.Optional()
+		}
+		v := def.LookupPath(cue.MakePath(sel))
 		constraint, dflt := splitDefault(f.Value, defaultIsExtra(v))
 		out = append(out, Field{
 			Name:       name,
@@ -86,7 +93,7 @@ func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 			Default:    dflt,
 			Constraint: constraint,
 			Conditions: conditions[name],
-			Required:   dflt == "" && !v.IsConcrete(),
+			Required:   !optional && dflt == "" && !v.IsConcrete(),
 			Patterns:   patterns(v),
 		})
 	}

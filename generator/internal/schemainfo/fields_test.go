@@ -44,6 +44,8 @@ import "list"
 	bucket: string | *"\(project_name)-state"
 	// Token; only "" is accepted.
 	token: ""
+	// An opt-in, absent unless set.
+	upgrade?: #Group
 	_hidden: 1
 }
 
@@ -82,6 +84,7 @@ func TestOf(t *testing.T) {
 		{Name: "groups", Section: "Network", Doc: "Group mappings.", Type: "map", Default: `{admins: {name: "admins"}}`, Constraint: "{[string]: #Group}"},
 		{Name: "bucket", Section: "Network", Doc: "Bucket, named after the project.", Type: "string", Default: `"\(project_name)-state"`, Constraint: "string"},
 		{Name: "token", Section: "Network", Doc: `Token; only "" is accepted.`, Type: "string", Constraint: `""`},
+		{Name: "upgrade", Section: "Network", Doc: "An opt-in, absent unless set.", Type: "struct", Constraint: "#Group"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)

@@ -3,6 +3,7 @@ package semdiff
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -67,6 +68,25 @@ func forcedBy(changes []Change, rule config.Replacement) []string {
 	return out
 }
 
+// inPlaceOutage says which changes, applied in place, take the service
+// down while they are ("" for none).
+func inPlaceOutage(changes []Change, rule config.Replacement) string {
+	var out []string
+	for _, attr := range slices.Sorted(maps.Keys(rule.InPlaceOutage)) {
+		for _, c := range changes {
+			p := index.ReplaceAllString(c.Path, "")
+			if p == attr || strings.HasPrefix(p, attr+".") {
+				out = append(out, attr+": "+rule.InPlaceOutage[attr])
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "TAKES DOWN while applied: " + strings.Join(out, "; ")
+}
+
 // Annotate sets the Effect of every resource item in the Terraform JSON
 // files of one comparison. oldFiles and newFiles are both versions of the
 // files (keyed like the Files' paths), read for bodies and for moved
@@ -116,6 +136,8 @@ func Annotate(files []*File, oldFiles, newFiles map[string][]byte, rules Rules) 
 				e.Action = ActionUpdate
 				if e.ForcedBy = forcedBy(it.Changes, rule); len(e.ForcedBy) > 0 {
 					e.Action = ActionReplace
+				} else {
+					e.Note = inPlaceOutage(it.Changes, rule)
 				}
 			}
 			it.Effect = e

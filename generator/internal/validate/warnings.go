@@ -3,6 +3,8 @@ package validate
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
@@ -20,6 +22,7 @@ const dateLayout = "2006-01-02"
 func Warnings(env *Checked, today time.Time) diag.List {
 	var out diag.List
 	out = append(out, eksSupport(env, today)...)
+	out = append(out, auroraUpgradeDone(env)...)
 	c := &env.Config
 	out = append(out, regionWarnings(env, c, env.Capacity, "")...)
 	for _, r := range env.Secondaries {
@@ -114,4 +117,21 @@ func singleTypeSpot(c *config.Environment) (string, bool) {
 	}
 	return fmt.Sprintf("workspace nodes are Spot instances of one type (%s): workspaces are stateful, and when Spot capacity of that type is reclaimed every workspace on it stops and none can start until it returns. Use On-Demand (ws_use_spot_instances: false) or add types of the same size to ws_spot_alternative_types",
 		c.WSNodeInstanceType), true
+}
+
+// auroraUpgradeDone reminds that aurora_major_version_upgrade is for one
+// change: once the committed cluster is at its target, engine_version is
+// applied, not ignored, and the first minor upgrade AWS makes would turn
+// the next plan into a downgrade RDS refuses.
+func auroraUpgradeDone(env *Checked) diag.List {
+	opt := env.Config.AuroraMajorUpgrade
+	mod, ok := env.Committed[""]
+	if opt == nil || !ok {
+		return nil
+	}
+	if maj, _, _ := strings.Cut(mod.AuroraVersion, "."); maj != strconv.Itoa(opt.To) {
+		return nil
+	}
+	return diag.List{finding(env.Environment, "aurora_major_version_upgrade", fmt.Sprintf(
+		"the committed cluster is already rendered at major %d: once the upgrade is applied and verified, remove aurora_major_version_upgrade so that engine_version is left to the cluster's minor upgrades again (docs/operations.md, \"Aurora major-version upgrade\")", opt.To))}
 }

@@ -12,7 +12,14 @@ type Database struct {
 	Identifier      string // cluster identifier, coder-prod
 	EngineVersion   string
 	ParameterFamily string // aurora-postgresql16
-	MinACU, MaxACU  float64
+	// ParameterGroup names the cluster parameter group after its family,
+	// so that a major upgrade creates the new family's group beside the
+	// one the cluster still uses (coder-prod-aurora-postgresql16).
+	ParameterGroup string
+	// MajorUpgrade is set while the environment opts in to an in-place
+	// major-version upgrade (aurora_major_version_upgrade).
+	MajorUpgrade   bool
+	MinACU, MaxACU float64
 	// InstanceAZs places the writer (first) and each reader.
 	InstanceAZs []string
 	PITRDays    int
@@ -46,6 +53,8 @@ func database(c *config.Environment, n names.Names, db config.Database) Database
 		Identifier:      n.AuroraCluster,
 		EngineVersion:   c.AuroraEngineVersion,
 		ParameterFamily: "aurora-postgresql" + major,
+		ParameterGroup:  n.AuroraCluster + "-aurora-postgresql" + major,
+		MajorUpgrade:    c.AuroraMajorUpgrade != nil,
 		MinACU:          c.AuroraMinCapacity,
 		MaxACU:          c.AuroraMaxCapacity,
 		InstanceAZs:     azs,

@@ -66,7 +66,7 @@ func (w *page) table(fs []schemainfo.Field, noun string, withPatterns bool) {
 	}
 	w.printf("| %s |\n|%s\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
 	for _, f := range fs {
-		row := []string{code(f.Name), f.Type, orDash(code(f.Default)), constraint(f), w.required(f), cell(f.Doc)}
+		row := []string{code(f.Name), cell(f.Type), orDash(code(f.Default)), constraint(f), w.required(f), cell(f.Doc)}
 		if withPatterns {
 			row = append(row, orDash(cell(f.Patterns)))
 		}

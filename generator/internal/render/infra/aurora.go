@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 
+	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -38,19 +39,23 @@ func (b *module) aurora(f *tfjson.File) {
 		"to_port":                      postgresPort,
 		"referenced_security_group_id": tfjson.Attr(coderdNodesSG, "id"),
 	})
+	// A major upgrade changes the family, which forces a new group: it is
+	// created under its own name before the cluster moves to it, and the
+	// old one is deleted only after (RDS refuses to delete a group in use).
 	params := f.Resource("aws_rds_cluster_parameter_group", "aurora", tfjson.Body{
-		"name":        d.Identifier,
+		"name":        d.ParameterGroup,
 		"family":      d.ParameterFamily,
 		"description": d.Identifier + ": TLS only, slow statement logging",
 		"parameter": []tfjson.Body{
 			{"name": "rds.force_ssl", "value": "1"},
 			{"name": "log_min_duration_statement", "value": "1000"},
 		},
+		"lifecycle": []tfjson.Body{{"create_before_destroy": true}},
 	})
 	// RDS would create the export's log group itself, unencrypted and kept
 	// forever.
 	logs := b.logGroup(f, "aurora", d.LogGroup)
-	f.Resource("aws_rds_cluster", "this", tfjson.Body{
+	cluster := tfjson.Body{
 		"cluster_identifier":                  d.Identifier,
 		"engine":                              "aurora-postgresql",
 		"engine_mode":                         "provisioned",
@@ -77,14 +82,9 @@ func (b *module) aurora(f *tfjson.File) {
 			"max_capacity": d.MaxACU,
 		}},
 		"depends_on": []string{logs},
-		// aurora_engine_version is the version the cluster is created
-		// with. The instances upgrade minor versions themselves
-		// (auto_minor_version_upgrade); the provider then reads the new
-		// version back, and a pinned one would make the next plan try a
-		// downgrade, which RDS refuses. A major upgrade is a runbook
-		// step (docs/operations.md).
-		"lifecycle": []tfjson.Body{{"ignore_changes": []string{"engine_version"}}},
-	})
+	}
+	majorUpgrade(cluster, d)
+	f.Resource("aws_rds_cluster", "this", cluster)
 	monitoring := f.Resource("aws_iam_role", "rds_monitoring", tfjson.Body{
 		"name":               d.Identifier + "-rds-monitoring",
 		"assume_role_policy": b.assumeRolePolicy(f, "rds_monitoring_assume", "monitoring.rds"),
@@ -98,6 +98,31 @@ func (b *module) aurora(f *tfjson.File) {
 		writer = b.auroraInstance(f, i, az, monitoring, writer)
 	}
 	b.dbSecret(f)
+}
+
+// majorUpgrade sets how the cluster's engine_version is applied.
+// Normally aurora_engine_version is the version the cluster is created
+// with: the instances upgrade minor versions themselves
+// (auto_minor_version_upgrade), the provider then reads the new version
+// back, and a pinned one would make the next plan try a downgrade, which
+// RDS refuses; so it is ignored. While the environment opts in to a major
+// upgrade (aurora_major_version_upgrade) it is applied, in place, with
+// what ModifyDBCluster needs for a major version: AllowMajorVersionUpgrade,
+// the target family's cluster parameter group (already the cluster's
+// db_cluster_parameter_group_name) and instance parameter group
+// (DBInstanceParameterGroupName, valid only with
+// AllowMajorVersionUpgrade; the instances use RDS's default group), and
+// ApplyImmediately, without which RDS waits for the maintenance window
+// (Aurora User Guide, "How to perform a major version upgrade"; RDS API
+// Reference, ModifyDBCluster).
+func majorUpgrade(cluster tfjson.Body, d *model.Database) {
+	if !d.MajorUpgrade {
+		cluster["lifecycle"] = []tfjson.Body{{"ignore_changes": []string{"engine_version"}}}
+		return
+	}
+	cluster["allow_major_version_upgrade"] = true
+	cluster["db_instance_parameter_group_name"] = "default." + d.ParameterFamily
+	cluster["apply_immediately"] = true
 }
 
 // auroraInstance is the writer (i == 0) or a reader, created after the
