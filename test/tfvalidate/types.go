@@ -82,3 +82,28 @@ func (h *Harness) withTypes(env []string, dir string) ([]string, error) {
 	}
 	return append(env, typesEnv+"="+types), nil
 }
+
+// TypesEnv is the SCHEMAPROVIDER_TYPES=… entry for a program that runs
+// Terraform itself on the configurations under dirs (coderd's provisioner
+// importing templates): the schema providers then start as cheaply as in
+// the harness's own runs.
+func (h *Harness) TypesEnv(dirs ...string) (string, error) {
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		types, err := h.usedTypes(dir)
+		if err != nil {
+			return "", err
+		}
+		for _, t := range strings.Split(types, ",") {
+			if t != "" {
+				seen[t] = true
+			}
+		}
+	}
+	words := make([]string, 0, len(seen))
+	for w := range seen {
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	return typesEnv + "=" + strings.Join(words, ","), nil
+}

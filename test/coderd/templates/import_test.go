@@ -37,6 +37,14 @@ func startImportServer(t *testing.T, pg *pgtest.Server, envName string) importSe
 		t.Fatal(err)
 	}
 	env["TF_CLI_CONFIG_FILE"] = rc
+	// The schema providers serve in full only the types the rendered
+	// templates may use (the broken variants are edits of them).
+	typesEnv, err := h.TypesEnv(filepath.Join(coderd.RepoRoot, "rendered"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, value, _ := strings.Cut(typesEnv, "=")
+	env[name] = value
 	env["PATH"] = filepath.Dir(h.Terraform()) + string(os.PathListSeparator) + os.Getenv("PATH")
 	coderd.StartCoderd(t, cr.Bin, cr.Server, env, httpAddr)
 	s := importServer{url: "http://" + httpAddr, bin: cr.Bin}
