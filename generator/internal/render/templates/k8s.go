@@ -106,7 +106,7 @@ func (b *template) deployment(volumes, mounts []tfjson.Body) string {
 		"container": []tfjson.Body{{
 			"name":              "dev",
 			"image":             tfjson.Ref(localImageID),
-			"image_pull_policy": "IfNotPresent",
+			"image_pull_policy": pullPolicy(b.m.Toolchain.ContainerImage),
 			"command":           []string{"sh", "-c", strings.Join(append(b.preAgent(), b.initScript()), "\n")},
 			"env":               []tfjson.Body{{"name": "CODER_AGENT_TOKEN", "value": tfjson.Attr(agent, "token")}},
 			"resources": []tfjson.Body{{
@@ -211,4 +211,15 @@ func (b *template) networkPolicy() {
 			"egress":  egress,
 		}},
 	})
+}
+
+// pullPolicy pulls a floating tag at every pod start, so that every node
+// runs what the tag names today rather than whatever it named when that
+// node first pulled it (with IfNotPresent, nodes drift apart); an image
+// pinned by digest cannot change and is pulled once per node.
+func pullPolicy(image string) string {
+	if strings.Contains(image, "@sha256:") {
+		return "IfNotPresent"
+	}
+	return "Always"
 }

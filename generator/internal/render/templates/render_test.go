@@ -329,6 +329,19 @@ func TestIssue18Templates(t *testing.T) {
 	gpu := renderPairing(t, config.Pairing{Toolchain: "datasci-toolchain", Base: "base-ec2-gpu", Capabilities: map[string]any{"gpu-support": true}, ComputeProfile: map[string]int{"gpu": 1}})
 	windows := renderPairing(t, pairing("windev-toolchain", "base-ec2-windows", nil))
 	pod := renderPairing(t, pairing("swdev-toolchain", "base-k8s", nil))
+	t.Run("a floating image tag is pulled at every start", func(t *testing.T) {
+		if got := pod.get("resource", "kubernetes_deployment_v1", "workspace", "spec", 0, "template", 0, "spec", 0, "container", 0, "image_pull_policy"); got != "Always" {
+			t.Errorf("pod with image %q: image_pull_policy %v, want Always (IfNotPresent lets nodes drift)", "docker.io/codercom/enterprise-base:ubuntu", got)
+		}
+		for image, want := range map[string]string{
+			"docker.io/codercom/enterprise-base:ubuntu": "Always",
+			"111122223333.dkr.ecr.us-east-1.amazonaws.com/enterprise-base:ubuntu@sha256:" + strings.Repeat("a", 64): "IfNotPresent",
+		} {
+			if got := pullPolicy(image); got != want {
+				t.Errorf("pullPolicy(%s) = %s, want %s", image, got, want)
+			}
+		}
+	})
 	t.Run("aws provider required and pinned", func(t *testing.T) {
 		for name, d := range map[string]doc{"linux": linux, "windows": windows} {
 			if got := d.get("terraform", "required_providers", "aws", "source"); got != "hashicorp/aws" {
