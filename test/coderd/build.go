@@ -63,7 +63,10 @@ func CoderBinary(version string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
-	tmp := bin + ".tmp"
+	// A name of its own: test/coderd and test/coderd/templates may build
+	// at the same time (go test runs packages in parallel); the rename is
+	// atomic, so either build's result is whole.
+	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid())
 	cmd := exec.Command("go", "build", "-trimpath",
 		"-ldflags", "-s -w -X "+coderModule+"/buildinfo.tag="+version,
 		"-o", tmp, "./enterprise/cmd/coder")

@@ -72,13 +72,14 @@ func BuildTrivy() (string, error) {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin+".tmp", "./cmd/trivy")
+	tmp := fmt.Sprintf("%s.tmp%d", bin, os.Getpid()) // concurrent builds never share a file
+	cmd := exec.Command("go", "build", "-trimpath", "-o", tmp, "./cmd/trivy")
 	cmd.Dir = m.Dir
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=jsonv2", "GOFLAGS=-mod=mod")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build trivy %s in %s: %w\n%s", TrivyVersion, m.Dir, err, out)
 	}
-	return bin, os.Rename(bin+".tmp", bin)
+	return bin, os.Rename(tmp, bin)
 }
 
 // Finding is one failed check.
