@@ -1,7 +1,7 @@
 // Package pipeline is coder-eks as a library: it renders environments into
 // in-memory file sets, running the generator's steps in order
 //
-//	load (CUE → Go) → validate → model → render
+//	load (CUE → Go) → plan (derive) → validate → model → render
 //
 // and leaves writing to the caller (the CLI writes atomically). Everything
 // it uses lives in generator/internal/, one package per step.
@@ -18,13 +18,14 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
 	helmm "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
 	coderdr "github.com/coder-eks/coder-eks/generator/internal/render/coderd"
 	fluxr "github.com/coder-eks/coder-eks/generator/internal/render/flux"
@@ -229,7 +230,7 @@ func capacityReport(env *validate.Checked) report.Input {
 		in.Regions = append(in.Regions, report.Region{
 			Config: c, Figures: f, RootPath: dir,
 			Cost:    capacity.Estimate(f, c, cat),
-			Subnets: capacity.WorkspaceSubnets(f, plan, validate.TierWorkspace, cat),
+			Subnets: capacity.WorkspaceSubnets(f, plan, network.TierWorkspace, cat),
 		})
 	}
 	add(&env.Config, env.Capacity, env.Subnets, infrar.Dir)

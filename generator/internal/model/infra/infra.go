@@ -6,8 +6,9 @@ package infra
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	netplan "github.com/coder-eks/coder-eks/generator/internal/plan/network"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -326,7 +327,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	// load balancer controller, autoscaler) run there beside coderd.
 	groups := []NodeGroup{
 		{
-			Key: "control", Name: n.ControlNodeGroup, Tier: validate.TierControl,
+			Key: "control", Name: n.ControlNodeGroup, Tier: netplan.TierControl,
 			InstanceTypes: []string{c.ControlNodeInstanceType},
 			Min:           c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
@@ -335,7 +336,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 			Coderd: true,
 		},
 		{
-			Key: "prov", Name: n.ProvNodeGroup, Tier: validate.TierProvisioner,
+			Key: "prov", Name: n.ProvNodeGroup, Tier: netplan.TierProvisioner,
 			InstanceTypes: []string{c.ProvNodeInstanceType},
 			Min:           c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
@@ -353,7 +354,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	for i, az := range azs {
 		min, peak := Share(c.WSNodeMinSize, len(azs), i), Share(c.WSNodeDesiredPeak, len(azs), i)
 		groups = append(groups, NodeGroup{
-			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: validate.TierWorkspace, AZ: az,
+			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: netplan.TierWorkspace, AZ: az,
 			InstanceTypes: types,
 			Min:           min, Max: Share(c.WSNodeMaxSize, len(azs), i), Desired: min, Peak: peak,
 			Spot:           c.WSUseSpotInstances,

@@ -67,7 +67,9 @@ func startPostgres(t *testing.T) func(user, db string, args ...string) (string, 
 	data := filepath.Join(dir, "data")
 	run(initdb, "-D", data, "-U", "postgres", "--auth=trust", "--no-sync")
 	run(pgctl, "-D", data, "-w", "-l", filepath.Join(dir, "log"), "-o", fmt.Sprintf("-k %s -p %s -c listen_addresses=''", dir, port), "start")
-	t.Cleanup(func() { exec.Command(append(wrap, pgctl, "-D", data, "-m", "immediate", "stop")[0], append(wrap, pgctl, "-D", data, "-m", "immediate", "stop")[1:]...).Run() })
+	t.Cleanup(func() {
+		exec.Command(append(wrap, pgctl, "-D", data, "-m", "immediate", "stop")[0], append(wrap, pgctl, "-D", data, "-m", "immediate", "stop")[1:]...).Run()
+	})
 	return func(user, db string, args ...string) (string, error) {
 		cmd := exec.Command(psql, append([]string{"-h", dir, "-p", port, "-U", user, "-d", db, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1"}, args...)...)
 		out, err := cmd.CombinedOutput()

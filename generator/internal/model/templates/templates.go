@@ -12,7 +12,8 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/k8s"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -213,7 +214,7 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 		in.AgentURL = fmt.Sprintf("http://%s.%s.svc.cluster.local:%d", k8s.CoderdService, names.CoderNamespace, k8s.CoderdServicePort)
 	case config.PlatformEC2:
 		in.VPCName = n.Cluster
-		in.SubnetTier = validate.TierWorkspace
+		in.SubnetTier = network.TierWorkspace
 		in.SecurityGroup = n.WorkspaceSecurityGroupFor(c.Capabilities.NetworkEgress)
 		in.EBSKeyAlias = n.EBSKeyAlias
 		in.InstanceProfile = n.WorkspaceInstanceRole

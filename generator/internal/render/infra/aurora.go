@@ -3,8 +3,8 @@ package infra
 import (
 	"fmt"
 
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const (
@@ -23,7 +23,7 @@ func (b *module) aurora(f *tfjson.File) {
 	d := b.m.Database
 	subnets := f.Resource("aws_db_subnet_group", "aurora", tfjson.Body{
 		"name":       d.Identifier,
-		"subnet_ids": b.subnetIDs(validate.TierDatabase),
+		"subnet_ids": b.subnetIDs(network.TierDatabase),
 	})
 	sg := f.Resource("aws_security_group", "aurora", tfjson.Body{
 		"name":        d.Identifier + "-aurora",

@@ -1,9 +1,9 @@
 package infra
 
 import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const (
@@ -42,7 +42,7 @@ func (b *module) nlb(f *tfjson.File) {
 		"load_balancer_type":               "network",
 		"internal":                         false,
 		"ip_address_type":                  "ipv4",
-		"subnets":                          b.firstSubnetIDs(validate.TierPublic), // one per AZ
+		"subnets":                          b.firstSubnetIDs(network.TierPublic), // one per AZ
 		"security_groups":                  []string{tfjson.Attr(nlbSG, "id")},
 		"enable_cross_zone_load_balancing": lb.CrossZone,
 		"enable_deletion_protection":       true,
