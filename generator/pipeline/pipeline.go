@@ -79,7 +79,12 @@ func Render(root, name string) (FileSet, error) {
 
 // RenderWith renders one environment and lists its warnings.
 func RenderWith(root, name string, opt Options) (Result, error) {
-	env, err := load.Load(root, name)
+	return renderIn(load.NewSession(root), name, opt)
+}
+
+// renderIn renders one environment loaded in session s.
+func renderIn(s *load.Session, name string, opt Options) (Result, error) {
+	env, err := s.Load(name)
 	if err != nil {
 		return Result{}, err
 	}
@@ -185,22 +190,26 @@ func RenderAll(root string, names []string) (map[string]FileSet, error) {
 	return out, nil
 }
 
-// RenderAllWith renders the named environments concurrently, at most one
-// per CPU, each in its own CUE context. Errors of all environments are
+// RenderAllWith renders the named environments concurrently, on at most
+// one worker per CPU, each worker with a CUE session of its own (the
+// schema evaluated once per worker). Errors of all environments are
 // returned together, in name order, so one run reports every mistake.
 func RenderAllWith(root string, names []string, opt Options) (map[string]Result, error) {
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i], errs[i] = RenderWith(root, name, opt)
-		}()
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			s := load.NewSession(root)
+			for i := range next {
+				results[i], errs[i] = renderIn(s, names[i], opt)
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
