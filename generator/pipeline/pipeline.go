@@ -105,10 +105,7 @@ func renderIn(s *load.Session, name string, opt Options) (Result, error) {
 
 // render runs the model and render steps of a checked environment.
 func render(name string, checked *validate.Checked) (FileSet, error) {
-	infra, err := infram.Build(checked)
-	if err != nil {
-		return nil, err
-	}
+	infra := infram.Build(checked)
 	releases, err := helmm.Build(checked)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
@@ -127,11 +124,7 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 	}
 	for _, r := range checked.Secondaries {
 		parts = append(parts, func() (map[string][]byte, error) {
-			m, err := infram.BuildRegion(checked, r)
-			if err != nil {
-				return nil, err
-			}
-			return infrar.Render(m)
+			return infrar.Render(infram.BuildRegion(checked, r))
 		}, func() (map[string][]byte, error) { return renderRegionCluster(checked, r) })
 	}
 	for _, part := range parts {

@@ -182,16 +182,16 @@ type LogGroups struct {
 }
 
 // Build derives the primary region's model from a checked environment.
-func Build(env *validate.Checked) (Infra, error) {
+func Build(env *validate.Checked) Infra {
 	return build(env, &env.Config, env.Subnets, env.Capacity.Quotas)
 }
 
 // BuildRegion derives the model of a secondary region's root module.
-func BuildRegion(env *validate.Checked, r validate.Region) (Infra, error) {
+func BuildRegion(env *validate.Checked, r validate.Region) Infra {
 	return build(env, &r.Config, r.Subnets, r.Capacity.Quotas)
 }
 
-func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) (Infra, error) {
+func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) Infra {
 	n := names.For(c)
 	m := Infra{
 		Names:      n,
@@ -235,7 +235,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 				RegionalSecret{Region: view.AWSRegion, Name: rn.ProvisionerKeySecret})
 		}
 	}
-	return m, nil
+	return m
 }
 
 // Endpoint is one interface endpoint: Name is the AWS service it stands
