@@ -8,7 +8,8 @@ package templates
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/k8s"
@@ -159,7 +160,7 @@ func features(c config.Composition) []Feature {
 		user[k] = true
 	}
 	var out []Feature
-	for _, k := range sortedKeys(c.Base.Capabilities) {
+	for _, k := range slices.Sorted(maps.Keys(c.Base.Capabilities)) {
 		s := c.Base.Capabilities[k]
 		on := c.Capabilities.Bool(k)
 		if !on && !user[k] {
@@ -239,13 +240,4 @@ func tags(cfg *config.Environment, c config.Composition) map[string]string {
 		t[k] = v
 	}
 	return t
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

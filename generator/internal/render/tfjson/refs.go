@@ -3,6 +3,8 @@ package tfjson
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -35,7 +37,7 @@ var builtinRoots = map[string]bool{"count": true, "each": true, "path": true, "t
 func Unresolved(files map[string][]byte) ([]string, error) {
 	m := &refModule{declared: map[string]bool{}}
 	var bodies []namedBody
-	for _, name := range sortedNames(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		f, diags := hcljson.Parse(files[name], name)
 		if diags.HasErrors() {
 			return nil, fmt.Errorf("parse %s: %w", name, diags)
@@ -102,7 +104,7 @@ func (m *refModule) check(b namedBody) ([]string, error) {
 		return nil, fmt.Errorf("%s: %w", b.file, diags)
 	}
 	var out []string
-	for _, name := range sortedNames(attrs) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		a := attrs[name]
 		var raw any
 		r := a.Expr.Range()
@@ -177,7 +179,7 @@ func templateTraversals(v any, file string) ([]hcl.Traversal, error) {
 				}
 			}
 		case map[string]any:
-			for _, k := range sortedNames(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				if err := walk(x[k]); err != nil {
 					return err
 				}
@@ -221,13 +223,4 @@ func lifecycleTraversals(v any, file string) ([]hcl.Traversal, error) {
 		out = append(out, t...)
 	}
 	return out, nil
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
