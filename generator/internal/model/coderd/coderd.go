@@ -117,7 +117,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		Tags:    names.Tags(c),
 		Backend: Backend{
 			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
-			KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
+			KMSAliasARN: names.StateKMSAliasARN(c, n),
 		},
 		AccessURL:      n.AccessURL,
 		LicenseSecret:  n.LicenseSecret,

@@ -388,6 +388,6 @@ func backend(c *config.Environment, n names.Names) Backend {
 		Key:         c.TerraformStateKey,
 		Region:      c.TerraformStateRegion,
 		KMSAlias:    n.StateKMSAlias,
-		KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
+		KMSAliasARN: names.StateKMSAliasARN(c, n),
 	}
 }
