@@ -66,10 +66,16 @@ const (
 	// DBRoleJob (in CoderNamespace, service account of the same name)
 	// creates coderd's database role once, idempotently.
 	DBRoleJob = "coder-db-role"
-	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
-	// at the NLB) and STUN.
+	// Ports, one table for every output that opens or targets them.
+	// The NLB forwards to coderd pods coderd's HTTP port (TLS ends at the
+	// NLB) and STUN.
 	CoderdHTTPPort = 8080
 	STUNPort       = 3478
+	// MetricsPort is where coderd and the provisioners serve Prometheus
+	// metrics (the chart's CODER_PROMETHEUS_ADDRESS, 0.0.0.0:2112).
+	MetricsPort  = 2112
+	PostgresPort = 5432 // Aurora PostgreSQL
+	HTTPSPort    = 443
 
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.

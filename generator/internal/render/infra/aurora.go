@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -10,7 +11,7 @@ import (
 const (
 	auroraCluster = "aws_rds_cluster.this"
 	dbSecret      = "aws_secretsmanager_secret.db"
-	postgresPort  = 5432
+	postgresPort  = names.PostgresPort
 )
 
 // aurora renders the Aurora PostgreSQL Serverless v2 cluster: a writer and

@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
@@ -12,7 +13,7 @@ const (
 	coderdTG  = "aws_lb_target_group.coderd"
 	stunTG    = "aws_lb_target_group.stun"
 	anyIPv4   = "0.0.0.0/0"
-	httpsPort = 443
+	httpsPort = names.HTTPSPort
 )
 
 // nlb renders the internet-facing network load balancer: TLS ends on 443
