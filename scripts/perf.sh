@@ -20,14 +20,14 @@ mkdir "$work/shipped" "$work/fifty"
 cp -r schema cue.mod toolchains bases environments rendered docs "$work/shipped/"
 
 # fifty: 50 copies of environments/prod.cue, each with its own VPC CIDR,
-# capacity and OIDC client (what the Go benchmark BenchmarkRender50 renders).
+# capacity and access URL (what the Go benchmark BenchmarkRender50 renders).
 cp -r schema cue.mod toolchains bases "$work/fifty/"
 mkdir "$work/fifty/environments"
 for i in $(seq 1 50); do
 	n=$(printf "%02d" "$i")
 	{
 		sed "0,/\"coder-prod\"/s//\"coder-env$n\"/" environments/prod.cue
-		printf '\nvpc_cidr: "10.%d.0.0/16"\nmax_workspaces: %d\n' "$i" $((500 + 50 * i))
+		printf '\nvpc_cidr: "10.%d.0.0/16"\nmax_workspaces: %d\ncoder_subdomain: "coder-env%s"\n' "$i" $((500 + 50 * i)) "$n"
 	} >"$work/fifty/environments/env$n.cue"
 done
 

@@ -64,7 +64,8 @@ func benchRender(b *testing.B, root string, names []string) {
 
 // syntheticRoot copies the schema into a temporary repository root and
 // writes n environments (env01 ... envNN) derived from
-// environments/prod.cue, each with its own VPC CIDR and capacity.
+// environments/prod.cue, each with its own VPC CIDR, capacity and access
+// URL.
 func syntheticRoot(tb testing.TB, n int) string {
 	tb.Helper()
 	root := tb.TempDir()
@@ -81,7 +82,9 @@ func syntheticRoot(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	for i := 1; i <= n; i++ {
-		env := string(prod) + fmt.Sprintf("\nvpc_cidr: \"10.%d.0.0/16\"\nmax_workspaces: %d\n", i, 500+50*i)
+		// Each its own VPC, capacity and access URL: environments that
+		// shared one would be refused (checkShared).
+		env := string(prod) + fmt.Sprintf("\nvpc_cidr: \"10.%d.0.0/16\"\nmax_workspaces: %d\ncoder_subdomain: \"coder-env%02d\"\n", i, 500+50*i, i)
 		env = strings.Replace(env, `"coder-prod"`, fmt.Sprintf(`"coder-env%02d"`, i), 1)
 		file := filepath.Join(root, "environments", fmt.Sprintf("env%02d.cue", i))
 		if err := os.WriteFile(file, []byte(env), 0o644); err != nil {

@@ -1,7 +1,7 @@
 // Package pipeline is coder-eks as a library: it renders environments into
 // in-memory file sets, running the generator's steps in order
 //
-//	load (CUE → Go) → validate → model → render
+//	load (CUE → Go) → plan (derive) → validate → model → render
 //
 // and leaves writing to the caller (the CLI writes atomically). Everything
 // it uses lives in generator/internal/, one package per step.
@@ -18,13 +18,14 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
 	helmm "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
 	coderdr "github.com/coder-eks/coder-eks/generator/internal/render/coderd"
 	fluxr "github.com/coder-eks/coder-eks/generator/internal/render/flux"
@@ -78,7 +79,12 @@ func Render(root, name string) (FileSet, error) {
 
 // RenderWith renders one environment and lists its warnings.
 func RenderWith(root, name string, opt Options) (Result, error) {
-	env, err := load.Load(root, name)
+	return renderIn(load.NewSession(root), name, opt)
+}
+
+// renderIn renders one environment loaded in session s.
+func renderIn(s *load.Session, name string, opt Options) (Result, error) {
+	env, err := s.Load(name)
 	if err != nil {
 		return Result{}, err
 	}
@@ -99,10 +105,7 @@ func RenderWith(root, name string, opt Options) (Result, error) {
 
 // render runs the model and render steps of a checked environment.
 func render(name string, checked *validate.Checked) (FileSet, error) {
-	infra, err := infram.Build(checked)
-	if err != nil {
-		return nil, err
-	}
+	infra := infram.Build(checked)
 	releases, err := helmm.Build(checked)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
@@ -121,11 +124,7 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 	}
 	for _, r := range checked.Secondaries {
 		parts = append(parts, func() (map[string][]byte, error) {
-			m, err := infram.BuildRegion(checked, r)
-			if err != nil {
-				return nil, err
-			}
-			return infrar.Render(m)
+			return infrar.Render(infram.BuildRegion(checked, r))
 		}, func() (map[string][]byte, error) { return renderRegionCluster(checked, r) })
 	}
 	for _, part := range parts {
@@ -184,22 +183,26 @@ func RenderAll(root string, names []string) (map[string]FileSet, error) {
 	return out, nil
 }
 
-// RenderAllWith renders the named environments concurrently, at most one
-// per CPU, each in its own CUE context. Errors of all environments are
+// RenderAllWith renders the named environments concurrently, on at most
+// one worker per CPU, each worker with a CUE session of its own (the
+// schema evaluated once per worker). Errors of all environments are
 // returned together, in name order, so one run reports every mistake.
 func RenderAllWith(root string, names []string, opt Options) (map[string]Result, error) {
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	next := make(chan int, len(names))
+	for i := range names {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[i], errs[i] = RenderWith(root, name, opt)
-		}()
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			s := load.NewSession(root)
+			for i := range next {
+				results[i], errs[i] = renderIn(s, names[i], opt)
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -229,7 +232,7 @@ func capacityReport(env *validate.Checked) report.Input {
 		in.Regions = append(in.Regions, report.Region{
 			Config: c, Figures: f, RootPath: dir,
 			Cost:    capacity.Estimate(f, c, cat),
-			Subnets: capacity.WorkspaceSubnets(f, plan, validate.TierWorkspace, cat),
+			Subnets: capacity.WorkspaceSubnets(f, plan, network.TierWorkspace, cat),
 		})
 	}
 	add(&env.Config, env.Capacity, env.Subnets, infrar.Dir)

@@ -12,7 +12,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 

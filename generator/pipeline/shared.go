@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 

@@ -189,5 +189,6 @@ func validate(def cue.Value, in input, name string, missing []schemainfo.Field) 
 
 // environment is the schema's #Environment with the values and the name.
 func environment(def cue.Value, values map[string]any, name string) cue.Value {
-	return def.Unify(def.Context().Encode(values)).FillPath(cue.MakePath(cue.Str(load.NameField)), name)
+	// FillPath at the empty path unifies def with the Go values.
+	return def.FillPath(cue.Path{}, values).FillPath(cue.MakePath(cue.Str(load.NameField)), name)
 }

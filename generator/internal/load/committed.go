@@ -3,10 +3,12 @@ package load
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,14 +123,14 @@ func readModulePlan(dir string, mod *Module) (cidr.Plan, bool, error) {
 			plan.VPC = p
 			vpcs++
 		}
-		for _, name := range sortedNames(doc.Resource["aws_vpc_ipv4_cidr_block_association"]) {
+		for _, name := range slices.Sorted(maps.Keys(doc.Resource["aws_vpc_ipv4_cidr_block_association"])) {
 			p, err := netip.ParsePrefix(doc.Resource["aws_vpc_ipv4_cidr_block_association"][name].CIDRBlock)
 			if err != nil {
 				return cidr.Plan{}, false, fmt.Errorf("%s: aws_vpc_ipv4_cidr_block_association.%s: %w", filepath.Base(f), name, err)
 			}
 			plan.Secondary = append(plan.Secondary, p)
 		}
-		for _, name := range sortedNames(doc.Resource["aws_subnet"]) {
+		for _, name := range slices.Sorted(maps.Keys(doc.Resource["aws_subnet"])) {
 			r := doc.Resource["aws_subnet"][name]
 			p, err := netip.ParsePrefix(r.CIDRBlock)
 			if err != nil {
@@ -155,13 +157,4 @@ func readModulePlan(dir string, mod *Module) (cidr.Plan, bool, error) {
 	// Secondary blocks in address order: association names carry no order.
 	sort.Slice(plan.Secondary, func(i, j int) bool { return plan.Secondary[i].Addr().Less(plan.Secondary[j].Addr()) })
 	return plan, true, nil
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

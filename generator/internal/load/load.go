@@ -13,7 +13,6 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/cuecontext"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
@@ -57,20 +56,25 @@ func Discover(root string) ([]string, error) {
 // Load evaluates environments/<name>.cue in a CUE context of its own, so
 // environments can be loaded concurrently.
 func Load(root, name string) (*Environment, error) {
-	root, err := filepath.Abs(root)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", name, err)
+	return NewSession(root).Load(name)
+}
+
+// Load evaluates environments/<name>.cue in the session's context, against
+// the schema the session evaluated once.
+func (s *Session) Load(name string) (*Environment, error) {
+	root := s.root
+	if s.err != nil {
+		return nil, fmt.Errorf("load %s: %w", name, s.err)
 	}
 	file := filepath.Join(root, EnvironmentsDir, name+".cue")
 	if _, err := os.Stat(file); err != nil {
 		return nil, fmt.Errorf("load %s: no environment file %s", name, diag.Relative(root, file))
 	}
-	ctx := cuecontext.New()
-	pkg, err := LoadSchema(ctx, root)
+	ctx := s.ctx
+	schema, err := s.schemaValue()
 	if err != nil {
 		return nil, err
 	}
-	schema := pkg.Value
 	def := schema.LookupPath(EnvironmentDef)
 	f, err := parseFile(root, file)
 	if err != nil {
@@ -100,10 +104,10 @@ func Load(root, name string) (*Environment, error) {
 	if err := env.Value.Decode(&env.Config); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", diag.Relative(root, file), err)
 	}
-	if err := schema.Decode(&env.Catalog); err != nil {
-		return nil, fmt.Errorf("decode schema catalog: %w", err)
+	if env.Catalog, err = s.catalog(); err != nil {
+		return nil, err
 	}
-	if env.Layers, err = loadLayers(ctx, root, schema); err != nil {
+	if env.Layers, err = s.layers(); err != nil {
 		return nil, err
 	}
 	if env.Committed, err = ReadCommitted(filepath.Join(root, RenderedDir, name)); err != nil {

@@ -2,7 +2,8 @@ package load
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,11 +190,11 @@ func (l *Layers) compose(name string, p config.Pairing) (config.Composition, err
 	}
 	tc, ok := lookup(l.toolchains, p.Toolchain)
 	if !ok {
-		return c, &UnknownLayerError{Layer: "toolchain", Name: p.Toolchain, Known: keys(l.Toolchains)}
+		return c, &UnknownLayerError{Layer: "toolchain", Name: p.Toolchain, Known: slices.Sorted(maps.Keys(l.Toolchains))}
 	}
 	base, ok := lookup(l.bases, p.Base)
 	if !ok {
-		return c, &UnknownLayerError{Layer: "base", Name: p.Base, Known: keys(l.Bases)}
+		return c, &UnknownLayerError{Layer: "base", Name: p.Base, Known: slices.Sorted(maps.Keys(l.Bases))}
 	}
 	// nil maps would encode as null, which is not a struct.
 	if p.Capabilities == nil {
@@ -219,15 +220,6 @@ func (l *Layers) compose(name string, p config.Pairing) (config.Composition, err
 func lookup(v cue.Value, name string) (cue.Value, bool) {
 	f := v.LookupPath(cue.MakePath(cue.Str(name)))
 	return f, f.Exists()
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // FieldPos is where the environment file itself sets the field at path,

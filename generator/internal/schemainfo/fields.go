@@ -194,12 +194,12 @@ func defaultIsExtra(v cue.Value) bool {
 	if err := d.Decode(&data); err != nil {
 		return false
 	}
-	plain := v.Context().Encode(data)
 	for _, a := range args {
 		if a.Equals(d) {
 			continue
 		}
-		if a.Unify(plain).Validate(cue.Concrete(true)) == nil {
+		// FillPath at the empty path unifies a with the Go data.
+		if a.FillPath(cue.Path{}, data).Validate(cue.Concrete(true)) == nil {
 			return false
 		}
 	}

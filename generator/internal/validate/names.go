@@ -5,7 +5,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // AWS name limits the derived names must fit.

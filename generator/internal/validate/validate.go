@@ -1,9 +1,9 @@
 // Package validate is the pipeline's second step: checks that need more
 // than CUE's per-field constraints (address planning, capacity, time
 // zones, template pairings), done in Go and reported with the position of
-// the field at fault. What it computes on the way (the subnet plans, the
-// capacity figures, the composed templates) is handed on to the model step
-// so nothing is computed twice.
+// the field at fault. The figures it checks are derived by the plan
+// packages (plan/capacity, plan/network); validate hands them on, with the
+// composed templates, to the model step so nothing is computed twice.
 package validate
 
 import (
@@ -13,7 +13,8 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 )
 
 // Checked is an environment that passed every check, with the figures the
@@ -81,10 +82,10 @@ func checkRegion(env *load.Environment, c *config.Environment, prefix string, te
 	if err != nil {
 		return capacity.Figures{}, cidr.Plan{}, nil, fmt.Errorf("capacity of %s: %w", env.RelFile(), err)
 	}
-	plan, errs := planSubnets(env, c, prefix, capacity.PlannedWorkspaceNodes(fig.Workspace))
+	plan, errs := network.Plan(env, c, prefix, capacity.PlannedWorkspaceNodes(fig.Workspace))
 	findings := capacity.Check(fig, c, env.Catalog)
 	if len(errs) == 0 {
-		findings = append(findings, capacity.CheckSubnets(capacity.WorkspaceSubnets(fig, plan, TierWorkspace, env.Catalog))...)
+		findings = append(findings, capacity.CheckSubnets(capacity.WorkspaceSubnets(fig, plan, network.TierWorkspace, env.Catalog))...)
 	}
 	for _, f := range findings {
 		errs = append(errs, finding(env, prefix+f.Field, f.Msg))

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 // dateLayout is the schema's date format (eks_releases).

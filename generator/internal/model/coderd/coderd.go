@@ -8,8 +8,8 @@ import (
 	"sort"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
 	"github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -117,7 +117,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 		Tags:    names.Tags(c),
 		Backend: Backend{
 			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
-			KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
+			KMSAliasARN: names.StateKMSAliasARN(c, n),
 		},
 		AccessURL:      n.AccessURL,
 		LicenseSecret:  n.LicenseSecret,

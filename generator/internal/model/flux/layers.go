@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	modelk8s "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Layer names (Kustomization names), in apply order.

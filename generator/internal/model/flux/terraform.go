@@ -5,7 +5,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	modelk8s "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Day12Dir is the Day-1/2 coderd root module inside rendered/<env>/.

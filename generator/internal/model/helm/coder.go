@@ -9,7 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Kubernetes Secrets coderd and the provisioners read. External Secrets

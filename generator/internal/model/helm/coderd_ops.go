@@ -6,7 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 // requestLogEnv makes coderd log every API request as JSON, which the

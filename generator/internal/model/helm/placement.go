@@ -5,7 +5,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Node group label values (names.NodeGroupLabel), as the infra module sets

@@ -7,7 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 // coderdResources are coderd's requests from the capacity model (Coder's

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 func TestCoderdResources(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Database is the Aurora PostgreSQL Serverless v2 cluster.

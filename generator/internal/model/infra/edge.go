@@ -2,7 +2,7 @@ package infra
 
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // LoadBalancer is the internet-facing NLB in front of coderd.

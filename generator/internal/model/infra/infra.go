@@ -6,8 +6,9 @@ package infra
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	netplan "github.com/coder-eks/coder-eks/generator/internal/plan/network"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -181,16 +182,16 @@ type LogGroups struct {
 }
 
 // Build derives the primary region's model from a checked environment.
-func Build(env *validate.Checked) (Infra, error) {
+func Build(env *validate.Checked) Infra {
 	return build(env, &env.Config, env.Subnets, env.Capacity.Quotas)
 }
 
 // BuildRegion derives the model of a secondary region's root module.
-func BuildRegion(env *validate.Checked, r validate.Region) (Infra, error) {
+func BuildRegion(env *validate.Checked, r validate.Region) Infra {
 	return build(env, &r.Config, r.Subnets, r.Capacity.Quotas)
 }
 
-func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) (Infra, error) {
+func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) Infra {
 	n := names.For(c)
 	m := Infra{
 		Names:      n,
@@ -234,7 +235,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 				RegionalSecret{Region: view.AWSRegion, Name: rn.ProvisionerKeySecret})
 		}
 	}
-	return m, nil
+	return m
 }
 
 // Endpoint is one interface endpoint: Name is the AWS service it stands
@@ -326,7 +327,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	// load balancer controller, autoscaler) run there beside coderd.
 	groups := []NodeGroup{
 		{
-			Key: "control", Name: n.ControlNodeGroup, Tier: validate.TierControl,
+			Key: "control", Name: n.ControlNodeGroup, Tier: netplan.TierControl,
 			InstanceTypes: []string{c.ControlNodeInstanceType},
 			Min:           c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
@@ -335,7 +336,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 			Coderd: true,
 		},
 		{
-			Key: "prov", Name: n.ProvNodeGroup, Tier: validate.TierProvisioner,
+			Key: "prov", Name: n.ProvNodeGroup, Tier: netplan.TierProvisioner,
 			InstanceTypes: []string{c.ProvNodeInstanceType},
 			Min:           c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
@@ -353,7 +354,7 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 	for i, az := range azs {
 		min, peak := Share(c.WSNodeMinSize, len(azs), i), Share(c.WSNodeDesiredPeak, len(azs), i)
 		groups = append(groups, NodeGroup{
-			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: validate.TierWorkspace, AZ: az,
+			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: netplan.TierWorkspace, AZ: az,
 			InstanceTypes: types,
 			Min:           min, Max: Share(c.WSNodeMaxSize, len(azs), i), Desired: min, Peak: peak,
 			Spot:           c.WSUseSpotInstances,
@@ -387,6 +388,6 @@ func backend(c *config.Environment, n names.Names) Backend {
 		Key:         c.TerraformStateKey,
 		Region:      c.TerraformStateRegion,
 		KMSAlias:    n.StateKMSAlias,
-		KMSAliasARN: "arn:" + c.Partition + ":kms:" + c.TerraformStateRegion + ":" + c.AccountID + ":" + n.StateKMSAlias,
+		KMSAliasARN: names.StateKMSAliasARN(c, n),
 	}
 }

@@ -2,9 +2,9 @@ package infra
 
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 )
 
 // Observability is logging, auditing, alarms and dashboards.

@@ -3,7 +3,7 @@ package k8s
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Pod Security admission levels. coderd and the provisioners run as

@@ -8,15 +8,15 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // Ports the policies open.
 const (
-	coderdHTTPPort  = 8080 // coderd's HTTP listener (the NLB targets it)
-	metricsPort     = 2112 // Prometheus, coderd and provisioners
-	postgresPort    = 5432
-	httpsPort       = 443
+	coderdHTTPPort  = names.CoderdHTTPPort // coderd's HTTP listener (the NLB targets it)
+	metricsPort     = names.MetricsPort    // Prometheus, coderd and provisioners
+	postgresPort    = names.PostgresPort
+	httpsPort       = names.HTTPSPort
 	dnsPort         = 53
 	instanceMetaIP  = "169.254.169.254/32"
 	anywhere        = "0.0.0.0/0"

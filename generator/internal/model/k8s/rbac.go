@@ -3,7 +3,7 @@ package k8s
 import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // workspaceRBAC lets the provisioners manage workspaces in their own

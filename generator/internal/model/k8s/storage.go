@@ -5,7 +5,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // StorageClassName is the cluster's default class: gp3 through the EBS

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 func TestSTUNServer(t *testing.T) {

@@ -8,11 +8,13 @@ package templates
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/k8s"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
@@ -175,7 +177,7 @@ func features(c config.Composition) []Feature {
 		user[k] = true
 	}
 	var out []Feature
-	for _, k := range sortedKeys(c.Base.Capabilities) {
+	for _, k := range slices.Sorted(maps.Keys(c.Base.Capabilities)) {
 		s := c.Base.Capabilities[k]
 		on := c.Capabilities.Bool(k)
 		if !on && !user[k] {
@@ -230,7 +232,7 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 		in.AgentURL = fmt.Sprintf("http://%s.%s.svc.cluster.local:%d", k8s.CoderdService, names.CoderNamespace, k8s.CoderdServicePort)
 	case config.PlatformEC2:
 		in.VPCName = n.Cluster
-		in.SubnetTier = validate.TierWorkspace
+		in.SubnetTier = network.TierWorkspace
 		in.SecurityGroup = n.WorkspaceSecurityGroupFor(c.Capabilities.NetworkEgress)
 		in.EBSKeyAlias = n.EBSKeyAlias
 		in.InstanceProfile = n.WorkspaceInstanceRole
@@ -255,13 +257,4 @@ func tags(cfg *config.Environment, c config.Composition) map[string]string {
 		t[k] = v
 	}
 	return t
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

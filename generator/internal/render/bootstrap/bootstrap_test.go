@@ -43,10 +43,7 @@ func TestBackendPointsAtBootstrap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := model.Build(checked)
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := model.Build(checked)
 			boot, err := Render(m)
 			if err != nil {
 				t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 

@@ -195,10 +195,11 @@ func describe(v cue.Value) string {
 // without the import lines a builtin (net.IPCIDR) brings along.
 func literal(v cue.Value) string {
 	if v.IsConcrete() {
+		var node ast.Node = v.Syntax(cue.Final())
 		if s, err := v.String(); err == nil {
-			v = v.Context().Encode(s)
+			node = ast.NewString(s)
 		}
-		b, err := format.Node(v.Syntax(cue.Final()))
+		b, err := format.Node(node)
 		if err == nil {
 			return schemainfo.OneLine(string(b))
 		}

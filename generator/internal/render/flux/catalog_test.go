@@ -14,7 +14,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // release is a built HelmRelease with its values (from its ConfigMap) and

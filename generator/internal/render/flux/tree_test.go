@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 

@@ -1,8 +1,8 @@
 package infra
 
 import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // operatorAccess is how operators reach a private-only EKS endpoint: a
@@ -56,7 +56,7 @@ func (b *module) operatorAccess(f *tfjson.File) {
 	f.Resource("aws_instance", "operator_access", tfjson.Body{
 		"ami":                    tfjson.Attr(ami, "value"),
 		"instance_type":          "t3.micro",
-		"subnet_id":              b.subnetIDs(validate.TierControl)[0],
+		"subnet_id":              b.subnetIDs(network.TierControl)[0],
 		"vpc_security_group_ids": []string{tfjson.Attr(sg, "id")},
 		"iam_instance_profile":   tfjson.Attr(profile, "name"),
 		"monitoring":             true,

@@ -2,7 +2,7 @@ package infra
 
 import (
 	"fmt"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )

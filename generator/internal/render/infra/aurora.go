@@ -4,14 +4,15 @@ import (
 	"fmt"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const (
 	auroraCluster = "aws_rds_cluster.this"
 	dbSecret      = "aws_secretsmanager_secret.db"
-	postgresPort  = 5432
+	postgresPort  = names.PostgresPort
 )
 
 // aurora renders the Aurora PostgreSQL Serverless v2 cluster: a writer and
@@ -24,7 +25,7 @@ func (b *module) aurora(f *tfjson.File) {
 	d := b.m.Database
 	subnets := f.Resource("aws_db_subnet_group", "aurora", tfjson.Body{
 		"name":       d.Identifier,
-		"subnet_ids": b.subnetIDs(validate.TierDatabase),
+		"subnet_ids": b.subnetIDs(network.TierDatabase),
 	})
 	sg := f.Resource("aws_security_group", "aurora", tfjson.Body{
 		"name":        d.Identifier + "-aurora",

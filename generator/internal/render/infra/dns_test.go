@@ -24,10 +24,7 @@ func TestGovCloudPublicDNSInCommercialPartition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := model.Build(checked)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := model.Build(checked)
 	aliases := map[string]string{}
 	type block = map[string]map[string]map[string]any
 	var all []struct {

@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const cluster = "aws_eks_cluster.this"
@@ -26,7 +26,7 @@ func (b *module) eks(f *tfjson.File) {
 	// EKS would create this group itself, unencrypted and kept forever.
 	logs := b.logGroup(f, "cluster", b.m.LogGroups.Cluster)
 	var subnets []string
-	for _, tier := range []string{validate.TierControl, validate.TierProvisioner, validate.TierWorkspace} {
+	for _, tier := range []string{network.TierControl, network.TierProvisioner, network.TierWorkspace} {
 		subnets = append(subnets, b.subnetIDs(tier)...)
 	}
 	vpcConfig := tfjson.Body{

@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // iam renders the IRSA roles of coderd, provisioners and the cluster's
@@ -155,7 +155,7 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 // workspaceSubnetARNs are the workspace tier's subnets, where EC2
 // workspaces are launched.
 func (b *module) workspaceSubnetARNs() []string {
-	return subnetRefs(b.m.Network.Subnets.Tier(validate.TierWorkspace), "arn")
+	return subnetRefs(b.m.Network.Subnets.Tier(network.TierWorkspace), "arn")
 }
 
 // ebsKeyUse lets a role create encrypted volumes with the EBS key; grants

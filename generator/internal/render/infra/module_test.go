@@ -32,10 +32,7 @@ func prodModel(t *testing.T) model.Infra {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := model.Build(checked)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := model.Build(checked)
 	return m
 }
 

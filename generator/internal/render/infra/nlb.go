@@ -1,9 +1,10 @@
 package infra
 
 import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const (
@@ -12,7 +13,7 @@ const (
 	coderdTG  = "aws_lb_target_group.coderd"
 	stunTG    = "aws_lb_target_group.stun"
 	anyIPv4   = "0.0.0.0/0"
-	httpsPort = 443
+	httpsPort = names.HTTPSPort
 )
 
 // nlb renders the internet-facing network load balancer: TLS ends on 443
@@ -42,7 +43,7 @@ func (b *module) nlb(f *tfjson.File) {
 		"load_balancer_type":               "network",
 		"internal":                         false,
 		"ip_address_type":                  "ipv4",
-		"subnets":                          b.firstSubnetIDs(validate.TierPublic), // one per AZ
+		"subnets":                          b.firstSubnetIDs(network.TierPublic), // one per AZ
 		"security_groups":                  []string{tfjson.Attr(nlbSG, "id")},
 		"enable_cross_zone_load_balancing": lb.CrossZone,
 		"enable_deletion_protection":       true,

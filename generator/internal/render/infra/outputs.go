@@ -4,8 +4,8 @@ import (
 	"sort"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // outputs are what later steps (Helm values, the coderd module, operators'
@@ -28,7 +28,7 @@ func (b *module) outputs(f *tfjson.File) {
 	}
 	out("oidc_provider_arn", tfjson.Attr(oidcProvider, "arn"), "IAM OIDC provider for IRSA")
 	out("vpc_id", tfjson.Attr("aws_vpc.this", "id"), "VPC ID")
-	for _, tier := range []string{validate.TierPublic, validate.TierControl, validate.TierProvisioner, validate.TierWorkspace, validate.TierDatabase} {
+	for _, tier := range []string{network.TierPublic, network.TierControl, network.TierProvisioner, network.TierWorkspace, network.TierDatabase} {
 		out(tier+"_subnet_ids", b.subnetIDs(tier), "Subnets of the "+tier+" tier, in AZ order")
 	}
 

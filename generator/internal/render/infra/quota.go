@@ -3,7 +3,7 @@ package infra
 import (
 	"fmt"
 
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 

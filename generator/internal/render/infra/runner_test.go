@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // TestTofuRunnerRole: tofu-controller's runner (flux-system/tf-runner)

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // vpc renders the network: subnets from the plan as literal CIDRs, a NAT
@@ -59,9 +59,9 @@ func (b *module) subnet(f *tfjson.File, s cidr.Subnet, vpcID string) {
 		"Tier": s.Tier,
 	}
 	switch s.Tier {
-	case validate.TierPublic:
+	case network.TierPublic:
 		tags["kubernetes.io/role/elb"] = "1"
-	case validate.TierDatabase:
+	case network.TierDatabase:
 	default:
 		tags["kubernetes.io/role/internal-elb"] = "1"
 	}
@@ -113,9 +113,9 @@ func (b *module) routes(f *tfjson.File, vpcID, igw string) {
 	for _, s := range n.Subnets.Subnets {
 		table := "aws_route_table.private_" + azSuffix(s.AZ)
 		switch s.Tier {
-		case validate.TierPublic:
+		case network.TierPublic:
 			table = public
-		case validate.TierDatabase:
+		case network.TierDatabase:
 			table = database
 		}
 		name := subnetResource(s)
@@ -166,7 +166,7 @@ func (b *module) endpoints(f *tfjson.File, vpcID string) {
 		})
 	}
 	// An interface endpoint takes one subnet per AZ.
-	subnets := b.firstSubnetIDs(validate.TierControl)
+	subnets := b.firstSubnetIDs(network.TierControl)
 	for _, e := range n.Endpoints {
 		f.Resource("aws_vpc_endpoint", strings.NewReplacer(".", "_", "-", "_").Replace(e.Name), tfjson.Body{
 			"vpc_id":              vpcID,
@@ -197,7 +197,7 @@ func (b *module) natGateway(f *tfjson.File, az, igw string) string {
 	})
 	return f.Resource("aws_nat_gateway", sfx, tfjson.Body{
 		"allocation_id": tfjson.Attr(eip, "id"),
-		"subnet_id":     tfjson.Attr("aws_subnet."+subnetName(validate.TierPublic, az), "id"),
+		"subnet_id":     tfjson.Attr("aws_subnet."+subnetName(network.TierPublic, az), "id"),
 		"tags":          map[string]string{"Name": n.Name + "-" + az},
 		"depends_on":    []string{igw},
 	})

@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/model/names"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
 
 // statement is one statement of a rendered aws_iam_policy_document.

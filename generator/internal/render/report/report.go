@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 // File is the report's path in an environment's rendered tree.

@@ -15,6 +15,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -45,7 +47,7 @@ func Convert(src []byte) ([]byte, error) {
 			{Type: hclsyntax.TokenNewline, Bytes: []byte("\n")},
 		})
 	}
-	for _, top := range sortedKeys(doc) {
+	for _, top := range slices.Sorted(maps.Keys(doc)) {
 		if top == "//" {
 			continue
 		}
@@ -69,14 +71,14 @@ func writeTop(body *hclwrite.Body, top string, v any) error {
 		return writeTerraform(topBlock(body, "terraform", nil).Body(), m)
 	case "locals":
 		b := topBlock(body, "locals", nil).Body()
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if err := setExpr(b, k, m[k], exprText); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "provider":
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			for i, cfg := range objects(m[name]) {
 				if err := writeBody(topBlock(body, "provider", []string{name}).Body(), "provider."+name, cfg); err != nil {
 					return fmt.Errorf("%s[%d]: %w", name, i, err)
@@ -89,7 +91,7 @@ func writeTop(body *hclwrite.Body, top string, v any) error {
 			return writeBody(topBlock(body, top, []string{typ, name}).Body(), typ, b)
 		})
 	case "variable", "output", "check":
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			b, ok := m[name].(map[string]any)
 			if !ok {
 				return fmt.Errorf("%s: want an object", name)
@@ -113,7 +115,7 @@ func writeRefactoring(body *hclwrite.Body, top string, v any) error {
 	for i, o := range objs {
 		b := topBlock(body, top, nil).Body()
 		attrs := map[string]any{}
-		for _, k := range sortedKeys(o) {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
 			var err error
 			switch k {
 			case "from", "to":
@@ -139,12 +141,12 @@ func writeRefactoring(body *hclwrite.Body, top string, v any) error {
 }
 
 func eachLabelled2(m map[string]any, fn func(typ, name string, b map[string]any) error) error {
-	for _, typ := range sortedKeys(m) {
+	for _, typ := range slices.Sorted(maps.Keys(m)) {
 		byName, ok := m[typ].(map[string]any)
 		if !ok {
 			return fmt.Errorf("%s: want an object", typ)
 		}
-		for _, name := range sortedKeys(byName) {
+		for _, name := range slices.Sorted(maps.Keys(byName)) {
 			b, ok := byName[name].(map[string]any)
 			if !ok {
 				return fmt.Errorf("%s.%s: want an object", typ, name)
@@ -158,7 +160,7 @@ func eachLabelled2(m map[string]any, fn func(typ, name string, b map[string]any)
 }
 
 func writeTerraform(b *hclwrite.Body, m map[string]any) error {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "required_providers":
 			rp, ok := m[k].(map[string]any)
@@ -166,7 +168,7 @@ func writeTerraform(b *hclwrite.Body, m map[string]any) error {
 				return fmt.Errorf("required_providers: want an object")
 			}
 			rb := b.AppendNewBlock("required_providers", nil).Body()
-			for _, name := range sortedKeys(rp) {
+			for _, name := range slices.Sorted(maps.Keys(rp)) {
 				if err := setExpr(rb, name, rp[name], requirementText); err != nil {
 					return err
 				}
@@ -176,7 +178,7 @@ func writeTerraform(b *hclwrite.Body, m map[string]any) error {
 			if !ok {
 				return fmt.Errorf("%s: want an object", k)
 			}
-			for _, kind := range sortedKeys(kinds) {
+			for _, kind := range slices.Sorted(maps.Keys(kinds)) {
 				cfg, _ := kinds[kind].(map[string]any)
 				labels := []string{kind}
 				if k == "cloud" {
@@ -204,7 +206,7 @@ func requirementText(v any) (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("{\n")
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		conv := exprText
 		if k == "configuration_aliases" {
 			conv = traversalText
@@ -222,7 +224,7 @@ func requirementText(v any) (string, error) {
 // writeMeta writes a variable, output or check block.
 func writeMeta(b *hclwrite.Body, kind string, m map[string]any) error {
 	attrs := map[string]any{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		switch {
 		case kind == "variable" && k == "type":
@@ -271,7 +273,7 @@ func writeBody(b *hclwrite.Body, path string, m map[string]any) error {
 		objs []map[string]any
 	}
 	var blocks []block
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		switch meta := !strings.Contains(path, "."); {
 		case meta && (k == "depends_on" || k == "provider"):
@@ -314,7 +316,7 @@ func writeBody(b *hclwrite.Body, path string, m map[string]any) error {
 }
 
 func eachLabelled1(m map[string]any, fn func(label string, b map[string]any) error) error {
-	for _, label := range sortedKeys(m) {
+	for _, label := range slices.Sorted(maps.Keys(m)) {
 		for _, o := range objects(m[label]) {
 			if err := fn(label, o); err != nil {
 				return fmt.Errorf("%s: %w", label, err)
@@ -326,7 +328,7 @@ func eachLabelled1(m map[string]any, fn func(label string, b map[string]any) err
 
 func writeLifecycle(b *hclwrite.Body, m map[string]any) error {
 	attrs := map[string]any{}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		switch k {
 		case "ignore_changes", "replace_triggered_by":
 			if err := setExpr(b, k, m[k], traversalText); err != nil {
@@ -346,7 +348,7 @@ func writeLifecycle(b *hclwrite.Body, m map[string]any) error {
 }
 
 func writeAttrs(b *hclwrite.Body, m map[string]any) error {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if err := setExpr(b, k, m[k], exprText); err != nil {
 			return err
 		}

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -41,7 +42,7 @@ func exprText(v any) (string, error) {
 		}
 		var b strings.Builder
 		b.WriteString("{\n")
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			key, err := keyText(k)
 			if err != nil {
 				return "", err
@@ -103,7 +104,7 @@ func exprTextRaw(v any) (string, error) {
 	case map[string]any:
 		var b strings.Builder
 		b.WriteString("{\n")
-		for _, k := range sortedKeys(v) {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			key, err := quoted(strings.NewReplacer("${", "$${", "%{", "%%{").Replace(k))
 			if err != nil {
 				return "", err
@@ -235,14 +236,5 @@ func quoted(s string) (string, error) {
 var literalEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
 
 func escapeLiteral(s string) string { return literalEscaper.Replace(s) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 var hclPos = hcl.InitialPos

@@ -3,6 +3,8 @@ package tfjson
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,7 +113,7 @@ type node struct {
 func parseModule(files map[string][]byte) (*refModule, []node, error) {
 	m := &refModule{declared: map[string]bool{}}
 	var bodies []namedBody
-	for _, name := range sortedNames(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		f, diags := hcljson.Parse(files[name], name)
 		if diags.HasErrors() {
 			return nil, nil, fmt.Errorf("parse %s: %w", name, diags)
@@ -179,7 +181,7 @@ func (m *refModule) nodes(b namedBody) ([]node, error) {
 	}
 	whole := node{file: b.file, kind: b.blk.Type, name: blockName(b.blk)}
 	var out []node
-	for _, name := range sortedNames(attrs) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
 		a := attrs[name]
 		var raw any
 		r := a.Expr.Range()
@@ -272,7 +274,7 @@ func templateTraversals(v any, file string) ([]hcl.Traversal, error) {
 				}
 			}
 		case map[string]any:
-			for _, k := range sortedNames(x) {
+			for _, k := range slices.Sorted(maps.Keys(x)) {
 				if err := walk(x[k]); err != nil {
 					return err
 				}
@@ -316,13 +318,4 @@ func lifecycleTraversals(v any, file string) ([]hcl.Traversal, error) {
 		out = append(out, t...)
 	}
 	return out, nil
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,15 +1,16 @@
 // Package yamldoc encodes Kubernetes-style YAML files deterministically: a
 // "# Code generated ... DO NOT EDIT." header, then one or more documents,
-// each marshalled through JSON so that map keys come out sorted and Go API
-// types (k8s.io/api, Flux) keep their field names.
+// each marshalled through JSON so that Go API types (k8s.io/api, Flux) keep
+// their field names, then printed by the YAML encoder with map keys sorted.
 package yamldoc
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 
-	"sigs.k8s.io/yaml"
+	"go.yaml.in/yaml/v2"
 )
 
 // Header is the first line of every generated YAML file.
@@ -39,22 +40,69 @@ func Encode(header string, docs ...any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// marshal encodes one document. API types carry fields that are only
-// server-side state (metadata.creationTimestamp: null, status: {}); they
-// are dropped so the files hold what a person would write.
+// marshal encodes doc as YAML. It is what sigs.k8s.io/yaml.Marshal
+// prints (JSON, then the JSON parsed by the YAML library and printed
+// again) without the second parse, which was a third of a render: the JSON
+// is decoded once, its numbers typed as the YAML library would type their
+// text (see number), and the tree handed to the YAML encoder.
 func marshal(doc any) ([]byte, error) {
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	v, err = typeNumbers(v)
+	if err != nil {
 		return nil, err
 	}
 	if m, ok := v.(map[string]any); ok {
 		dropServerState(m)
 	}
 	return yaml.Marshal(v)
+}
+
+// typeNumbers replaces every json.Number in v by the value the YAML
+// library resolves the number's text to.
+func typeNumbers(v any) (any, error) {
+	var err error
+	switch x := v.(type) {
+	case json.Number:
+		return number(string(x))
+	case map[string]any:
+		for k, e := range x {
+			if x[k], err = typeNumbers(e); err != nil {
+				return nil, err
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if x[i], err = typeNumbers(e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return v, nil
+}
+
+// number types a JSON number's text as go.yaml.in/yaml/v2 resolves a plain
+// scalar: an int when it parses as one, then a uint64, else a float64.
+func number(s string) (any, error) {
+	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return int(i), nil
+	}
+	if u, err := strconv.ParseUint(s, 0, 64); err == nil {
+		return u, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("number %s: %w", s, err)
+	}
+	return f, nil
 }
 
 func dropServerState(obj map[string]any) {

@@ -1,11 +1,15 @@
 package yamldoc
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 func TestEncode(t *testing.T) {
@@ -63,4 +67,75 @@ func TestHeader(t *testing.T) {
 	if got := Header("environments/prod.cue"); got != want {
 		t.Errorf("Header = %q, want %q", got, want)
 	}
+}
+
+// TestMarshalMatchesJSONToYAML proves marshal prints what
+// sigs.k8s.io/yaml.Marshal (JSON parsed again by the YAML library) printed
+// before, number types included: the rendered tree must not move when the
+// encoder skips the second parse.
+func TestMarshalMatchesJSONToYAML(t *testing.T) {
+	cpu := resource.MustParse("1500m")
+	docs := map[string]any{
+		"ints":       map[string]any{"zero": 0, "neg": -3, "big": int64(1) << 53},
+		"floats":     map[string]any{"half": 0.5, "whole": 2.0, "huge": 1e21, "tiny": 1e-7, "neg": -0.25},
+		"strings":    map[string]any{"numeric": "0123", "bool-like": "yes", "html": "<a & b>", "multi": "a\nb\n", "empty": ""},
+		"nested":     map[string]any{"list": []any{1, "two", 3.5, nil, true, map[string]any{"k": []int{}}}},
+		"keys":       map[string]any{"10": 1, "9": 2, "b": 3, "A": 4, "y": 5},
+		"quantity":   map[string]any{"cpu": cpu},
+		"api object": &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: metav1.ObjectMeta{Name: "n"}},
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			got, err := marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := roundTrip(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("marshal differs from the JSON round trip (-round trip +marshal):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestMarshalKeepsLargeIntegers: above 2^53 the JSON round trip rounded
+// integers through float64; marshal prints them exactly.
+func TestMarshalKeepsLargeIntegers(t *testing.T) {
+	for _, tc := range []struct {
+		doc  any
+		want string
+	}{
+		{map[string]any{"v": int64(math.MaxInt64)}, "v: 9223372036854775807\n"},
+		{map[string]any{"v": uint64(math.MaxUint64)}, "v: 18446744073709551615\n"},
+		{map[string]any{"v": int64(1)<<53 + 1}, "v: 9007199254740993\n"},
+	} {
+		got, err := marshal(tc.doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("marshal(%v) = %q, want %q", tc.doc, got, tc.want)
+		}
+	}
+}
+
+// roundTrip is the encoder marshal replaced: JSON into Go values, then
+// sigs.k8s.io/yaml, which marshals them to JSON again and parses that
+// with the YAML library.
+func roundTrip(doc any) ([]byte, error) {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, err
+	}
+	if m, ok := v.(map[string]any); ok {
+		dropServerState(m)
+	}
+	return sigsyaml.Marshal(v)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
-	"github.com/coder-eks/coder-eks/generator/internal/model/capacity"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 const root = "../../../.."

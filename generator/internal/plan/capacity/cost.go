@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 )
 
 // Cost is the estimated monthly cost of one region at the sizes the

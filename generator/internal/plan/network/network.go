@@ -1,4 +1,9 @@
-package validate
+// Package network derives an environment's VPC layout: the subnet tiers
+// and how many addresses each needs per AZ, and the subnet plan that holds
+// them (fresh, or grown from the committed allocation so no subnet moves).
+// validate checks the plan's inputs and figures; model and render read the
+// plan and the tier names from here.
+package network
 
 import (
 	"errors"
@@ -20,10 +25,10 @@ const (
 	TierDatabase    = "database"
 )
 
-// planSubnets plans the VPC of c for wsNodes workspace nodes (the capacity
+// Plan plans the VPC of c for wsNodes workspace nodes (the capacity
 // model's count); field is where c's settings are in the environment ("" for
 // the primary region, "secondary_regions[0]." for a secondary).
-func planSubnets(env *load.Environment, c *config.Environment, prefix string, wsNodes int) (cidr.Plan, diag.List) {
+func Plan(env *load.Environment, c *config.Environment, prefix string, wsNodes int) (cidr.Plan, diag.List) {
 	vpc := netip.MustParsePrefix(c.VPCCIDR) // syntax checked by the schema
 	svc := netip.MustParsePrefix(c.EKSServiceIPv4CIDR)
 	if vpc.Overlaps(svc) {

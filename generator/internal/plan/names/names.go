@@ -66,10 +66,16 @@ const (
 	// DBRoleJob (in CoderNamespace, service account of the same name)
 	// creates coderd's database role once, idempotently.
 	DBRoleJob = "coder-db-role"
-	// Ports the NLB forwards to coderd pods: coderd's HTTP port (TLS ends
-	// at the NLB) and STUN.
+	// Ports, one table for every output that opens or targets them.
+	// The NLB forwards to coderd pods coderd's HTTP port (TLS ends at the
+	// NLB) and STUN.
 	CoderdHTTPPort = 8080
 	STUNPort       = 3478
+	// MetricsPort is where coderd and the provisioners serve Prometheus
+	// metrics (the chart's CODER_PROMETHEUS_ADDRESS, 0.0.0.0:2112).
+	MetricsPort  = 2112
+	PostgresPort = 5432 // Aurora PostgreSQL
+	HTTPSPort    = 443
 
 	// NodeGroupLabel is the node label every workload selects its group by;
 	// the provisioner and workspace groups are also tainted with it.
@@ -305,10 +311,17 @@ func names(c *config.Environment, p, e, cluster, host string) Names {
 // balancer may have.
 const TargetGroupNameMax = 32
 
+// ARN is arn:<partition>:<service>:<region>:<account>:<resource>, the
+// one place the generator spells an ARN of the environment's own
+// resources; region is empty for global services (IAM, S3).
+func ARN(partition, service, region, account, resource string) string {
+	return "arn:" + partition + ":" + service + ":" + region + ":" + account + ":" + resource
+}
+
 // RoleARN is the ARN of an IAM role of this environment's account, in its
 // partition.
 func RoleARN(c *config.Environment, role string) string {
-	return "arn:" + c.Partition + ":iam::" + c.AccountID + ":role/" + role
+	return ARN(c.Partition, "iam", "", c.AccountID, "role/"+role)
 }
 
 // WorkspaceSecurityGroupFor is the shared security group of EC2 workspaces
@@ -324,13 +337,19 @@ func (n Names) WorkspaceSecurityGroupFor(egress string) string {
 // KMSAliasARN is the ARN of a KMS alias in the environment's account and
 // region, in its partition.
 func KMSAliasARN(c *config.Environment, alias string) string {
-	return "arn:" + c.Partition + ":kms:" + c.AWSRegion + ":" + c.AccountID + ":" + alias
+	return ARN(c.Partition, "kms", c.AWSRegion, c.AccountID, alias)
+}
+
+// StateKMSAliasARN is the ARN of the alias of the Terraform state's KMS
+// key, in the state bucket's region (which may differ from the cluster's).
+func StateKMSAliasARN(c *config.Environment, n Names) string {
+	return ARN(c.Partition, "kms", c.TerraformStateRegion, c.AccountID, n.StateKMSAlias)
 }
 
 // AuroraClusterARN is the ARN of the environment's Aurora cluster; RDS tags
 // the secret holding its master password with it.
 func AuroraClusterARN(c *config.Environment, n Names) string {
-	return "arn:" + c.Partition + ":rds:" + c.AWSRegion + ":" + c.AccountID + ":cluster:" + n.AuroraCluster
+	return ARN(c.Partition, "rds", c.AWSRegion, c.AccountID, "cluster:"+n.AuroraCluster)
 }
 
 // Tags are the tags every AWS resource of the environment carries (the

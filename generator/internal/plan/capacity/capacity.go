@@ -14,7 +14,7 @@ import (
 	"math"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
-	"github.com/coder-eks/coder-eks/generator/internal/model/quota"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
 )
 
 // Figures are one region's computed capacity: the primary region (coderd,
@@ -43,7 +43,7 @@ type Figures struct {
 	// Autostop ends workspaces before the evening scale-in; nil without a
 	// workspace schedule that reads as one daily window.
 	Autostop *Autostop
-	// Quotas are the region's service quota requirements (model/quota),
+	// Quotas are the region's service quota requirements (plan/quota),
 	// the same figures the pre-flight script and check blocks use.
 	Quotas []quota.Requirement
 }

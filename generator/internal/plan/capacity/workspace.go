@@ -19,7 +19,7 @@ type PlannedWorkspace struct {
 
 // PlanWorkspace derives the planned workspace pod from the composed
 // templates' compute profiles. Only Kubernetes templates count: EC2
-// templates run on instances of their own (model/quota counts their
+// templates run on instances of their own (plan/quota counts their
 // vCPUs). A template's profile is the largest size its users may pick;
 // users start at the smallest choice and few go to the ceiling, so a
 // workspace is planned at capacity.workspace_profile_share of its
