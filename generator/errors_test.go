@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -18,8 +19,9 @@ import (
 //	-- stderr --             lines stderr must contain, each whole
 //	-- not-stderr --         text stderr must not contain
 //
-// Every case must exit 2. The expected lines were read and checked by hand
-// against the environment files and the schema.
+// Every case must exit 2 and leave the committed rendered/ tree (copied
+// in) as it was. The expected lines were read and checked by hand against
+// the environment files and the schema.
 func TestErrorCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	must(t, err)
@@ -31,6 +33,8 @@ func TestErrorCases(t *testing.T) {
 			a, err := txtar.ParseFile(file)
 			must(t, err)
 			r := newTestRepo(t)
+			copyDir(t, filepath.Join(repoRoot, "rendered"), filepath.Join(r.root, "rendered"))
+			before := r.rendered()
 			var args, want, notWant []string
 			for _, f := range a.Files {
 				kind, target, _ := strings.Cut(f.Name, " ")
@@ -61,6 +65,9 @@ func TestErrorCases(t *testing.T) {
 			code, _, stderr := r.run(args...)
 			if code != exitError {
 				t.Errorf("exit %d, want %d", code, exitError)
+			}
+			if !reflect.DeepEqual(before, r.rendered()) {
+				t.Errorf("rendered/ changed on a failed run")
 			}
 			for _, w := range want {
 				if !containsLine(stderr, w) {

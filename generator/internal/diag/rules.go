@@ -30,6 +30,8 @@ func (s source) rule(path string, e errors.Error) string {
 		return m
 	case f == "invalid value %s (does not satisfy %s)":
 		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", s.show(path, args[0]), args[1], args[1])
+	case strings.HasPrefix(f, "unresolved disjunction"):
+		return fmt.Sprintf("has no value: its default does not fit the other settings and the file gives none (rule: one of %s)", args[0])
 	case strings.HasPrefix(f, "incomplete value"):
 		return fmt.Sprintf(missing+": it has no default (declared at %s)", s.schemaPosition(e))
 	}

@@ -94,7 +94,20 @@ func Load(root, name string) (*Environment, error) {
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
 	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
-	if errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def); len(errs) > 0 || len(unknown) > 0 {
+	errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def)
+	rc := relationChecker{root: root, file: file, user: user, env: env.Value, without: func(path string) cue.Value {
+		f, err := parseFile(root, file)
+		if err != nil || !stripSchemaEmbed(f) || !dropField(f, cue.ParsePath(path)) {
+			return cue.Value{}
+		}
+		u, err := buildFile(ctx, root, file, f)
+		if err != nil {
+			return cue.Value{}
+		}
+		return def.Unify(u.FillPath(cue.MakePath(cue.Str(NameField)), name))
+	}}
+	errs = crossField(readRelations(pkg.Files), rc, errs)
+	if len(errs) > 0 || len(unknown) > 0 {
 		return nil, append(unknown, errs.Without(unknown)...).Sorted()
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
