@@ -16,6 +16,7 @@ import (
 //	-- args --               the command line (after -root)
 //	-- replace ENV.cue --    "old" and "new" text, split by a line "=>"
 //	-- append ENV.cue --     lines added to the end of the file
+//	-- rename ENV.cue --     the file's new name
 //	-- stderr --             lines stderr must contain, each whole
 //	-- not-stderr --         text stderr must not contain
 //
@@ -54,6 +55,10 @@ func TestErrorCases(t *testing.T) {
 					r.writeEnv(env, strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1))
 				case "append":
 					r.writeEnv(env, r.readEnv(env)+string(f.Data))
+				case "rename":
+					to := strings.TrimSuffix(strings.TrimSpace(string(f.Data)), ".cue")
+					r.writeEnv(to, r.readEnv(env))
+					must(t, os.Remove(filepath.Join(r.root, "environments", env+".cue")))
 				case "stderr":
 					want = lines(f.Data)
 				case "not-stderr":

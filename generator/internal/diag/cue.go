@@ -92,9 +92,14 @@ func (s source) written(pos Position) string {
 // (its default was derived from the broken field), and errors inside
 // hidden helper fields (_defaults...), which the user never wrote.
 func DropConsequences(l List, def cue.Value) List {
+	paths := map[string]bool{}
+	for _, d := range l {
+		paths[d.Path] = true
+	}
 	var real List
 	for _, d := range l {
-		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) {
+		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) &&
+			!elementOfFailedList(d, paths) {
 			real = append(real, d)
 		}
 	}
@@ -102,6 +107,15 @@ func DropConsequences(l List, def cue.Value) List {
 		return l
 	}
 	return real
+}
+
+// elementOfFailedList is whether d is a conflict of one element of a list
+// that has an error of its own: a list that fails its constraint
+// (list.UniqueItems) is also compared element by element with the
+// default list, and those conflicts are not the user's mistake.
+func elementOfFailedList(d Diagnostic, paths map[string]bool) bool {
+	i := strings.LastIndex(d.Path, ".")
+	return i > 0 && isIndex(d.Path[i+1:]) && paths[d.Path[:i]] && strings.HasPrefix(d.Msg, "conflicting values")
 }
 
 // hasValue is whether the schema alone gives the field a value: a default

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,11 @@ func (s source) rule(path string, e errors.Error) string {
 			m += "; AWS allows 50 tags per resource and the generator sets 4 (Project, Environment, Owner, ManagedBy)"
 		}
 		return m
+	case f == "invalid value %s (does not satisfy %s)" && args[1] == "list.UniqueItems" && !sensitive(path):
+		if dups := duplicates(args[0]); len(dups) > 0 {
+			return fmt.Sprintf("%s listed more than once (rule: %s: each item once)", strings.Join(dups, ", "), args[1])
+		}
+		return fmt.Sprintf("%s has an item more than once (rule: %s)", args[0], args[1])
 	case f == "invalid value %s (does not satisfy %s)":
 		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", s.show(path, args[0]), args[1], args[1])
 	case strings.HasPrefix(f, "unresolved disjunction"):
@@ -250,4 +256,22 @@ func article(kind string) string {
 func isIndex(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
+}
+
+// duplicates are the items a list, as CUE prints it (["a","a"]), holds
+// more than once, as they are written.
+func duplicates(list string) []string {
+	var items []any
+	if err := json.Unmarshal([]byte(list), &items); err != nil {
+		return nil
+	}
+	count := map[string]int{}
+	var out []string
+	for _, it := range items {
+		b, _ := json.Marshal(it)
+		if count[string(b)]++; count[string(b)] == 2 {
+			out = append(out, string(b))
+		}
+	}
+	return out
 }

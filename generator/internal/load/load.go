@@ -90,6 +90,12 @@ func Load(root, name string) (*Environment, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The name comes from the file name: when the schema refuses it,
+	// everything derived from it (the state bucket, resource names)
+	// fails too, and the fix is to rename the file.
+	if d, bad := badName(ctx, def, root, file, name); bad {
+		return nil, diag.List{d}
+	}
 	// Errors are taken from Validate, which reports every field's, not
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
@@ -213,3 +219,29 @@ func (e *Environment) Pos(path string) diag.Position {
 
 // RelFile is the environment file relative to the repository root.
 func (e *Environment) RelFile() string { return diag.Relative(e.Root, e.File) }
+
+// badName reports an environment name (its file name) the schema's rule
+// for NameField refuses, at the file, with a name to rename it to when
+// one close to it is accepted.
+func badName(ctx *cue.Context, def cue.Value, root, file, name string) (diag.Diagnostic, bool) {
+	rule := def.LookupPath(cue.MakePath(cue.Str(NameField)))
+	accepts := func(n string) bool { return rule.Unify(ctx.Encode(n)).Validate(cue.Concrete(true)) == nil }
+	if accepts(name) {
+		return diag.Diagnostic{}, false
+	}
+	m := fmt.Sprintf("the file name gives the environment the name %q, which the schema does not accept (rule: %s, at %s); rename the file",
+		name, rule, diag.FromPos(root, rule.Pos()))
+	suggestion := strings.Trim(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		}
+		return '-'
+	}, name), "-")
+	if suggestion != name && accepts(suggestion) {
+		m += fmt.Sprintf(", e.g. to %s", filepath.ToSlash(filepath.Join(EnvironmentsDir, suggestion+".cue")))
+	}
+	return diag.Diagnostic{Pos: diag.Position{File: diag.Relative(root, file), Line: 1, Col: 1}, Path: NameField, Msg: m}, true
+}
