@@ -15,6 +15,7 @@ import (
 //
 //	-- args --               the command line (after -root)
 //	-- replace ENV.cue --    "old" and "new" text, split by a line "=>"
+//	-- replace DIR/F.cue --  the same in another input file (toolchains/...)
 //	-- append ENV.cue --     lines added to the end of the file
 //	-- rename ENV.cue --     the file's new name
 //	-- stderr --             lines stderr must contain, each whole
@@ -48,11 +49,19 @@ func TestErrorCases(t *testing.T) {
 					if !ok {
 						t.Fatalf("replace %s: no => line", target)
 					}
-					src := r.readEnv(env)
+					// ENV.cue is an environment; a path (toolchains/x.cue)
+					// any other input file.
+					file := filepath.Join(r.root, "environments", target)
+					if strings.Contains(target, "/") {
+						file = filepath.Join(r.root, filepath.FromSlash(target))
+					}
+					b, err := os.ReadFile(file)
+					must(t, err)
+					src := string(b)
 					if !strings.Contains(src, strings.TrimSuffix(old, "\n")) {
 						t.Fatalf("replace %s: %q not in the file", target, old)
 					}
-					r.writeEnv(env, strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1))
+					must(t, os.WriteFile(file, []byte(strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1)), 0o644))
 				case "append":
 					r.writeEnv(env, r.readEnv(env)+string(f.Data))
 				case "rename":

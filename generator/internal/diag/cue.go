@@ -26,10 +26,38 @@ func FromCUE(err error, root, envFile string) List {
 // value a fixed field must have. Paths are reported relative to def, so
 // "#Environment.vpc_cidr" reads "vpc_cidr". A nil err gives no diagnostics.
 func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
+	return FromCUEWithHints(err, root, envFile, def, Hints{})
+}
+
+// Hints are what the schema says beside its constraints that helps a
+// message: the written form of its value types, the names a map's keys
+// may take.
+type Hints struct {
+	Forms []Form
+	// KeyNames are, by the name of a map field (capabilities), the keys
+	// its key pattern allows, for did-you-mean.
+	KeyNames map[string][]string
+}
+
+// Form is how a value of a named schema type is written (an ARN, a cron
+// expression), for a value that does not match the type's pattern: the
+// expected form and an example say more than the regular expression.
+type Form struct {
+	Name, Form, Example string
+	From, To            Position // the type's expression in the schema
+}
+
+func (f Form) contains(p Position) bool {
+	after := func(a, b Position) bool { return a.Line > b.Line || a.Line == b.Line && a.Col >= b.Col }
+	return p.File == f.From.File && after(p, f.From) && after(f.To, p)
+}
+
+// FromCUEWithHints is FromCUEWithSchema knowing the schema's hints.
+func FromCUEWithHints(err error, root, envFile string, def cue.Value, h Hints) List {
 	if err == nil {
 		return nil
 	}
-	src := source{root: root, envFile: envFile, def: def}
+	src := source{root: root, envFile: envFile, def: def, hints: h}
 	byPath := map[string][]errors.Error{}
 	var paths []string
 	for _, e := range errors.Errors(err) {
@@ -135,6 +163,17 @@ func hasValue(def cue.Value, path string) bool {
 type source struct {
 	root, envFile string
 	def           cue.Value // zero when unknown
+	hints         Hints
+}
+
+// formAt is the form whose type's expression holds p.
+func (s source) formAt(p Position) (Form, bool) {
+	for _, f := range s.hints.Forms {
+		if f.contains(p) {
+			return f, true
+		}
+	}
+	return Form{}, false
 }
 
 // joinPath drops a leading definition name: errors of a value unified
@@ -451,8 +490,9 @@ func (l List) Focus(file string) List {
 	return out
 }
 
-// Without returns l less the diagnostics for the paths of other: a check
-// that reported a field already needs no second report of it from CUE.
+// Without returns l less the diagnostics for the paths of other and what
+// they hold (a list's items): a check that reported a field already needs
+// no second report of it from CUE.
 func (l List) Without(other List) List {
 	drop := map[string]bool{}
 	for _, d := range other {
@@ -460,11 +500,21 @@ func (l List) Without(other List) List {
 	}
 	var out List
 	for _, d := range l {
-		if !drop[d.Path] {
+		if !drop[d.Path] && !dropsParent(drop, d.Path) {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// dropsParent is whether a field holding path is in drop.
+func dropsParent(drop map[string]bool, path string) bool {
+	for i := strings.LastIndex(path, "."); i > 0; i = strings.LastIndex(path[:i], ".") {
+		if drop[path[:i]] {
+			return true
+		}
+	}
+	return false
 }
 
 // sortValues orders allowed values numerically when they are numbers,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
 // EnvironmentsDir is where environment files live, one per environment.
@@ -100,7 +101,7 @@ func Load(root, name string) (*Environment, error) {
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
 	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
-	errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def)
+	errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def, hints(root, pkg))
 	rc := relationChecker{root: root, file: file, user: user, env: env.Value, without: func(path string) cue.Value {
 		f, err := parseFile(root, file)
 		if err != nil || !stripSchemaEmbed(f) || !dropField(f, cue.ParsePath(path)) {
@@ -134,15 +135,15 @@ func Load(root, name string) (*Environment, error) {
 // validateAll reports every invalid field. CUE's Validate stops at the
 // first failing field of a struct, so each field the schema or the file
 // declares is also validated on its own and the results are merged.
-func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value) diag.List {
+func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value, h diag.Hints) diag.List {
 	err := v.Validate(cue.Concrete(true))
 	if err == nil {
 		return nil
 	}
-	errs := diag.FromCUEWithSchema(err, root, file, def)
+	errs := diag.FromCUEWithHints(err, root, file, def, h)
 	for _, label := range labels(sources) {
 		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
-			errs = append(errs, diag.FromCUEWithSchema(ferr, root, file, def)...)
+			errs = append(errs, diag.FromCUEWithHints(ferr, root, file, def, h)...)
 		}
 	}
 	return diag.DropConsequences(errs, def).Sorted().Focus(diag.Relative(root, file))
@@ -244,4 +245,26 @@ func badName(ctx *cue.Context, def cue.Value, root, file, name string) (diag.Dia
 		m += fmt.Sprintf(", e.g. to %s", filepath.ToSlash(filepath.Join(EnvironmentsDir, suggestion+".cue")))
 	}
 	return diag.Diagnostic{Pos: diag.Position{File: diag.Relative(root, file), Line: 1, Col: 1}, Path: NameField, Msg: m}, true
+}
+
+// CapabilityNames is the schema's table of capabilities, whose keys are
+// the names a capabilities map may use.
+var CapabilityNames = cue.ParsePath("capability_values")
+
+// keyNames are the maps whose keys are capability names: a pairing's
+// and a base's capabilities, a toolchain's required ones.
+func keyNames(schema cue.Value) map[string][]string {
+	names := diag.FieldNames(schema.LookupPath(CapabilityNames))
+	return map[string][]string{"capabilities": names, "capabilities.required": names}
+}
+
+// hints are the schema's @form attributes and the names capabilities
+// maps take, as diagnostics use them.
+func hints(root string, pkg Schema) diag.Hints {
+	h := diag.Hints{KeyNames: keyNames(pkg.Value)}
+	for _, f := range schemainfo.Forms(pkg.Files) {
+		h.Forms = append(h.Forms, diag.Form{Name: f.Name, Form: f.Form, Example: f.Example,
+			From: diag.FromPos(root, f.Start), To: diag.FromPos(root, f.End)})
+	}
+	return h
 }

@@ -1,6 +1,7 @@
 package schemainfo
 
 import (
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -370,4 +371,45 @@ func allIdents(x ast.Expr) []string {
 		return true
 	}, nil)
 	return out
+}
+
+// Form is how a value of a named schema type is written, from the type's
+// @form(FORM, example=EXAMPLE) attribute: messages about a value that
+// does not match the type's pattern show these instead of the pattern.
+type Form struct {
+	Name, Form, Example string
+	Start, End          token.Pos // of the type's expression
+}
+
+// Forms lists the top-level fields of files that carry a @form attribute.
+func Forms(files []*ast.File) []Form {
+	var out []Form
+	for _, f := range files {
+		for _, d := range f.Decls {
+			field, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			for _, a := range field.Attrs {
+				body, ok := strings.CutPrefix(a.Text, "@form(")
+				if !ok {
+					continue
+				}
+				body = strings.TrimSuffix(body, ")")
+				form, example, _ := strings.Cut(body, ", example=")
+				name, _, _ := ast.LabelName(field.Label)
+				out = append(out, Form{Name: name, Form: unquote(form), Example: unquote(example),
+					Start: field.Value.Pos(), End: field.Value.End()})
+			}
+		}
+	}
+	return out
+}
+
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s
 }
