@@ -28,6 +28,15 @@ type Catalog struct {
 	// "{region}" for the region.
 	FIPSHosts map[string]map[string]string `json:"fips_hosts"`
 	Regions   map[string]Region            `json:"regions"`
+	// NodeAMITypes mirrors schema.node_ami_types; NodeGroupAMIType is the
+	// one the node groups run (schema.node_group_ami_type).
+	NodeAMITypes     map[string]NodeAMIType `json:"node_ami_types"`
+	NodeGroupAMIType string                 `json:"node_group_ami_type"`
+}
+
+// NodeAMIType mirrors an entry of schema.node_ami_types.
+type NodeAMIType struct {
+	NVIDIADriver bool `json:"nvidia_driver"`
 }
 
 // CoderdRequestLog mirrors schema.coderd_request_log: what coderd must be
