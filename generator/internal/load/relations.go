@@ -338,6 +338,7 @@ func crossField(rs relationScope, c relationChecker, errs diag.List) diag.List {
 	c.elementTypes, c.defaultSources = rs.elementTypes, rs.defaultSources
 	errs = c.requiredBy(rs, errs)
 	errs = c.derived(rs, errs)
+	errs = c.because(rs, errs)
 	broken := c.check(rs)
 	if len(broken) == 0 {
 		return errs
@@ -470,6 +471,38 @@ func (c relationChecker) derived(rs relationScope, l diag.List) diag.List {
 		}
 		out[i] = diag.Diagnostic{Pos: set[0].pos, Path: set[0].path,
 			Msg: fmt.Sprintf("%s, fails: %s (rule at %s)", m, d.Msg, d.Pos)}
+	}
+	return out
+}
+
+// because adds, to a diagnostic about a rule the schema states under a
+// condition (a pattern's: if pattern == "pubsec" {ws_use_spot_instances:
+// false}), what made the condition hold: the condition's fields with
+// their values and lines, or as defaults.
+func (c relationChecker) because(rs relationScope, l diag.List) diag.List {
+	out := append(diag.List(nil), l...)
+	for i, d := range out {
+		for _, cond := range rs.conds {
+			at := diag.FromPos(c.root, cond.Pos)
+			if cond.Field != d.Path || !strings.Contains(d.Msg, fmt.Sprintf("%s:%d:", at.File, at.Line)) {
+				continue
+			}
+			var why []string
+			for _, ref := range cond.Refs {
+				s, ok := c.side(ref, "")
+				switch {
+				case !ok:
+				case s.set:
+					why = append(why, fmt.Sprintf("%s is %s, set at %s", ref, show(s.value), s.pos))
+				default:
+					why = append(why, fmt.Sprintf("%s is %s, its default", ref, show(s.value)))
+				}
+			}
+			if len(why) > 0 {
+				out[i].Msg += fmt.Sprintf(" (the rule applies because %s)", strings.Join(why, " and "))
+			}
+			break
+		}
 	}
 	return out
 }
