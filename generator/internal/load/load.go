@@ -91,6 +91,12 @@ func Load(root, name string) (*Environment, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A file that does not evaluate on its own (an unquoted value reads
+	// as a reference) gives the schema nothing: every required field
+	// would be reported missing before the real error. Report that alone.
+	if err := user.Validate(); err != nil {
+		return nil, quoteHints(diag.FromCUE(err, root, file), file)
+	}
 	// The name comes from the file name: when the schema refuses it,
 	// everything derived from it (the state bucket, resource names)
 	// fails too, and the fix is to rename the file.
@@ -267,4 +273,36 @@ func hints(root string, pkg Schema) diag.Hints {
 			From: diag.FromPos(root, f.Start), To: diag.FromPos(root, f.End)})
 	}
 	return h
+}
+
+// quoteHints adds, to "reference not found" errors in file, the line as it
+// reads with the value quoted: an unquoted string is the usual cause.
+func quoteHints(l diag.List, file string) diag.List {
+	src, err := ReadInput(file)
+	if err != nil {
+		return l
+	}
+	lines := strings.Split(string(src), "\n")
+	out := l[:0]
+	seen := map[int]bool{}
+	for _, d := range l {
+		if !strings.HasPrefix(d.Msg, "reference ") || d.Pos.Line < 1 || d.Pos.Line > len(lines) {
+			out = append(out, d)
+			continue
+		}
+		if seen[d.Pos.Line] {
+			continue // one report per line: "platform-engineering" is two references
+		}
+		seen[d.Pos.Line] = true
+		label, value, ok := strings.Cut(lines[d.Pos.Line-1], ":")
+		value = strings.TrimSpace(value)
+		if i := strings.Index(value, "//"); i >= 0 {
+			value = strings.TrimSpace(value[:i])
+		}
+		if ok && value != "" && !strings.ContainsAny(value, "\"[{") {
+			d.Msg += fmt.Sprintf(" (rule: a value is a literal; a text value is quoted: %s: %q)", strings.TrimSpace(label), value)
+		}
+		out = append(out, d)
+	}
+	return out
 }
