@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -504,5 +505,39 @@ func (c relationChecker) because(rs relationScope, l diag.List) diag.List {
 			break
 		}
 	}
-	return out
+	return c.derivedBy(rs, out)
+}
+
+// derivedBy adds, to a diagnostic of a field the file sets although the
+// schema sets it from other fields under conditions (aws_partition from
+// aws_region), which fields those are, with their values and lines.
+func (c relationChecker) derivedBy(rs relationScope, l diag.List) diag.List {
+	for i, d := range l {
+		if s, ok := c.side(d.Path, ""); !ok || !s.set || strings.Contains(d.Msg, "(the rule applies because") {
+			continue
+		}
+		var refs []string
+		for _, cond := range rs.conds {
+			if cond.Field == d.Path && !slices.Contains(refs, "pattern") {
+				for _, r := range cond.Refs {
+					if !slices.Contains(refs, r) {
+						refs = append(refs, r)
+					}
+				}
+			}
+		}
+		if len(refs) != 1 || refs[0] == "pattern" {
+			continue // a pattern's rules name the pattern through because
+		}
+		from, ok := c.side(refs[0], "")
+		if !ok {
+			continue
+		}
+		where := "its default"
+		if from.set {
+			where = "set at " + from.pos.String()
+		}
+		l[i].Msg += fmt.Sprintf(" (the schema sets %s from %s, which is %s, %s: leave %s out)", d.Path, refs[0], show(from.value), where, d.Path)
+	}
+	return l
 }
