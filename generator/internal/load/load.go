@@ -94,8 +94,12 @@ func Load(root, name string) (*Environment, error) {
 	// A file that does not evaluate on its own (an unquoted value reads
 	// as a reference) gives the schema nothing: every required field
 	// would be reported missing before the real error. Report that alone.
+	// A field set twice conflicts with itself here too; that one is
+	// reported as set twice, with the schema's errors.
 	if err := user.Validate(); err != nil {
-		return nil, quoteHints(diag.FromCUE(err, root, file), file)
+		if own := quoteHints(diag.FromCUE(err, root, file), file).Without(unknown); len(own) > 0 {
+			return nil, append(unknown, own...).Sorted()
+		}
 	}
 	// The name comes from the file name: when the schema refuses it,
 	// everything derived from it (the state bucket, resource names)
