@@ -32,6 +32,9 @@ func TestErrorCases(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			// Each case has a repository of its own; CPU-bound, so they
+			// share the cores.
+			t.Parallel()
 			a, err := txtar.ParseFile(file)
 			must(t, err)
 			r := newTestRepo(t)
