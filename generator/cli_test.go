@@ -35,7 +35,7 @@ func TestInvalidEnvironment(t *testing.T) {
 		{"out of range", base + "max_workspaces_per_user: 500\n",
 			fmt.Sprintf("%d:26: max_workspaces_per_user: 500 is out of range (rule: <=100)", next)},
 		{"desired above max", base + "ws_node_desired_peak: 300\n",
-			fmt.Sprintf("%d:23: ws_node_desired_peak: 300 is out of range (rule: <=210)", next)},
+			fmt.Sprintf("%d:23: ws_node_desired_peak: 300 is more than ws_node_max_size 210 (set at environments/prod.cue:%d:29)", next, lineOf(base, "ws_node_max_size:"))},
 		{"unknown field", base + `vpc_cidrr: "10.1.0.0/16"` + "\n",
 			fmt.Sprintf("%d:1: vpc_cidrr: unknown field (rule: only the schema's fields are allowed); did you mean vpc_cidr?", next)},
 		{"missing required field", strings.Replace(base, "\nowner:", "\n// owner:", 1),
@@ -43,19 +43,19 @@ func TestInvalidEnvironment(t *testing.T) {
 		{"enum value", base + `eks_cluster_version: "1.31"` + "\n",
 			fmt.Sprintf(`%d:22: eks_cluster_version: "1.31" is not one of the allowed values (rule: "1.32" | "1.33" | "1.34" | "1.35"); did you mean "1.32"?`, next)},
 		{"overlapping CIDRs", base + `eks_service_ipv4_cidr: "10.0.128.0/17"` + "\n",
-			fmt.Sprintf("%d:1: eks_service_ipv4_cidr: 10.0.128.0/17 overlaps vpc_cidr 10.0.0.0/16", next)},
+			fmt.Sprintf("%d:24: eks_service_ipv4_cidr: 10.0.128.0/17 overlaps vpc_cidr 10.0.0.0/16, its default (environments/prod.cue does not set vpc_cidr)", next)},
 		// A committed VPC's CIDR cannot change (TestSubnetReplacementRefused);
 		// planning it afresh shows what a too small one lacks.
 		{"VPC too small", base + `vpc_cidr: "10.0.0.0/22"` + "\nallow_subnet_replacement: true\n",
 			fmt.Sprintf(`%d:1: vpc_cidr: tier "provisioner" needs a /20 subnet per AZ for 2160 addresses, larger than vpc_cidr 10.0.0.0/22`, next)},
 		{"bad cron", base + `scaling_schedule_start: "61 6 * * MON-FRI"` + "\n",
-			fmt.Sprintf(`%d:25: scaling_schedule_start: "61 6 * * MON-FRI" does not match the pattern (rule: the pattern defined at schema/types.cue:`, next)},
+			fmt.Sprintf(`%d:25: scaling_schedule_start: "61 6 * * MON-FRI" does not have the form of a #Cron: expected five fields: MINUTE(0-59) HOUR(0-23)`, next)},
 		{"unknown time zone", base + `scaling_timezone: "America/Atlantis"` + "\n",
 			fmt.Sprintf(`%d:1: scaling_timezone: "America/Atlantis" is not an IANA time zone`, next)},
 		{"plaintext secret", base + `coder_admin_token: "s3cr3t"` + "\n",
 			fmt.Sprintf(`%d:20: coder_admin_token: the value given is not allowed: the schema fixes this field to "" (rule: "", declared at schema/environment.cue:`, next)},
 		{"secret that is not an ARN", strings.Replace(base, `oidc_client_secret_arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/prod/oidc-client-secret-AbCdEf"`, `oidc_client_secret_arn: "hunter2"`, 1),
-			fmt.Sprintf(`%d:25: oidc_client_secret_arn: "hunter2" does not match the pattern (rule: the pattern defined at schema/types.cue:`, lineOf(base, "oidc_client_secret_arn:"))},
+			fmt.Sprintf(`%d:25: oidc_client_secret_arn: "hunter2" does not have the form of a #SecretARN: expected arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME, e.g. arn:aws:secretsmanager:us-east-1:111122223333:secret:`, lineOf(base, "oidc_client_secret_arn:"))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -14,12 +15,15 @@ import (
 //
 //	-- args --               the command line (after -root)
 //	-- replace ENV.cue --    "old" and "new" text, split by a line "=>"
+//	-- replace DIR/F.cue --  the same in another input file (toolchains/...)
 //	-- append ENV.cue --     lines added to the end of the file
+//	-- rename ENV.cue --     the file's new name
 //	-- stderr --             lines stderr must contain, each whole
 //	-- not-stderr --         text stderr must not contain
 //
-// Every case must exit 2. The expected lines were read and checked by hand
-// against the environment files and the schema.
+// Every case must exit 2 and leave the committed rendered/ tree (copied
+// in) as it was. The expected lines were read and checked by hand against
+// the environment files and the schema.
 func TestErrorCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/errors/*.txtar")
 	must(t, err)
@@ -28,9 +32,14 @@ func TestErrorCases(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			// Each case has a repository of its own; CPU-bound, so they
+			// share the cores.
+			t.Parallel()
 			a, err := txtar.ParseFile(file)
 			must(t, err)
 			r := newTestRepo(t)
+			copyDir(t, filepath.Join(repoRoot, "rendered"), filepath.Join(r.root, "rendered"))
+			before := r.rendered()
 			var args, want, notWant []string
 			for _, f := range a.Files {
 				kind, target, _ := strings.Cut(f.Name, " ")
@@ -43,13 +52,25 @@ func TestErrorCases(t *testing.T) {
 					if !ok {
 						t.Fatalf("replace %s: no => line", target)
 					}
-					src := r.readEnv(env)
+					// ENV.cue is an environment; a path (toolchains/x.cue)
+					// any other input file.
+					file := filepath.Join(r.root, "environments", target)
+					if strings.Contains(target, "/") {
+						file = filepath.Join(r.root, filepath.FromSlash(target))
+					}
+					b, err := os.ReadFile(file)
+					must(t, err)
+					src := string(b)
 					if !strings.Contains(src, strings.TrimSuffix(old, "\n")) {
 						t.Fatalf("replace %s: %q not in the file", target, old)
 					}
-					r.writeEnv(env, strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1))
+					must(t, os.WriteFile(file, []byte(strings.Replace(src, strings.TrimSuffix(old, "\n"), strings.TrimSuffix(new, "\n"), 1)), 0o644))
 				case "append":
 					r.writeEnv(env, r.readEnv(env)+string(f.Data))
+				case "rename":
+					to := strings.TrimSuffix(strings.TrimSpace(string(f.Data)), ".cue")
+					r.writeEnv(to, r.readEnv(env))
+					must(t, os.Remove(filepath.Join(r.root, "environments", env+".cue")))
 				case "stderr":
 					want = lines(f.Data)
 				case "not-stderr":
@@ -61,6 +82,9 @@ func TestErrorCases(t *testing.T) {
 			code, _, stderr := r.run(args...)
 			if code != exitError {
 				t.Errorf("exit %d, want %d", code, exitError)
+			}
+			if !reflect.DeepEqual(before, r.rendered()) {
+				t.Errorf("rendered/ changed on a failed run")
 			}
 			for _, w := range want {
 				if !containsLine(stderr, w) {

@@ -77,27 +77,40 @@ func (h *Harness) CLIConfig() string { return h.cliConfig }
 func (h *Harness) Providers() []string { return h.providers }
 
 // FindTerraform returns the binary named by $TF_BINARY if set, else terraform
-// on PATH, else tofu on PATH.
+// on PATH, else tofu on PATH, else OpenTofu built from the Go module proxy
+// into the test cache (BuildOpenTofu; the first run builds it, a few
+// minutes).
 func FindTerraform() (string, error) {
+	return findTerraform(exec.LookPath, BuildOpenTofu)
+}
+
+// findTerraform is FindTerraform with the PATH lookup and the build as
+// parameters, so the order can be tested without building.
+func findTerraform(lookPath func(string) (string, error), build func() (string, error)) (string, error) {
 	if name := os.Getenv("TF_BINARY"); name != "" {
-		path, err := exec.LookPath(name)
+		path, err := lookPath(name)
 		if err != nil {
 			return "", fmt.Errorf("TF_BINARY=%s: %w", name, err)
 		}
 		return path, nil
 	}
 	for _, name := range []string{"terraform", "tofu"} {
-		if path, err := exec.LookPath(name); err == nil {
+		if path, err := lookPath(name); err == nil {
 			return path, nil
 		}
 	}
-	return "", errors.New(`neither terraform nor tofu is on PATH and TF_BINARY is not set; get one of:
+	path, err := build()
+	if err != nil {
+		return "", fmt.Errorf(`neither terraform nor tofu is on PATH and TF_BINARY is not set, and building OpenTofu failed: %w
+get one of:
   - Terraform >= 1.11: https://developer.hashicorp.com/terraform/install
   - OpenTofu, built from the Go module proxy: run
-        go mod download -json github.com/opentofu/opentofu@v1.10.6
+        go mod download -json %s@%s
     then, in the directory it prints as "Dir":
         go build -o "$(go env GOPATH)/bin/tofu" ./cmd/tofu
-    and put that bin directory on PATH (or set TF_BINARY to the binary)`)
+    and put that bin directory on PATH (or set TF_BINARY to the binary)`, err, openTofuModule, OpenTofuVersion)
+	}
+	return path, nil
 }
 
 // moduleRoot returns the directory of the enclosing go.mod, where the

@@ -33,6 +33,15 @@ type Catalog struct {
 	Regions   map[string]Region            `json:"regions"`
 	// PackageSources mirrors schema.package_sources, per OS variant.
 	PackageSources map[string]PackageSources `json:"package_sources"`
+	// NodeAMITypes mirrors schema.node_ami_types; NodeGroupAMIType is the
+	// one the node groups run (schema.node_group_ami_type).
+	NodeAMITypes     map[string]NodeAMIType `json:"node_ami_types"`
+	NodeGroupAMIType string                 `json:"node_group_ami_type"`
+}
+
+// NodeAMIType mirrors an entry of schema.node_ami_types.
+type NodeAMIType struct {
+	NVIDIADriver bool `json:"nvidia_driver"`
 }
 
 // PackageSources mirrors schema.#PackageSources: where an OS's package

@@ -26,10 +26,38 @@ func FromCUE(err error, root, envFile string) List {
 // value a fixed field must have. Paths are reported relative to def, so
 // "#Environment.vpc_cidr" reads "vpc_cidr". A nil err gives no diagnostics.
 func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
+	return FromCUEWithHints(err, root, envFile, def, Hints{})
+}
+
+// Hints are what the schema says beside its constraints that helps a
+// message: the written form of its value types, the names a map's keys
+// may take.
+type Hints struct {
+	Forms []Form
+	// KeyNames are, by the name of a map field (capabilities), the keys
+	// its key pattern allows, for did-you-mean.
+	KeyNames map[string][]string
+}
+
+// Form is how a value of a named schema type is written (an ARN, a cron
+// expression), for a value that does not match the type's pattern: the
+// expected form and an example say more than the regular expression.
+type Form struct {
+	Name, Form, Example string
+	From, To            Position // the type's expression in the schema
+}
+
+func (f Form) contains(p Position) bool {
+	after := func(a, b Position) bool { return a.Line > b.Line || a.Line == b.Line && a.Col >= b.Col }
+	return p.File == f.From.File && after(p, f.From) && after(f.To, p)
+}
+
+// FromCUEWithHints is FromCUEWithSchema knowing the schema's hints.
+func FromCUEWithHints(err error, root, envFile string, def cue.Value, h Hints) List {
 	if err == nil {
 		return nil
 	}
-	src := source{root: root, envFile: envFile, def: def}
+	src := source{root: root, envFile: envFile, def: def, hints: h}
 	byPath := map[string][]errors.Error{}
 	var paths []string
 	for _, e := range errors.Errors(err) {
@@ -92,9 +120,14 @@ func (s source) written(pos Position) string {
 // (its default was derived from the broken field), and errors inside
 // hidden helper fields (_defaults...), which the user never wrote.
 func DropConsequences(l List, def cue.Value) List {
+	paths := map[string]bool{}
+	for _, d := range l {
+		paths[d.Path] = true
+	}
 	var real List
 	for _, d := range l {
-		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) {
+		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) &&
+			!elementOfFailedList(d, paths) {
 			real = append(real, d)
 		}
 	}
@@ -102,6 +135,15 @@ func DropConsequences(l List, def cue.Value) List {
 		return l
 	}
 	return real
+}
+
+// elementOfFailedList is whether d is a conflict of one element of a list
+// that has an error of its own: a list that fails its constraint
+// (list.UniqueItems) is also compared element by element with the
+// default list, and those conflicts are not the user's mistake.
+func elementOfFailedList(d Diagnostic, paths map[string]bool) bool {
+	i := strings.LastIndex(d.Path, ".")
+	return i > 0 && isIndex(d.Path[i+1:]) && paths[d.Path[:i]] && strings.HasPrefix(d.Msg, "conflicting values")
 }
 
 // hasValue is whether the schema alone gives the field a value: a default
@@ -121,6 +163,17 @@ func hasValue(def cue.Value, path string) bool {
 type source struct {
 	root, envFile string
 	def           cue.Value // zero when unknown
+	hints         Hints
+}
+
+// formAt is the form whose type's expression holds p.
+func (s source) formAt(p Position) (Form, bool) {
+	for _, f := range s.hints.Forms {
+		if f.contains(p) {
+			return f, true
+		}
+	}
+	return Form{}, false
 }
 
 // joinPath drops a leading definition name: errors of a value unified
@@ -437,8 +490,9 @@ func (l List) Focus(file string) List {
 	return out
 }
 
-// Without returns l less the diagnostics for the paths of other: a check
-// that reported a field already needs no second report of it from CUE.
+// Without returns l less the diagnostics for the paths of other and what
+// they hold (a list's items): a check that reported a field already needs
+// no second report of it from CUE.
 func (l List) Without(other List) List {
 	drop := map[string]bool{}
 	for _, d := range other {
@@ -446,11 +500,21 @@ func (l List) Without(other List) List {
 	}
 	var out List
 	for _, d := range l {
-		if !drop[d.Path] {
+		if !drop[d.Path] && !dropsParent(drop, d.Path) {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// dropsParent is whether a field holding path is in drop.
+func dropsParent(drop map[string]bool, path string) bool {
+	for i := strings.LastIndex(path, "."); i > 0; i = strings.LastIndex(path[:i], ".") {
+		if drop[path[:i]] {
+			return true
+		}
+	}
+	return false
 }
 
 // sortValues orders allowed values numerically when they are numbers,

@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,8 +29,15 @@ func (s source) rule(path string, e errors.Error) string {
 			m += "; AWS allows 50 tags per resource and the generator sets 4 (Project, Environment, Owner, ManagedBy)"
 		}
 		return m
+	case f == "invalid value %s (does not satisfy %s)" && args[1] == "list.UniqueItems" && !sensitive(path):
+		if dups := duplicates(args[0]); len(dups) > 0 {
+			return fmt.Sprintf("%s listed more than once (rule: %s: each item once)", strings.Join(dups, ", "), args[1])
+		}
+		return fmt.Sprintf("%s has an item more than once (rule: %s)", args[0], args[1])
 	case f == "invalid value %s (does not satisfy %s)":
 		return fmt.Sprintf("%s does not satisfy %s (rule: %s)", s.show(path, args[0]), args[1], args[1])
+	case strings.HasPrefix(f, "unresolved disjunction"):
+		return fmt.Sprintf("has no value: its default does not fit the other settings and the file gives none (rule: one of %s)", args[0])
 	case strings.HasPrefix(f, "incomplete value"):
 		return fmt.Sprintf(missing+": it has no default (declared at %s)", s.schemaPosition(e))
 	}
@@ -46,6 +54,10 @@ const longPattern = 60
 // boundMessage words a failed bound: a range, a pattern or an exclusion.
 func (s source) boundMessage(path, value, bound string, e errors.Error) string {
 	value = s.show(path, value)
+	if f, ok := s.formAt(s.schemaPosition(e)); ok && strings.HasPrefix(bound, "=~") {
+		return fmt.Sprintf("%s does not have the form of a %s: expected %s, e.g. %s (rule: the pattern defined at %s)",
+			value, f.Name, f.Form, f.Example, s.schemaPosition(e))
+	}
 	switch {
 	case strings.HasPrefix(bound, "=~") && len(bound) > longPattern:
 		return fmt.Sprintf("%s does not match the pattern (rule: the pattern defined at %s)", value, s.schemaPosition(e))
@@ -104,6 +116,12 @@ func (s source) unknownField(path string) string {
 	if len(fields) == 0 && len(parts) > 1 && !isIndex(parts[len(parts)-2]) {
 		// A map (tags, idp_group_mappings): the key broke the key rule.
 		m := fmt.Sprintf("key %s is not allowed (rule: the keys of %s must match the schema's key pattern)", parts[len(parts)-1], strings.Join(parts[:len(parts)-1], "."))
+		if names := s.hints.keyNames(strings.Join(parts[:len(parts)-1], ".")); len(names) > 0 {
+			m = fmt.Sprintf("key %s is not allowed (rule: one of %s)", parts[len(parts)-1], strings.Join(names, ", "))
+			if near, ok := Nearest(strings.Trim(parts[len(parts)-1], `"`), names); ok {
+				m += fmt.Sprintf("; did you mean %s?", near)
+			}
+		}
 		if parts[0] == "tags" {
 			m += "; AWS reserves the aws: prefix and allows 1-128 characters of letters, digits, spaces and ._:/=+@-"
 		}
@@ -177,7 +195,7 @@ func (s source) fieldsAt(path []string) []string {
 // a field or element of that name.
 func child(v cue.Value, name string) cue.Value {
 	if v.IncompleteKind() == cue.ListKind {
-		return v.LookupPath(cue.MakePath(cue.AnyIndex))
+		return listElem(v, 3)
 	}
 	p := cue.MakePath(cue.Str(name))
 	if c := v.LookupPath(p); c.Exists() {
@@ -188,6 +206,25 @@ func child(v cue.Value, name string) cue.Value {
 		return cue.Value{}
 	}
 	return c
+}
+
+// listElem is the element type of the list v: its own, else that of the
+// first operand of v's expression that has one (a list constrained by a
+// pattern is list.MaxItems(0) & ([...#SecondaryRegion] | *[])).
+func listElem(v cue.Value, depth int) cue.Value {
+	if e := v.LookupPath(cue.MakePath(cue.AnyIndex)); e.Exists() || depth == 0 {
+		return e
+	}
+	_, args := v.Expr()
+	for _, a := range args {
+		if a.IncompleteKind()&cue.ListKind == 0 {
+			continue
+		}
+		if e := listElem(a, depth-1); e.Exists() {
+			return e
+		}
+	}
+	return cue.Value{}
 }
 
 func disjuncts(v cue.Value) []cue.Value {
@@ -248,4 +285,33 @@ func article(kind string) string {
 func isIndex(s string) bool {
 	_, err := strconv.Atoi(s)
 	return err == nil
+}
+
+// duplicates are the items a list, as CUE prints it (["a","a"]), holds
+// more than once, as they are written.
+func duplicates(list string) []string {
+	var items []any
+	if err := json.Unmarshal([]byte(list), &items); err != nil {
+		return nil
+	}
+	count := map[string]int{}
+	var out []string
+	for _, it := range items {
+		b, _ := json.Marshal(it)
+		if count[string(b)]++; count[string(b)] == 2 {
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// keyNames are the keys allowed in the map at path: those of the
+// KeyNames entry path ends with.
+func (h Hints) keyNames(path string) []string {
+	for suffix, names := range h.KeyNames {
+		if path == suffix || strings.HasSuffix(path, "."+suffix) {
+			return names
+		}
+	}
+	return nil
 }

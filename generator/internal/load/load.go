@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
 // EnvironmentsDir is where environment files live, one per environment.
@@ -75,6 +76,7 @@ func (s *Session) Load(name string) (*Environment, error) {
 	if err != nil {
 		return nil, err
 	}
+	pkg := *s.schema // its source files: hints and the cross-field relations read them
 	def := schema.LookupPath(EnvironmentDef)
 	f, err := parseFile(root, file)
 	if err != nil {
@@ -94,11 +96,40 @@ func (s *Session) Load(name string) (*Environment, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A file that does not evaluate on its own (an unquoted value reads
+	// as a reference) gives the schema nothing: every required field
+	// would be reported missing before the real error. Report that alone.
+	// A field set twice conflicts with itself here too; that one is
+	// reported as set twice, with the schema's errors.
+	if err := user.Validate(); err != nil {
+		if own := quoteHints(diag.FromCUE(err, root, file), file).Without(unknown); len(own) > 0 {
+			return nil, append(unknown, own...).Sorted()
+		}
+	}
+	// The name comes from the file name: when the schema refuses it,
+	// everything derived from it (the state bucket, resource names)
+	// fails too, and the fix is to rename the file.
+	if d, bad := badName(ctx, def, root, file, name); bad {
+		return nil, diag.List{d}
+	}
 	// Errors are taken from Validate, which reports every field's, not
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
 	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
-	if errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def); len(errs) > 0 || len(unknown) > 0 {
+	errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def, hints(root, pkg))
+	rc := relationChecker{root: root, file: file, user: user, env: env.Value, without: func(path string) cue.Value {
+		f, err := parseFile(root, file)
+		if err != nil || !stripSchemaEmbed(f) || !dropField(f, cue.ParsePath(path)) {
+			return cue.Value{}
+		}
+		u, err := buildFile(ctx, root, file, f)
+		if err != nil {
+			return cue.Value{}
+		}
+		return def.Unify(u.FillPath(cue.MakePath(cue.Str(NameField)), name))
+	}}
+	errs = crossField(readRelations(pkg.Files), rc, errs)
+	if len(errs) > 0 || len(unknown) > 0 {
 		return nil, append(unknown, errs.Without(unknown)...).Sorted()
 	}
 	if err := env.Value.Decode(&env.Config); err != nil {
@@ -119,15 +150,15 @@ func (s *Session) Load(name string) (*Environment, error) {
 // validateAll reports every invalid field. CUE's Validate stops at the
 // first failing field of a struct, so each field the schema or the file
 // declares is also validated on its own and the results are merged.
-func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value) diag.List {
+func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value, h diag.Hints) diag.List {
 	err := v.Validate(cue.Concrete(true))
 	if err == nil {
 		return nil
 	}
-	errs := diag.FromCUEWithSchema(err, root, file, def)
+	errs := diag.FromCUEWithHints(err, root, file, def, h)
 	for _, label := range labels(sources) {
 		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
-			errs = append(errs, diag.FromCUEWithSchema(ferr, root, file, def)...)
+			errs = append(errs, diag.FromCUEWithHints(ferr, root, file, def, h)...)
 		}
 	}
 	return diag.DropConsequences(errs, def).Sorted().Focus(diag.Relative(root, file))
@@ -204,3 +235,83 @@ func (e *Environment) Pos(path string) diag.Position {
 
 // RelFile is the environment file relative to the repository root.
 func (e *Environment) RelFile() string { return diag.Relative(e.Root, e.File) }
+
+// badName reports an environment name (its file name) the schema's rule
+// for NameField refuses, at the file, with a name to rename it to when
+// one close to it is accepted.
+func badName(ctx *cue.Context, def cue.Value, root, file, name string) (diag.Diagnostic, bool) {
+	rule := def.LookupPath(cue.MakePath(cue.Str(NameField)))
+	accepts := func(n string) bool { return rule.Unify(ctx.Encode(n)).Validate(cue.Concrete(true)) == nil }
+	if accepts(name) {
+		return diag.Diagnostic{}, false
+	}
+	m := fmt.Sprintf("the file name gives the environment the name %q, which the schema does not accept (rule: %s, at %s); rename the file",
+		name, rule, diag.FromPos(root, rule.Pos()))
+	suggestion := strings.Trim(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		}
+		return '-'
+	}, name), "-")
+	if suggestion != name && accepts(suggestion) {
+		m += fmt.Sprintf(", e.g. to %s", filepath.ToSlash(filepath.Join(EnvironmentsDir, suggestion+".cue")))
+	}
+	return diag.Diagnostic{Pos: diag.Position{File: diag.Relative(root, file), Line: 1, Col: 1}, Path: NameField, Msg: m}, true
+}
+
+// CapabilityNames is the schema's table of capabilities, whose keys are
+// the names a capabilities map may use.
+var CapabilityNames = cue.ParsePath("capability_values")
+
+// keyNames are the maps whose keys are capability names: a pairing's
+// and a base's capabilities, a toolchain's required ones.
+func keyNames(schema cue.Value) map[string][]string {
+	names := diag.FieldNames(schema.LookupPath(CapabilityNames))
+	return map[string][]string{"capabilities": names, "capabilities.required": names}
+}
+
+// hints are the schema's @form attributes and the names capabilities
+// maps take, as diagnostics use them.
+func hints(root string, pkg Schema) diag.Hints {
+	h := diag.Hints{KeyNames: keyNames(pkg.Value)}
+	for _, f := range schemainfo.Forms(pkg.Files) {
+		h.Forms = append(h.Forms, diag.Form{Name: f.Name, Form: f.Form, Example: f.Example,
+			From: diag.FromPos(root, f.Start), To: diag.FromPos(root, f.End)})
+	}
+	return h
+}
+
+// quoteHints adds, to "reference not found" errors in file, the line as it
+// reads with the value quoted: an unquoted string is the usual cause.
+func quoteHints(l diag.List, file string) diag.List {
+	src, err := ReadInput(file)
+	if err != nil {
+		return l
+	}
+	lines := strings.Split(string(src), "\n")
+	out := l[:0]
+	seen := map[int]bool{}
+	for _, d := range l {
+		if !strings.HasPrefix(d.Msg, "reference ") || d.Pos.Line < 1 || d.Pos.Line > len(lines) {
+			out = append(out, d)
+			continue
+		}
+		if seen[d.Pos.Line] {
+			continue // one report per line: "platform-engineering" is two references
+		}
+		seen[d.Pos.Line] = true
+		label, value, ok := strings.Cut(lines[d.Pos.Line-1], ":")
+		value = strings.TrimSpace(value)
+		if i := strings.Index(value, "//"); i >= 0 {
+			value = strings.TrimSpace(value[:i])
+		}
+		if ok && value != "" && !strings.ContainsAny(value, "\"[{") {
+			d.Msg += fmt.Sprintf(" (rule: a value is a literal; a text value is quoted: %s: %q)", strings.TrimSpace(label), value)
+		}
+		out = append(out, d)
+	}
+	return out
+}

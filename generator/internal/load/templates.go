@@ -89,7 +89,7 @@ func (l *Layers) evaluate() error {
 			err = v.Validate(cue.Concrete(true))
 		}
 		if err != nil {
-			for _, d := range diag.FromCUE(err, l.root, "") {
+			for _, d := range diag.FromCUEWithHints(err, l.root, "", cue.Value{}, diag.Hints{KeyNames: keyNames(l.schema)}) {
 				errs = append(errs, inLayer(pkg, l.root, layer.dir, d))
 			}
 			continue

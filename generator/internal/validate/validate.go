@@ -68,6 +68,7 @@ func Environment(env *load.Environment) (*Checked, error) {
 	errs = append(errs, checkTimeZone(env)...)
 	errs = append(errs, checkUpgrades(env)...)
 	errs = append(errs, checkNameLengths(env)...)
+	errs = append(errs, checkNodeGPUs(env)...)
 	if len(errs) > 0 {
 		return nil, errs.Sorted()
 	}

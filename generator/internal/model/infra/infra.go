@@ -148,11 +148,13 @@ type NodeGroup struct {
 	// cluster-autoscaler's node template); Spot groups may add types of
 	// the same vCPUs and memory.
 	InstanceTypes []string
-	Min, Max      int
-	Desired       int // size at creation; cluster-autoscaler owns it afterwards
-	Peak          int // min size during business hours; 0 = no schedule
-	Spot          bool
-	VolumeGiB     int
+	// AMIType is the EKS AMI type (schema.node_group_ami_type).
+	AMIType   string
+	Min, Max  int
+	Desired   int // size at creation; cluster-autoscaler owns it afterwards
+	Peak      int // min size during business hours; 0 = no schedule
+	Spot      bool
+	VolumeGiB int
 	// LaunchTemplate is the key (and name) of the launch template the
 	// group uses; the workspace groups of all AZs share one.
 	LaunchTemplate, LaunchTemplateName string
@@ -204,7 +206,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		Backend:    backend(c, n),
 		Network:    network(c, n, plan, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
-		NodeGroups: nodeGroups(c, n),
+		NodeGroups: nodeGroups(c, n, env.Catalog.NodeGroupAMIType),
 		LogGroups: LogGroups{
 			Retention:   c.LogRetentionDays,
 			Cluster:     n.ClusterLogGroup,
@@ -316,7 +318,7 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 // balance-similar-node-groups (the autoscaler's values) keeps the AZ
 // groups level. Sizes are split across the AZ groups, the totals stay the
 // environment's.
-func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
+func nodeGroups(c *config.Environment, n names.Names, ami string) []NodeGroup {
 	sched := func(peak int) *Schedule {
 		if peak == 0 {
 			return nil
@@ -364,6 +366,9 @@ func nodeGroups(c *config.Environment, n names.Names) []NodeGroup {
 			Taints:   []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
 			Schedule: sched(c.WSNodeDesiredPeak),
 		})
+	}
+	for i := range groups {
+		groups[i].AMIType = ami
 	}
 	return groups
 }

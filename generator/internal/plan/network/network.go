@@ -32,15 +32,7 @@ func Plan(env *load.Environment, c *config.Environment, prefix string, wsNodes i
 	vpc := netip.MustParsePrefix(c.VPCCIDR) // syntax checked by the schema
 	svc := netip.MustParsePrefix(c.EKSServiceIPv4CIDR)
 	if vpc.Overlaps(svc) {
-		field, what := "eks_service_ipv4_cidr", svc.String()
-		if prefix != "" {
-			field, what = prefix+"vpc_cidr", "eks_service_ipv4_cidr "+svc.String()
-		}
-		return cidr.Plan{}, diag.List{{
-			Pos:  env.Pos(field),
-			Path: field,
-			Msg:  fmt.Sprintf("%s overlaps vpc_cidr %s; Kubernetes service addresses must not be routable in the VPC", what, vpc),
-		}}
+		return cidr.Plan{}, diag.List{serviceOverlap(env, prefix, vpc, svc)}
 	}
 	rules := cidr.Rules{
 		ReservedPerSubnet: env.Catalog.Planning.AWSReservedIPsPerSubnet,
@@ -123,3 +115,37 @@ func Tiers(c *config.Environment, cat config.Catalog, wsNodes int) []cidr.Tier {
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// serviceOverlap reports a VPC CIDR that overlaps the Kubernetes service
+// CIDR at the line the user wrote: the service CIDR's when the file sets
+// it, else the VPC CIDR's, naming the other with its line or as the
+// default.
+func serviceOverlap(env *load.Environment, prefix string, vpc, svc netip.Prefix) diag.Diagnostic {
+	vpcField, svcField := prefix+"vpc_cidr", "eks_service_ipv4_cidr"
+	vpcPos, vpcSet := env.FieldPos(vpcField)
+	svcPos, svcSet := env.FieldPos(svcField)
+	subject, pos, other, otherText := svcField, svcPos, vpcField, fmt.Sprintf("%s %s", vpcField, vpc)
+	own := svc
+	if !svcSet || prefix != "" && vpcSet {
+		subject, pos, other, otherText = vpcField, vpcPos, svcField, fmt.Sprintf("%s %s", svcField, svc)
+		own = vpc
+	}
+	switch {
+	case vpcSet && svcSet:
+		otherPos := vpcPos
+		if subject == vpcField {
+			otherPos = svcPos
+		}
+		otherText += fmt.Sprintf(" (set at %s)", otherPos)
+	case vpcSet || svcSet:
+		otherText += fmt.Sprintf(", its default (%s does not set %s)", env.RelFile(), other)
+	default:
+		pos = env.Pos(subject)
+		otherText += fmt.Sprintf(", and neither is set: these are the defaults of %s and %s", vpcField, svcField)
+	}
+	return diag.Diagnostic{
+		Pos:  pos,
+		Path: subject,
+		Msg:  fmt.Sprintf("%s overlaps %s (rule: the Kubernetes service CIDR must not overlap the VPC: service addresses must not be routable in the VPC); choose another %s", own, otherText, subject),
+	}
+}

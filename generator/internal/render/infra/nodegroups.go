@@ -99,7 +99,7 @@ func (b *module) nodeGroup(f *tfjson.File, g model.NodeGroup, role string, deps 
 		"subnet_ids":      b.subnetIDsFor(g.Tier, g.AZ, seq),
 		"instance_types":  g.InstanceTypes,
 		"capacity_type":   capacity,
-		"ami_type":        "AL2023_x86_64_STANDARD",
+		"ami_type":        g.AMIType,
 		"labels":          g.Labels,
 		"scaling_config":  []tfjson.Body{{"min_size": g.Min, "max_size": g.Max, "desired_size": g.Desired}},
 		"update_config":   []tfjson.Body{{"max_unavailable_percentage": 25}},
