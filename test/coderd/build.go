@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/coder-eks/coder-eks/test/toolcache"
 )
 
 const coderModule = "github.com/coder/coder/v2"
@@ -31,24 +33,12 @@ func ModuleDir(version string) (string, error) {
 	return m.Dir, nil
 }
 
-// cacheDir is where built binaries are kept between runs, by version.
-func cacheDir() (string, error) {
-	if d := os.Getenv("CODER_EKS_CACHE"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "coder-eks"), nil
-}
-
 // CoderBinary returns the coder binary of version, building it once
 // (`go build ./enterprise/cmd/coder` in the module, GOFLAGS=-mod=mod, no
 // embed tag: no web UI) with the buildinfo tag set so that
 // /api/v2/buildinfo reports the version.
 func CoderBinary(version string) (string, error) {
-	cache, err := cacheDir()
+	cache, err := toolcache.Dir()
 	if err != nil {
 		return "", err
 	}

@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+
+	"github.com/coder-eks/coder-eks/test/toolcache"
 )
 
 // TrivyVersion is the Trivy BuildTrivy builds and the test
@@ -21,13 +23,9 @@ const TrivyVersion = "v0.74.0"
 
 // trivyPath is where BuildTrivy caches the binary, by version.
 func trivyPath() (string, error) {
-	cache := os.Getenv("CODER_EKS_CACHE")
-	if cache == "" {
-		d, err := os.UserCacheDir()
-		if err != nil {
-			return "", err
-		}
-		cache = filepath.Join(d, "coder-eks")
+	cache, err := toolcache.Dir()
+	if err != nil {
+		return "", err
 	}
 	return filepath.Join(cache, "trivy", TrivyVersion, "trivy"), nil
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/coder-eks/coder-eks/test/toolcache"
 )
 
 // OpenTofu is the module and version the harness builds when the machine
@@ -18,23 +20,9 @@ const (
 	OpenTofuVersion = "v1.10.6"
 )
 
-// cacheDir is where built binaries are kept between runs:
-// $CODER_EKS_CACHE, else the user cache directory's coder-eks (the same
-// place test/coderd keeps coderd).
-func cacheDir() (string, error) {
-	if d := os.Getenv("CODER_EKS_CACHE"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "coder-eks"), nil
-}
-
 // openTofuPath is where the built OpenTofu of OpenTofuVersion is cached.
 func openTofuPath() (string, error) {
-	cache, err := cacheDir()
+	cache, err := toolcache.Dir()
 	if err != nil {
 		return "", err
 	}
