@@ -41,6 +41,34 @@ type HelmRelease struct {
 	ValuesFile                      string // path of the values file the ConfigMap holds
 }
 
+// helmReleaseDoc is what the tests read of a rendered HelmRelease.
+type helmReleaseDoc struct {
+	Kind string
+	Spec struct {
+		Chart struct {
+			Spec struct{ Chart, Version string } `json:"spec"`
+		} `json:"chart"`
+		ReleaseName     string `json:"releaseName"`
+		TargetNamespace string `json:"targetNamespace"`
+		ValuesFrom      []struct {
+			Kind, Name string
+			Optional   bool
+		} `json:"valuesFrom"`
+	} `json:"spec"`
+}
+
+// helmReleases decodes the HelmReleases of a multi-document releases.yaml.
+func helmReleases(data []byte) []helmReleaseDoc {
+	var out []helmReleaseDoc
+	for _, doc := range strings.Split(string(data), "\n---") {
+		var hr helmReleaseDoc
+		if yaml.Unmarshal([]byte(doc), &hr) == nil && hr.Kind == "HelmRelease" {
+			out = append(out, hr)
+		}
+	}
+	return out
+}
+
 // RenderedRelease reads the HelmRelease of chart in the Flux directory dir
 // (relative to rendered/<env>/) and follows its ConfigMap valuesFrom to
 // the file in the kustomization's configMapGenerator, as Flux would.
@@ -51,22 +79,8 @@ func RenderedRelease(t *testing.T, env, dir, chart string) HelmRelease {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, doc := range strings.Split(string(data), "\n---") {
-		var hr struct {
-			Kind string
-			Spec struct {
-				Chart struct {
-					Spec struct{ Chart, Version string } `json:"spec"`
-				} `json:"chart"`
-				ReleaseName     string `json:"releaseName"`
-				TargetNamespace string `json:"targetNamespace"`
-				ValuesFrom      []struct {
-					Kind, Name string
-					Optional   bool
-				} `json:"valuesFrom"`
-			} `json:"spec"`
-		}
-		if yaml.Unmarshal([]byte(doc), &hr) != nil || hr.Kind != "HelmRelease" || hr.Spec.Chart.Spec.Chart != chart {
+	for _, hr := range helmReleases(data) {
+		if hr.Spec.Chart.Spec.Chart != chart {
 			continue
 		}
 		r := HelmRelease{Chart: chart, Version: hr.Spec.Chart.Spec.Version, Name: hr.Spec.ReleaseName, Namespace: hr.Spec.TargetNamespace}
@@ -233,16 +247,8 @@ func DeployedVersions() ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, doc := range strings.Split(string(data), "\n---") {
-			var hr struct {
-				Kind string
-				Spec struct {
-					Chart struct {
-						Spec struct{ Chart, Version string } `json:"spec"`
-					} `json:"chart"`
-				} `json:"spec"`
-			}
-			if yaml.Unmarshal([]byte(doc), &hr) == nil && hr.Kind == "HelmRelease" && hr.Spec.Chart.Spec.Chart == "coder" {
+		for _, hr := range helmReleases(data) {
+			if hr.Spec.Chart.Spec.Chart == "coder" {
 				seen[hr.Spec.Chart.Spec.Version] = true
 			}
 		}

@@ -267,6 +267,8 @@ func compare(d declared, im imported) []string {
 	return diffs
 }
 
+// sameBound compares a validation bound coderd reports with the declared
+// one; a bound the template leaves unset may come back as 0.
 func sameBound(a, b *float64) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) || (a != nil && b == nil && *a == 0)
 }
