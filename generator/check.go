@@ -44,15 +44,16 @@ type comparison struct {
 // compare renders in memory and reads what is on disk for the same scope.
 func compare(o options, stderr io.Writer) (comparison, error) {
 	var c comparison
-	var err error
 	if write.Interrupted(o.out) {
 		return c, fmt.Errorf("generator: a run on %s was interrupted after it started changing files: run `go run ./generator` to complete it, then compare", o.out)
 	}
-	if c.tree, c.scope, err = renderTree(o, stderr); err != nil {
+	r, err := renderTree(o, o.docs, stderr)
+	if err != nil {
 		return c, err
 	}
-	if c.docs, err = renderDocs(o); err != nil {
-		return c, err
+	c.tree, c.scope, c.docs = r.tree, r.scope, r.docs
+	if c.docs == nil {
+		c.docs = write.Tree{}
 	}
 	if c.onDisk, err = write.Read(o.out, c.scope); err != nil {
 		return c, fmt.Errorf("generator: %w", err)

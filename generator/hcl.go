@@ -16,7 +16,8 @@ import (
 // directory (scripts it reads) are copied as they are. Only o.hcl/<env>
 // for the rendered environments is replaced; rendered/ is not touched.
 func runHCL(o options, stdout, stderr io.Writer) int {
-	tree, _, err := renderTree(o, stderr)
+	r, err := renderTree(o, false, stderr)
+	tree := r.tree
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError

@@ -13,16 +13,12 @@ import (
 // runRender renders and commits the result: the output directory and the
 // generated docs, in one transaction.
 func runRender(o options, stdout, stderr io.Writer) int {
-	tree, scope, err := renderTree(o, stderr)
+	r, err := renderTree(o, o.docs, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitError
 	}
-	docs, err := renderDocs(o)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitError
-	}
+	tree, scope, docs := r.tree, r.scope, r.docs
 	plan := write.Plan{Dir: o.out, Tree: tree, Scope: scope}
 	if o.docs {
 		plan.Root, plan.Files, plan.Managed = o.root, docs, pipeline.DocPaths()
@@ -41,50 +37,48 @@ func runRender(o options, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// renderDocs renders the reference pages generated from the schema, keyed
-// by path relative to the repository root; none with -out.
-func renderDocs(o options) (write.Tree, error) {
-	if !o.docs {
-		return write.Tree{}, nil
-	}
-	fs, err := pipeline.RenderDocs(o.root)
-	return write.Tree(fs), err
+// rendering is a run held in memory.
+type rendering struct {
+	tree  write.Tree // keyed "<env>/<path>"
+	scope []string   // environments rendered; nil for all
+	docs  write.Tree // the reference pages, keyed by repository path
 }
 
 // renderTree renders the selected environments (all when -env is not
 // given) into one tree keyed by "<env>/<path>", printing their warnings
-// to stderr. The scope it returns is nil when every environment was
+// to stderr, and with docs the reference pages too, from the same
+// evaluation of the schema. The scope is nil when every environment was
 // rendered, so the whole output directory is replaced and removed
 // environments disappear.
-func renderTree(o options, stderr io.Writer) (write.Tree, []string, error) {
+func renderTree(o options, docs bool, stderr io.Writer) (rendering, error) {
 	names := o.envs
 	var scope []string
 	if len(names) == 0 {
 		all, err := pipeline.Environments(o.root)
 		if err != nil {
-			return nil, nil, err
+			return rendering{}, err
 		}
 		names = all
 	} else {
 		names = dedupe(names)
 		scope = names
 	}
-	results, err := pipeline.RenderAllWith(o.root, names, pipeline.Options{Today: o.today})
+	out, err := pipeline.Generate(o.root, names, pipeline.Options{Today: o.today, Docs: docs})
 	if err != nil {
-		return nil, nil, err
+		return rendering{}, err
 	}
 	tree := write.Tree{}
 	for _, env := range names {
-		for _, w := range results[env].Warnings {
+		for _, w := range out.Envs[env].Warnings {
 			// The environment first: with several environments the
 			// position alone may be a schema line they all share.
 			fmt.Fprintf(stderr, "warning: %s: %s\n", env, w)
 		}
-		for p, data := range results[env].Files {
+		for p, data := range out.Envs[env].Files {
 			tree[env+"/"+p] = data
 		}
 	}
-	return tree, scope, nil
+	return rendering{tree: tree, scope: scope, docs: write.Tree(out.Docs)}, nil
 }
 
 func dedupe(names []string) []string {

@@ -15,8 +15,12 @@ import (
 // (docs/configuration/variables.md, ...), keyed by path relative to the
 // repository root, not to rendered/: they document the schema, not an
 // environment.
-func RenderDocs(root string) (FileSet, error) {
-	schema, err := load.LoadSchema(cuecontext.New(), root)
+func RenderDocs(root string) (FileSet, error) { return renderDocs(load.NewSession(root)) }
+
+// renderDocs renders the reference pages from the schema as session s
+// evaluated it.
+func renderDocs(s *load.Session) (FileSet, error) {
+	schema, err := s.Schema()
 	if err != nil {
 		return nil, err
 	}

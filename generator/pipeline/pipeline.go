@@ -60,6 +60,8 @@ type Options struct {
 	// Today is the date warnings compare the EKS release calendar with.
 	// Only warnings depend on it, never rendered files.
 	Today time.Time
+	// Docs asks Generate for the reference pages too.
+	Docs bool
 }
 
 // Result is one environment's rendering.
@@ -84,23 +86,32 @@ func RenderWith(root, name string, opt Options) (Result, error) {
 
 // renderIn renders one environment loaded in session s.
 func renderIn(s *load.Session, name string, opt Options) (Result, error) {
-	env, err := s.Load(name)
+	checked, r, err := check(s, name, opt)
 	if err != nil {
 		return Result{}, err
+	}
+	r.Files, err = render(name, checked)
+	return r, err
+}
+
+// check runs the steps that read CUE values (load, plan, validate, and the
+// positions of warnings and claims) for one environment in session s. The
+// Result it returns has no files yet: render adds them, and reads no CUE
+// value, so it may run on another goroutine than the session's.
+func check(s *load.Session, name string, opt Options) (*validate.Checked, Result, error) {
+	env, err := s.Load(name)
+	if err != nil {
+		return nil, Result{}, err
 	}
 	checked, err := validate.Environment(env)
 	if err != nil {
-		return Result{}, err
-	}
-	files, err := render(name, checked)
-	if err != nil {
-		return Result{}, err
+		return nil, Result{}, err
 	}
 	var warnings []string
 	for _, w := range validate.Warnings(checked, opt.Today) {
 		warnings = append(warnings, w.String())
 	}
-	return Result{Files: files, Warnings: warnings, claims: claims(checked)}, nil
+	return checked, Result{Warnings: warnings, claims: claims(checked)}, nil
 }
 
 // render runs the model and render steps of a checked environment.
@@ -183,39 +194,76 @@ func RenderAll(root string, names []string) (map[string]FileSet, error) {
 	return out, nil
 }
 
-// RenderAllWith renders the named environments concurrently, on at most
-// one worker per CPU, each worker with a CUE session of its own (the
-// schema evaluated once per worker). Errors of all environments are
-// returned together, in name order, so one run reports every mistake.
+// RenderAllWith renders the named environments (see Generate), without
+// the reference pages.
 func RenderAllWith(root string, names []string, opt Options) (map[string]Result, error) {
+	out, err := Generate(root, names, opt)
+	return out.Envs, err
+}
+
+// Output is a run: every environment's rendering and, when asked
+// (Options.Docs), the reference pages.
+type Output struct {
+	Envs map[string]Result
+	Docs FileSet // keyed by path relative to the repository root
+}
+
+// Generate renders the named environments and, with opt.Docs, the
+// reference pages, all from one evaluation of the schema. A CUE context
+// is not safe for concurrent use, so the steps that read CUE values run
+// one environment after another on this goroutine, in one session; the
+// model and render steps, which read only Go values, run meanwhile on one
+// worker per CPU. (A session per worker evaluated the schema once per
+// worker and once more for the pages: half the CPU of a run of the
+// shipped environments.) Errors of all environments are returned together,
+// in name order, so one run reports every mistake.
+func Generate(root string, names []string, opt Options) (Output, error) {
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
-	next := make(chan int, len(names))
-	for i := range names {
-		next <- i
+	type job struct {
+		i       int
+		checked *validate.Checked
 	}
-	close(next)
+	jobs := make(chan job, len(names))
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(names)) {
 		wg.Go(func() {
-			s := load.NewSession(root)
-			for i := range next {
-				results[i], errs[i] = renderIn(s, names[i], opt)
+			for j := range jobs {
+				results[j.i].Files, errs[j.i] = render(names[j.i], j.checked)
 			}
 		})
 	}
+	s := load.NewSession(root)
+	for i, name := range names {
+		checked, r, err := check(s, name, opt)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		results[i] = r
+		jobs <- job{i, checked}
+	}
+	var docs FileSet
+	var docsErr error
+	if opt.Docs {
+		docs, docsErr = renderDocs(s)
+	}
+	close(jobs)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return Output{}, err
 	}
-	out := make(map[string]Result, len(names))
+	if docsErr != nil {
+		return Output{}, docsErr
+	}
+	out := Output{Envs: make(map[string]Result, len(names)), Docs: docs}
 	byEnv := map[string][]claim{}
 	for i, name := range names {
-		out[name] = results[i]
+		out.Envs[name] = results[i]
 		byEnv[name] = results[i].claims
 	}
 	if err := checkShared(byEnv); err != nil {
-		return nil, err
+		return Output{}, err
 	}
 	return out, nil
 }

@@ -46,6 +46,19 @@ func (s *Session) schemaValue() (cue.Value, error) {
 	return s.schema.Value, nil
 }
 
+// Schema is the schema package as the session evaluated it (evaluated
+// now if no environment was loaded yet): the reference pages are rendered
+// from the same evaluation as the environments, not from one of their own.
+func (s *Session) Schema() (Schema, error) {
+	if s.err != nil {
+		return Schema{}, s.err
+	}
+	if _, err := s.schemaValue(); err != nil {
+		return Schema{}, err
+	}
+	return *s.schema, nil
+}
+
 // layers are the template layers in the session's context, evaluated on
 // the first call; they need the schema, so they come after schemaValue.
 func (s *Session) layers() (*Layers, error) {
