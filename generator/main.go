@@ -40,6 +40,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 )
 
 const (
@@ -111,7 +113,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	o.docs = o.out == ""
 	if o.out == "" {
-		o.out = o.root + "/rendered"
+		o.out = o.root + "/" + layout.Rendered
 	}
 	return o, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
@@ -141,7 +142,7 @@ func (s *Session) Load(name string) (*Environment, error) {
 	if env.Layers, err = s.layers(); err != nil {
 		return nil, err
 	}
-	if env.Committed, err = ReadCommitted(filepath.Join(root, RenderedDir, name)); err != nil {
+	if env.Committed, err = ReadCommitted(filepath.Join(root, layout.Rendered, name)); err != nil {
 		return nil, fmt.Errorf("load %s: %w", name, err)
 	}
 	return env, nil
