@@ -42,7 +42,7 @@ var steps = []step{
 		"model/coderd", "model/flux", "model/helm", "model/infra", "model/k8s", "model/templates",
 	}},
 	{name: "render", reads: []string{"shared", "plan", "model"}, packages: []string{
-		"render/bootstrap", "render/coderd", "render/docs", "render/flux", "render/helm", "render/infra",
+		"render/bootstrap", "render/coderd", "render/docs", "render/ec2meta", "render/flux", "render/helm", "render/infra",
 		"render/k8s", "render/report", "render/s3bucket", "render/templates", "render/tfhcl", "render/tfjson", "render/yamldoc",
 	}},
 	{name: "write", reads: []string{"shared"}, packages: []string{"write", "semdiff"}},
