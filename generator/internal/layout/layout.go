@@ -12,6 +12,7 @@
 //	terraform/bootstrap/          state bucket, applied once (Bootstrap)
 //	terraform/infra/              Day-0 root module, primary region (Infra)
 //	terraform/infra-<region>/     Day-0 root module, secondary region (RegionInfra)
+//	terraform/infra*/preflight-check.sh   quota pre-flight check (PreflightScript)
 //	terraform/coderd/             Day-1/2 root module (Coderd)
 //	templates/<name>/             composed Coder templates (Template)
 //	capacity.md                   capacity report (CapacityReport)
@@ -81,6 +82,10 @@ const Templates = "templates"
 
 // CapacityReport is the capacity report.
 const CapacityReport = "capacity.md"
+
+// PreflightScript is the service quota pre-flight check in each Day-0
+// module folder; the capacity report names it.
+const PreflightScript = "preflight-check.sh"
 
 // Kustomization is the file kustomize builds a folder from; every folder
 // a Flux Kustomization applies holds one.

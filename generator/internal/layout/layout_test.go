@@ -27,6 +27,7 @@ func TestPaths(t *testing.T) {
 		{"Template", Template("pod-swdev"), "templates/pod-swdev"},
 		{"CapacityReport", CapacityReport, "capacity.md"},
 		{"Kustomization", Kustomization, "kustomization.yaml"},
+		{"PreflightScript", PreflightScript, "preflight-check.sh"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s = %q, want %q", tc.name, tc.got, tc.want)

@@ -69,7 +69,7 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.outputs(b.file("outputs.tf.json"))
 	b.servicePrincipals(b.file("versions.tf.json"))
 	out := make(map[string][]byte, len(b.files)+1)
-	out[dir+"/"+PreflightScript] = b.preflight()
+	out[dir+"/"+tree.PreflightScript] = b.preflight()
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {

@@ -85,7 +85,7 @@ func TestQuotaChecksAndScriptAgree(t *testing.T) {
 	if err := json.Unmarshal(files[tree.Infra+"/quota.tf.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	script := string(files[tree.Infra+"/"+PreflightScript])
+	script := string(files[tree.Infra+"/"+tree.PreflightScript])
 	if len(m.Quotas.Requirements) == 0 {
 		t.Fatal("no quota requirements")
 	}
@@ -118,8 +118,8 @@ func TestPreflightScriptIsValidBash(t *testing.T) {
 	if err != nil {
 		t.Fatal("bash not found")
 	}
-	path := filepath.Join(t.TempDir(), PreflightScript)
-	if err := os.WriteFile(path, render(t, prodModel(t))[tree.Infra+"/"+PreflightScript], 0o644); err != nil {
+	path := filepath.Join(t.TempDir(), tree.PreflightScript)
+	if err := os.WriteFile(path, render(t, prodModel(t))[tree.Infra+"/"+tree.PreflightScript], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(bash, "-n", path).CombinedOutput(); err != nil {
@@ -128,8 +128,8 @@ func TestPreflightScriptIsValidBash(t *testing.T) {
 }
 
 func TestPreflightGolden(t *testing.T) {
-	got := render(t, prodModel(t))[tree.Infra+"/"+PreflightScript]
-	golden := filepath.Join("testdata", "prod-"+PreflightScript)
+	got := render(t, prodModel(t))[tree.Infra+"/"+tree.PreflightScript]
+	golden := filepath.Join("testdata", "prod-"+tree.PreflightScript)
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -223,7 +223,7 @@ func TestSkipQuotaCheckDropsChecksOnly(t *testing.T) {
 	if _, ok := doc["check"]; ok {
 		t.Error("check blocks rendered with skip_quota_check")
 	}
-	if _, ok := files[tree.Infra+"/"+PreflightScript]; !ok {
+	if _, ok := files[tree.Infra+"/"+tree.PreflightScript]; !ok {
 		t.Error("pre-flight script not rendered")
 	}
 }

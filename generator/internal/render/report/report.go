@@ -147,7 +147,7 @@ func quotas(w *writer, f capacity.Figures) {
 	w.line("")
 	w.line("### Service quotas")
 	w.line("")
-	w.line("The figures `preflight-check.sh` and the module's `check` blocks test (one computation, `plan/quota`), from the node groups' max sizes.")
+	w.line("The figures `%s` and the module's `check` blocks test (one computation, `plan/quota`), from the node groups' max sizes.", layout.PreflightScript)
 	w.line("")
 	w.line("| Quota | Code | Required | Basis |")
 	w.line("|---|---|---|---|")
