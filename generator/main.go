@@ -41,6 +41,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 )
 
 const (
@@ -128,7 +130,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	o.docs = o.out == ""
 	if o.out == "" {
-		o.out = o.root + "/rendered"
+		o.out = o.root + "/" + layout.Rendered
 	}
 	return o, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	coderdm "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
@@ -283,10 +284,10 @@ func capacityReport(env *validate.Checked) report.Input {
 			Subnets: capacity.WorkspaceSubnets(f, plan, network.TierWorkspace, cat),
 		})
 	}
-	add(&env.Config, env.Capacity, env.Subnets, infrar.Dir)
+	add(&env.Config, env.Capacity, env.Subnets, layout.Infra)
 	for i := range env.Secondaries {
 		r := &env.Secondaries[i]
-		add(&r.Config, r.Capacity, r.Subnets, infrar.RegionDir(r.Config.AWSRegion))
+		add(&r.Config, r.Capacity, r.Subnets, layout.RegionInfra(r.Config.AWSRegion))
 	}
 	return in
 }

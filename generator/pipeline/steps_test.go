@@ -34,7 +34,7 @@ type step struct {
 // derivations, never the environment's checks. shared holds the types
 // and pure libraries every step uses and that use no step.
 var steps = []step{
-	{name: "shared", packages: []string{"config", "diag", "cidr", "schemainfo"}},
+	{name: "shared", packages: []string{"config", "diag", "cidr", "schemainfo", "layout"}},
 	{name: "load", reads: []string{"shared"}, packages: []string{"load", "tfvars", "envimport"}},
 	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan/capacity", "plan/quota", "plan/names", "plan/network"}},
 	{name: "validate", reads: []string{"shared", "load", "plan"}, packages: []string{"validate"}},
@@ -42,7 +42,7 @@ var steps = []step{
 		"model/coderd", "model/flux", "model/helm", "model/infra", "model/k8s", "model/templates",
 	}},
 	{name: "render", reads: []string{"shared", "plan", "model"}, packages: []string{
-		"render/bootstrap", "render/coderd", "render/docs", "render/flux", "render/helm", "render/infra",
+		"render/bootstrap", "render/coderd", "render/docs", "render/ec2meta", "render/flux", "render/helm", "render/infra",
 		"render/k8s", "render/report", "render/s3bucket", "render/templates", "render/tfhcl", "render/tfjson", "render/yamldoc",
 	}},
 	{name: "write", reads: []string{"shared"}, packages: []string{"write", "semdiff"}},

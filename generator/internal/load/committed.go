@@ -11,21 +11,10 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 )
-
-// RenderedDir is where the committed output of the environments lives,
-// relative to the repository root. The address plan of an environment that
-// has been rendered is read back from it: the committed VPC and subnets are
-// what Terraform's state holds, so they are the facts growth must keep.
-const RenderedDir = "rendered"
-
-// infraPrefix is the directory (under rendered/<env>/) of the Day-0 root
-// modules: "terraform/infra" for the primary region, "terraform/infra-<region>"
-// for a secondary one.
-const infraPrefix = "terraform/infra"
 
 // Committed is what an environment's Day-0 root modules hold as committed:
 // the primary region's under "", a secondary region's under its name. A
@@ -42,22 +31,28 @@ type Module struct {
 }
 
 // ReadCommitted reads the VPCs and subnets of every Day-0 root module
-// committed under dir (rendered/<env>). Subnets are keyed by what they are,
+// (layout.Infra, layout.RegionInfra) committed under dir (rendered/<env>):
+// the address plan of an environment that has been rendered is read back
+// from it, because the committed VPC and subnets are what Terraform's
+// state holds, so they are the facts growth must keep. Subnets are keyed by what they are,
 // not by their resource names: the "Tier" tag and availability_zone, with
 // the resource name's "_<n>" suffix (a subnet growth added) as the
 // sequence. A missing dir is an environment never rendered.
 func ReadCommitted(dir string) (Committed, error) {
 	out := Committed{}
-	modules, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(infraPrefix)+"*"))
+	modules, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(layout.Infra)+"*"))
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range modules {
-		region, ok := strings.CutPrefix(filepath.Base(m), filepath.Base(infraPrefix))
-		if !ok || (region != "" && !strings.HasPrefix(region, "-")) {
+		rel, err := filepath.Rel(dir, m)
+		if err != nil {
+			return nil, err
+		}
+		region, ok := layout.InfraRegion(filepath.ToSlash(rel))
+		if !ok {
 			continue
 		}
-		region = strings.TrimPrefix(region, "-")
 		mod, found, err := readModule(m)
 		if err != nil {
 			return nil, fmt.Errorf("read committed subnets of %s: %w", m, err)

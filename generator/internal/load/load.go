@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
@@ -75,7 +76,7 @@ func (s *Session) Load(name string) (*Environment, error) {
 	// another goroutine while this one evaluates (a tenth of a load).
 	committed := make(chan committedRead, 1)
 	go func() {
-		c, err := ReadCommitted(filepath.Join(root, RenderedDir, name))
+		c, err := ReadCommitted(filepath.Join(root, layout.Rendered, name))
 		committed <- committedRead{c, err}
 	}()
 	defer func() { <-committed }() // no goroutine outlives the load

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
@@ -151,7 +152,7 @@ func Build(env *validate.Checked, ts []templates.Template) Coderd {
 			DisplayName: t.DisplayName,
 			Description: t.Description,
 			Icon:        t.Toolchain.Icon,
-			Dir:         "../../templates/" + t.Name,
+			Dir:         layout.MustRelative(layout.Coderd, layout.Template(t.Name)),
 		})
 	}
 	return m

@@ -15,7 +15,7 @@ import (
 // Layer names (Kustomization names), in apply order.
 const (
 	LayerInfrastructure = helm.LayerInfrastructure // controllers and chart sources
-	LayerCluster        = "cluster"                // rendered/<env>/k8s
+	LayerCluster        = "cluster"                // the cluster manifests (layout.Manifests)
 	LayerCoder          = helm.LayerCoder
 	LayerProvisioners   = helm.LayerProvisioners
 	LayerDay12          = "day12" // the Day-1/2 Terraform object
@@ -34,28 +34,28 @@ func (b builder) layers(releases helm.Model) []Layer {
 		{
 			// wait: every controller must be running (and its CRDs
 			// established) before anything uses them.
-			Kustomization: b.kustomization(LayerInfrastructure, b.dir(FluxDir, LayerInfrastructure), "", true, 15*time.Minute),
-			Dir:           b.dir(FluxDir, LayerInfrastructure),
+			Kustomization: b.kustomization(LayerInfrastructure, b.layerDir(LayerInfrastructure), "", true, 15*time.Minute),
+			Dir:           b.layerDir(LayerInfrastructure),
 			Releases:      byLayer[LayerInfrastructure],
 			Files:         map[string][]any{"sources.yaml": b.helmRepositories(releases)},
 		},
 		b.clusterLayer(),
 		{
 			// wait: provisioners connect to a running coderd.
-			Kustomization: b.kustomization(LayerCoder, b.dir(FluxDir, LayerCoder), LayerCluster, true, 20*time.Minute),
-			Dir:           b.dir(FluxDir, LayerCoder),
+			Kustomization: b.kustomization(LayerCoder, b.layerDir(LayerCoder), LayerCluster, true, 20*time.Minute),
+			Dir:           b.layerDir(LayerCoder),
 			Releases:      byLayer[LayerCoder],
 		},
 		{
-			Kustomization: b.kustomization(LayerProvisioners, b.dir(FluxDir, LayerProvisioners), LayerCoder, true, 15*time.Minute),
-			Dir:           b.dir(FluxDir, LayerProvisioners),
+			Kustomization: b.kustomization(LayerProvisioners, b.layerDir(LayerProvisioners), LayerCoder, true, 15*time.Minute),
+			Dir:           b.layerDir(LayerProvisioners),
 			Releases:      byLayer[LayerProvisioners],
 		},
 		{
 			// No wait: the Terraform object is Ready only once an owner
 			// token is stored, and nothing depends on it.
-			Kustomization: b.kustomization(LayerDay12, b.dir(FluxDir, LayerDay12), LayerProvisioners, false, 10*time.Minute),
-			Dir:           b.dir(FluxDir, LayerDay12),
+			Kustomization: b.kustomization(LayerDay12, b.layerDir(LayerDay12), LayerProvisioners, false, 10*time.Minute),
+			Dir:           b.layerDir(LayerDay12),
 			Files:         map[string][]any{"terraform.yaml": {b.terraform()}},
 		},
 	}
@@ -66,7 +66,7 @@ func (b builder) layers(releases helm.Model) []Layer {
 // the provisioner key and the owner token are stored only after coderd
 // runs, and waiting for them would deadlock the layers after it.
 func (b builder) clusterLayer() Layer {
-	k := b.kustomization(LayerCluster, b.dir(K8sDir), LayerInfrastructure, false, 10*time.Minute)
+	k := b.kustomization(LayerCluster, b.manifestsDir(), LayerInfrastructure, false, 10*time.Minute)
 	es := esRef
 	k.Spec.HealthChecks = []meta.NamespacedObjectKindReference{
 		es("ClusterSecretStore", modelk8s.SecretStore, ""),
@@ -76,7 +76,7 @@ func (b builder) clusterLayer() Layer {
 	if b.c.ExternalAuthClientID != "" {
 		k.Spec.HealthChecks = append(k.Spec.HealthChecks, es("ExternalSecret", helm.SecretExternalAuth, names.CoderNamespace))
 	}
-	return Layer{Kustomization: k, Dir: b.dir(K8sDir), Manifests: true}
+	return Layer{Kustomization: k, Dir: b.manifestsDir(), Manifests: true}
 }
 
 // regionLayers orders a secondary cluster's tree: controllers → cluster
@@ -89,29 +89,29 @@ func (b builder) regionLayers(releases helm.Model) []Layer {
 	for _, r := range releases.Releases {
 		byLayer[r.Layer] = append(byLayer[r.Layer], b.release(r))
 	}
-	cluster := b.kustomization(LayerCluster, b.dir(K8sDir), LayerInfrastructure, false, 10*time.Minute)
+	cluster := b.kustomization(LayerCluster, b.manifestsDir(), LayerInfrastructure, false, 10*time.Minute)
 	cluster.Spec.HealthChecks = []meta.NamespacedObjectKindReference{
 		esRef("ClusterSecretStore", modelk8s.SecretStore, ""),
 		esRef("ExternalSecret", helm.SecretProxyToken, names.CoderNamespace),
 	}
 	return []Layer{
 		{
-			Kustomization: b.kustomization(LayerInfrastructure, b.dir(FluxDir, LayerInfrastructure), "", true, 15*time.Minute),
-			Dir:           b.dir(FluxDir, LayerInfrastructure),
+			Kustomization: b.kustomization(LayerInfrastructure, b.layerDir(LayerInfrastructure), "", true, 15*time.Minute),
+			Dir:           b.layerDir(LayerInfrastructure),
 			Releases:      byLayer[LayerInfrastructure],
 			Files:         map[string][]any{"sources.yaml": b.helmRepositories(releases)},
 		},
-		{Kustomization: cluster, Dir: b.dir(K8sDir), Manifests: true},
+		{Kustomization: cluster, Dir: b.manifestsDir(), Manifests: true},
 		{
-			Kustomization: b.kustomization(LayerProxy, b.dir(FluxDir, LayerProxy), LayerCluster, true, 20*time.Minute),
-			Dir:           b.dir(FluxDir, LayerProxy),
+			Kustomization: b.kustomization(LayerProxy, b.layerDir(LayerProxy), LayerCluster, true, 20*time.Minute),
+			Dir:           b.layerDir(LayerProxy),
 			Releases:      byLayer[LayerProxy],
 		},
 		{
 			// The region's provisioners start once the primary's
 			// Day-1/2 module has written the region's key.
-			Kustomization: b.kustomization(LayerProvisioners, b.dir(FluxDir, LayerProvisioners), LayerProxy, true, 15*time.Minute),
-			Dir:           b.dir(FluxDir, LayerProvisioners),
+			Kustomization: b.kustomization(LayerProvisioners, b.layerDir(LayerProvisioners), LayerProxy, true, 15*time.Minute),
+			Dir:           b.layerDir(LayerProvisioners),
 			Releases:      byLayer[LayerProvisioners],
 		},
 	}

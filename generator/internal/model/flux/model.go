@@ -9,7 +9,6 @@
 package flux
 
 import (
-	"path"
 	"time"
 
 	helmv2 "github.com/fluxcd/helm-controller/api/v2"
@@ -17,27 +16,13 @@ import (
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
-// RenderedDir is the generator's output folder at the repository root.
-const RenderedDir = "rendered"
-
-// Folders inside rendered/<env>/.
-const (
-	HelmDir = "helm" // <release>.values.yaml
-	K8sDir  = "k8s"  // cluster manifests
-	FluxDir = "flux" // one folder per layer
-)
-
-// ClustersDir is a cluster's entry folder inside rendered/<env>/,
-// following Flux's clusters/<name> convention; bootstrap points Flux at it.
-// The primary cluster's name is the environment's, a secondary region's
-// is RegionCluster.
-func ClustersDir(cluster string) string { return "clusters/" + cluster }
-
-// RegionCluster names a secondary region's cluster entry folder:
+// RegionCluster names a secondary region's cluster (its entry folder is
+// layout.ClusterEntry; the primary cluster's name is the environment's):
 // multiregion-eu-west-1.
 func RegionCluster(env, region string) string { return env + "-" + region }
 
@@ -66,7 +51,7 @@ type Release struct {
 // Model is the Flux tree of one environment.
 type Model struct {
 	Env string
-	// Cluster names the entry folder (ClustersDir).
+	// Cluster names the entry folder (layout.ClusterEntry).
 	Cluster string
 	Source  string // environment file, for generated-file headers
 	// Sync is what bootstrap applies once: the GitRepository and the
@@ -96,7 +81,7 @@ func Build(env *validate.Checked, releases helm.Model) Model {
 // BuildRegion derives the Flux tree of a secondary region's cluster, with
 // the same conventions as the primary's: its own entry folder, the same
 // GitRepository, and layers controllers → cluster manifests → workspace
-// proxy, applying the region's folders (helm.RegionRoot).
+// proxy, applying the region's folders (layout.RegionRoot).
 func BuildRegion(env *validate.Checked, r validate.Region, releases helm.Model) Model {
 	b := builder{env: env, c: &r.Config, cluster: RegionCluster(env.Name, r.Config.AWSRegion), root: releases.Root}
 	return b.model(b.regionLayers(releases))
@@ -121,12 +106,11 @@ type builder struct {
 	cluster, root string
 }
 
-// dir is one of the cluster's folders inside rendered/<env>/.
-func (b builder) dir(elem ...string) string {
-	return path.Join(append([]string{b.root}, elem...)...)
-}
+// layerDir is a Flux layer's folder of the cluster inside rendered/<env>/.
+func (b builder) layerDir(layer string) string { return layout.FluxLayer(b.root, layer) }
+
+// manifestsDir is the cluster's manifests folder inside rendered/<env>/.
+func (b builder) manifestsDir() string { return layout.Manifests(b.root) }
 
 // path is a folder of this environment's rendered tree as Flux sees it.
-func (b builder) path(dir string) string {
-	return "./" + RenderedDir + "/" + b.env.Name + "/" + dir
-}
+func (b builder) path(dir string) string { return layout.FluxPath(b.env.Name, dir) }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
@@ -68,11 +69,11 @@ func checkLayers(t *testing.T, env string, m Model, releases helm.Model) {
 			t.Errorf("layer %s depends on %d layers", k.Name, len(deps))
 		}
 		seen[k.Name] = true
-		want := "./" + path.Join(RenderedDir, env, l.Dir)
+		want := "./" + path.Join(layout.Rendered, env, l.Dir)
 		if k.Spec.Path != want {
 			t.Errorf("layer %s: path %s, want %s (its directory in the rendered tree)", k.Name, k.Spec.Path, want)
 		}
-		if !strings.HasPrefix(k.Spec.Path, "./"+RenderedDir+"/"+env+"/") {
+		if !strings.HasPrefix(k.Spec.Path, "./"+layout.Rendered+"/"+env+"/") {
 			t.Errorf("layer %s reconciles %s, outside rendered/%s", k.Name, k.Spec.Path, env)
 		}
 		placed += len(l.Releases)

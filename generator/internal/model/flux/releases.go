@@ -7,6 +7,7 @@ import (
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
@@ -92,5 +93,5 @@ func (b builder) release(r helm.Release) Release {
 			Kind: "Secret", Name: v.Secret, ValuesKey: v.Key, TargetPath: v.TargetPath, Optional: true,
 		})
 	}
-	return Release{Object: hr, ConfigMap: cm, ValuesFile: b.dir(HelmDir, r.Name+".values.yaml")}
+	return Release{Object: hr, ConfigMap: cm, ValuesFile: layout.ValuesFile(b.root, r.Name)}
 }

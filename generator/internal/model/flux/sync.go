@@ -8,6 +8,7 @@ import (
 	sourcev1 "github.com/fluxcd/source-controller/api/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	modelk8s "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
@@ -24,7 +25,7 @@ func objectMeta(name string) metav1.ObjectMeta {
 // tree is kept in the artifact: other environments' changes do not
 // trigger reconciliations here, and nothing outside rendered/ is applied.
 func (b builder) gitRepository() *sourcev1.GitRepository {
-	ignore := fmt.Sprintf("/*\n!/%s/\n/%s/*\n!/%s/%s/\n", RenderedDir, RenderedDir, RenderedDir, b.env.Name)
+	ignore := fmt.Sprintf("/*\n!/%s/\n/%s/*\n!/%s/%s/\n", layout.Rendered, layout.Rendered, layout.Rendered, b.env.Name)
 	return &sourcev1.GitRepository{
 		TypeMeta:   metav1.TypeMeta{APIVersion: sourcev1.GroupVersion.String(), Kind: sourcev1.GitRepositoryKind},
 		ObjectMeta: objectMeta(SyncName),
@@ -46,7 +47,7 @@ func (b builder) sync() *kustomizev1.Kustomization {
 		ObjectMeta: objectMeta(SyncName),
 		Spec: kustomizev1.KustomizationSpec{
 			Interval:  metav1.Duration{Duration: applyInterval},
-			Path:      b.path(ClustersDir(b.cluster)),
+			Path:      b.path(layout.ClusterEntry(b.cluster)),
 			Prune:     true,
 			SourceRef: gitSource(),
 		},

@@ -3,13 +3,11 @@ package flux
 import (
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	modelk8s "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 )
-
-// Day12Dir is the Day-1/2 coderd root module inside rendered/<env>/.
-const Day12Dir = "terraform/coderd"
 
 // TerraformName names the tofu-controller object.
 const TerraformName = "coderd"
@@ -48,7 +46,7 @@ func (b builder) terraform() any {
 		"spec": map[string]any{
 			"interval":           terraformInterval.String(),
 			"retryInterval":      retryInterval.String(),
-			"path":               b.path(Day12Dir),
+			"path":               b.path(layout.Coderd),
 			"sourceRef":          map[string]any{"kind": "GitRepository", "name": SyncName, "namespace": names.FluxNamespace},
 			"approvePlan":        "auto",
 			"backendConfig":      map[string]any{"disable": true},

@@ -65,7 +65,7 @@ type SecretValue struct {
 type Model struct {
 	Source string // environment file, for generated-file headers
 	// Root is the folder inside rendered/<env>/ the cluster's files go
-	// under: "" for the primary cluster, RegionRoot for a secondary one.
+	// under: "" for the primary cluster, layout.RegionRoot for a secondary one.
 	Root         string
 	Repositories []Repository
 	Releases     []Release

@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -21,10 +22,6 @@ const (
 	SecretProxyToken    = "coder-proxy-token"
 	SecretProxyTokenKey = "token"
 )
-
-// RegionRoot is the folder inside rendered/<env>/ that holds a secondary
-// cluster's helm/, k8s/ and flux/ folders.
-func RegionRoot(region string) string { return "regions/" + region }
 
 // BuildRegion derives the releases of a secondary region's cluster: the
 // controllers (no tofu-controller: the Day-1/2 module runs in the
@@ -41,7 +38,7 @@ func BuildRegion(env *validate.Checked, r validate.Region) (Model, error) {
 	}
 	return Model{
 		Source:       env.RelFile(),
-		Root:         RegionRoot(c.AWSRegion),
+		Root:         layout.RegionRoot(c.AWSRegion),
 		Repositories: repositories(env.Catalog.Components),
 		Releases: []Release{
 			lbController(c, n, env.Catalog.Components),

@@ -23,7 +23,7 @@ type File struct {
 type Manifests struct {
 	Source string // environment file, for generated-file headers
 	// Root is the folder inside rendered/<env>/ the manifests' k8s/ folder
-	// goes under: "" for the primary cluster (helm.RegionRoot otherwise).
+	// goes under: "" for the primary cluster (layout.RegionRoot otherwise).
 	Root  string
 	Files []File
 }

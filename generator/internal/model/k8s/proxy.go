@@ -5,6 +5,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
@@ -28,7 +29,7 @@ func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
 	policies = append(policies, proxyPolicy(c), provisionerPolicy(c), workspacePolicy(c))
 	return Manifests{
 		Source: env.RelFile(),
-		Root:   helm.RegionRoot(c.AWSRegion),
+		Root:   layout.RegionRoot(c.AWSRegion),
 		Files: []File{
 			{Name: "namespaces.yaml", Objects: namespaces()},
 			{Name: "storageclass.yaml", Objects: []any{storageClass(c, n)}},

@@ -8,13 +8,11 @@ package bootstrap
 import (
 	"fmt"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
-
-// Dir is where the module goes inside an environment's rendered tree.
-const Dir = "terraform/bootstrap"
 
 const (
 	partition = "${data.aws_partition.current.partition}"
@@ -52,9 +50,9 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	f.Output("state_kms_key_arn", tfjson.Body{"value": tfjson.Attr("aws_kms_key.state", "arn"), "description": "KMS key of the state objects"})
 	data, err := f.Encode()
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", Dir, err)
+		return nil, fmt.Errorf("render %s: %w", layout.Bootstrap, err)
 	}
-	return map[string][]byte{Dir + "/main.tf.json": data}, nil
+	return map[string][]byte{layout.Bootstrap + "/main.tf.json": data}, nil
 }
 
 func stateKey(f *tfjson.File, m model.Infra) {

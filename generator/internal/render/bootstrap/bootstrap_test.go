@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/infra"
@@ -52,11 +53,11 @@ func TestBackendPointsAtBootstrap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b := decode(t, boot[Dir+"/main.tf.json"])
+			b := decode(t, boot[layout.Bootstrap+"/main.tf.json"])
 			if len(b.Terraform.Backend) != 0 {
 				t.Errorf("bootstrap has a backend %v; it must use local state", b.Terraform.Backend)
 			}
-			s3 := decode(t, inf[infra.Dir+"/versions.tf.json"]).Terraform.Backend["s3"]
+			s3 := decode(t, inf[layout.Infra+"/versions.tf.json"]).Terraform.Backend["s3"]
 			got := map[string]any{
 				"bucket": b.Resource["aws_s3_bucket"]["state"]["bucket"],
 				"alias":  b.Resource["aws_kms_alias"]["state"]["name"],

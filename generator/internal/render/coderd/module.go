@@ -17,13 +17,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
-
-// Dir is where the module goes inside an environment's rendered tree.
-const Dir = "terraform/coderd"
 
 // Expressions every file uses.
 const (
@@ -63,11 +61,11 @@ func Render(m model.Coderd) (map[string][]byte, error) {
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", Dir, name, err)
+			return nil, fmt.Errorf("render %s/%s: %w", layout.Coderd, name, err)
 		}
-		out[Dir+"/"+name] = data
+		out[layout.Coderd+"/"+name] = data
 	}
-	out[Dir+"/README.md"] = b.readme()
+	out[layout.Coderd+"/README.md"] = b.readme()
 	return out, nil
 }
 
@@ -283,7 +281,7 @@ func (b *module) readme() []byte {
 	w("- the Coder Premium license (`coderd_license.premium`);\n")
 	w("- the groups of `idp_group_mappings` with their quota allowance (%s);\n", join(m.Groups, func(g model.Group) string { return "`" + g.Name + "`" }))
 	w("- the external provisioners' key `%s-<rotation>`, replaced every %d days and stored in Secrets Manager secret `%s`;\n", m.ProvisionerKey.Name, m.ProvisionerKey.RotationDays, m.ProvisionerKey.Secret)
-	w("- the composed templates (%s), each from `../../templates/<name>`", join(m.Templates, func(t model.Template) string { return "`" + t.Name + "`" }))
+	w("- the composed templates (%s), each from `%s`", join(m.Templates, func(t model.Template) string { return "`" + t.Name + "`" }), layout.MustRelative(layout.Coderd, layout.Template("<name>")))
 	if len(m.Proxies) == 0 {
 		w(".\n\n")
 	} else {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
@@ -146,7 +147,7 @@ func TestModule(t *testing.T) {
 		}
 		for key, body := range tpls {
 			dir := strings.TrimPrefix(get(body, "versions", 0, "directory").(string), "${path.module}/")
-			main := path.Join(Dir, dir, "main.tf.json")
+			main := path.Join(layout.Coderd, dir, "main.tf.json")
 			if _, ok := templates[main]; !ok {
 				t.Errorf("%s: version directory %s does not hold a rendered template (%s)", key, dir, main)
 			}

@@ -13,10 +13,10 @@ package flux
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/flux"
 	renderk8s "github.com/coder-eks/coder-eks/generator/internal/render/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/render/yamldoc"
@@ -62,11 +62,11 @@ func Render(m model.Model) (map[string][]byte, error) {
 }
 
 func entry(f *files, m model.Model) error {
-	dir := model.ClustersDir(m.Cluster)
+	dir := layout.ClusterEntry(m.Cluster)
 	if err := f.add(dir+"/flux-system/gotk-sync.yaml", m.GitRepository, m.Sync); err != nil {
 		return err
 	}
-	if err := f.add(dir+"/flux-system/kustomization.yaml", renderk8s.Kustomization([]string{"gotk-sync.yaml"})); err != nil {
+	if err := f.add(dir+"/flux-system/"+layout.Kustomization, renderk8s.Kustomization([]string{"gotk-sync.yaml"})); err != nil {
 		return err
 	}
 	var layers []any
@@ -76,7 +76,7 @@ func entry(f *files, m model.Model) error {
 	if err := f.add(dir+"/layers.yaml", layers...); err != nil {
 		return err
 	}
-	return f.add(dir+"/kustomization.yaml", renderk8s.Kustomization([]string{"flux-system", "layers.yaml"}))
+	return f.add(dir+"/"+layout.Kustomization, renderk8s.Kustomization([]string{"flux-system", "layers.yaml"}))
 }
 
 // layer writes a layer's objects and its kustomization.yaml, whose
@@ -107,9 +107,9 @@ func layer(f *files, l model.Layer) error {
 	if len(l.Releases) > 0 {
 		var gens []any
 		for _, r := range l.Releases {
-			rel, err := relative(l.Dir, r.ValuesFile)
+			rel, err := layout.Relative(l.Dir, r.ValuesFile)
 			if err != nil {
-				return err
+				return fmt.Errorf("values file of %s: %w", r.Object.Name, err)
 			}
 			gens = append(gens, map[string]any{
 				"name":      r.ConfigMap,
@@ -120,26 +120,8 @@ func layer(f *files, l model.Layer) error {
 		k["configMapGenerator"] = gens
 		k["generatorOptions"] = map[string]any{"disableNameSuffixHash": true, "labels": valuesLabels}
 	}
-	return f.add(l.Dir+"/kustomization.yaml", k)
+	return f.add(l.Dir+"/"+layout.Kustomization, k)
 }
-
-// relative is target as seen from dir, both inside rendered/<env>/.
-func relative(dir, target string) (string, error) {
-	if strings.HasPrefix(target, "/") || strings.Contains(target, "..") {
-		return "", fmt.Errorf("values file %q is not inside the environment's tree", target)
-	}
-	from := strings.Split(path.Clean(dir), "/")
-	to := strings.Split(path.Clean(target), "/")
-	common := 0
-	for common < len(from) && common < len(to)-1 && from[common] == to[common] {
-		common++
-	}
-	return strings.Repeat("../", len(from)-common) + strings.Join(to[common:], "/"), nil
-}
-
-// builtDirs are the folders Flux's kustomize build reads (the values
-// files through configMapGenerator).
-var builtDirs = []string{"clusters/", "flux/", "k8s/", "helm/", "regions/"}
 
 // GuardSubstitution fails if a file Flux builds contains "${". Flux's
 // post-build substitution, when a Kustomization enables it, replaces
@@ -150,10 +132,8 @@ var builtDirs = []string{"clusters/", "flux/", "k8s/", "helm/", "regions/"}
 func GuardSubstitution(fs map[string][]byte) error {
 	var bad []string
 	for p, data := range fs {
-		for _, d := range builtDirs {
-			if strings.HasPrefix(p, d) && strings.Contains(string(data), "${") {
-				bad = append(bad, p)
-			}
+		if layout.FluxBuilt(p) && strings.Contains(string(data), "${") {
+			bad = append(bad, p)
 		}
 	}
 	if len(bad) > 0 {

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/yaml"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	fluxm "github.com/coder-eks/coder-eks/generator/internal/model/flux"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
@@ -73,7 +74,7 @@ func renderEnv(t *testing.T, dir, env string) []string {
 	}
 	sort.Strings(clusters)
 	for p, data := range fs {
-		full := filepath.Join(dir, fluxm.RenderedDir, env, filepath.FromSlash(p))
+		full := filepath.Join(dir, layout.Rendered, env, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +91,7 @@ func renderEnv(t *testing.T, dir, env string) []string {
 // the artifact root.
 func buildTree(t *testing.T, root, env, cluster string) tree {
 	t.Helper()
-	entry := "./" + fluxm.RenderedDir + "/" + env + "/" + fluxm.ClustersDir(cluster)
+	entry := layout.FluxPath(env, layout.ClusterEntry(cluster))
 	bootstrap := map[string]any{
 		"apiVersion": "kustomize.toolkit.fluxcd.io/v1",
 		"kind":       "Kustomization",
@@ -268,12 +269,12 @@ func checkLayers(t *testing.T, tr tree, env string, primary bool) {
 	if !primary {
 		// A secondary cluster applies only its region's folders.
 		for p := range tr.Kustomizations {
-			if !strings.HasPrefix(p, "./"+fluxm.RenderedDir+"/"+env+"/regions/") && !strings.Contains(p, "/clusters/") {
+			if !strings.HasPrefix(p, layout.FluxPath(env, layout.Regions)+"/") && !strings.Contains(p, "/clusters/") {
 				t.Errorf("secondary cluster applies %s, outside its region's folder", p)
 			}
 		}
 	}
-	day12 := "./" + fluxm.RenderedDir + "/" + env + "/" + fluxm.Day12Dir
+	day12 := layout.FluxPath(env, layout.Coderd)
 	for _, o := range tr.Objects {
 		if o.kind() == "Terraform" && nested(o.U, "spec", "path") != day12 {
 			t.Errorf("%s applies %q, want the Day-1/2 module %q", o, nested(o.U, "spec", "path"), day12)

@@ -13,8 +13,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/render/helm"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
@@ -170,10 +170,10 @@ var wantRegions = map[string][]string{"multiregion": {"eu-west-1"}}
 func valuesFile(p string) (root, file string, ok bool) {
 	dir, file := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
-	if !strings.HasSuffix(file, ".values.yaml") || path.Base(dir) != helm.Dir {
+	if !strings.HasSuffix(file, ".values.yaml") || path.Base(dir) != layout.Helm {
 		return "", "", false
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(dir, helm.Dir), "/"), file, true
+	return strings.TrimSuffix(strings.TrimSuffix(dir, layout.Helm), "/"), file, true
 }
 
 // TestProxyValues: a secondary cluster's coder release is a workspace
@@ -190,7 +190,7 @@ func TestProxyValues(t *testing.T) {
 			Env            []corev1.EnvVar `json:"env"`
 		} `json:"coder"`
 	}
-	if err := yaml.Unmarshal(fs[path.Join(model.RegionRoot("eu-west-1"), helm.Path(model.ReleaseCoder))], &values); err != nil {
+	if err := yaml.Unmarshal(fs[layout.ValuesFile(layout.RegionRoot("eu-west-1"), model.ReleaseCoder)], &values); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]corev1.EnvVar{}
@@ -239,7 +239,7 @@ func TestCoderEnv(t *testing.T) {
 					Env []corev1.EnvVar `json:"env"`
 				} `json:"coder"`
 			}
-			if err := yaml.Unmarshal(fs[helm.Path(model.ReleaseCoder)], &values); err != nil {
+			if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
 				t.Fatal(err)
 			}
 			seen := map[string]bool{}
@@ -321,7 +321,7 @@ func TestNoRedirectLoopBehindNLB(t *testing.T) {
 					} `json:"tls"`
 				} `json:"coder"`
 			}
-			if err := yaml.Unmarshal(fs[helm.Path(model.ReleaseCoder)], &values); err != nil {
+			if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
 				t.Fatal(err)
 			}
 			env := map[string]string{}

@@ -2,6 +2,7 @@ package infra
 
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
+	"github.com/coder-eks/coder-eks/generator/internal/render/ec2meta"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -61,11 +62,9 @@ func (b *module) operatorAccess(f *tfjson.File) {
 		"iam_instance_profile":   tfjson.Attr(profile, "name"),
 		"monitoring":             true,
 		"ebs_optimized":          true,
-		"metadata_options": []tfjson.Body{{
-			"http_endpoint":               "enabled",
-			"http_tokens":                 "required",
-			"http_put_response_hop_limit": 1,
-		}},
+		// IMDSv2 only, one hop: the SSM agent on the host itself is the
+		// only user of the instance role; no container runs there.
+		"metadata_options": ec2meta.IMDSv2(1),
 		"root_block_device": []tfjson.Body{{
 			"volume_type": "gp3",
 			"volume_size": 8,

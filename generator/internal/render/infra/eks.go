@@ -59,10 +59,8 @@ func (b *module) eks(f *tfjson.File) {
 		b.adminAccess(f, i, arn)
 	}
 	f.Resource("aws_iam_openid_connect_provider", "eks", tfjson.Body{
-		"url": tfjson.Ref(cluster + ".identity[0].oidc[0].issuer"),
-		// The IRSA audience is sts.amazonaws.com in the commercial and
-		// GovCloud partitions alike.
-		"client_id_list": []string{"sts.amazonaws.com"},
+		"url":            tfjson.Ref(cluster + ".identity[0].oidc[0].issuer"),
+		"client_id_list": []string{irsaAudience},
 	})
 	b.addons(f)
 }

@@ -8,15 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
-
-// Dir is where the module goes inside an environment's rendered tree.
-const Dir = "terraform/infra"
-
-// RegionDir is where the root module of a secondary region goes.
-func RegionDir(region string) string { return Dir + "-" + region }
 
 // Common expressions every file uses: ARNs are built from the partition the
 // provider runs in, never from a literal "arn:aws:".
@@ -45,12 +40,13 @@ func (b *module) file(name string) *tfjson.File {
 }
 
 // Render returns the module's files keyed by path relative to the
-// environment's rendered directory: the primary region's module in Dir, a
-// secondary region's (no database or backup) in RegionDir.
+// environment's rendered directory: the primary region's module in
+// tree.Infra, a secondary region's (no database or backup) in
+// tree.RegionInfra.
 func Render(m model.Infra) (map[string][]byte, error) {
-	dir := Dir
+	dir := tree.Infra
 	if m.Secondary {
-		dir = RegionDir(m.Region)
+		dir = tree.RegionInfra(m.Region)
 	}
 	b := &module{m: m, files: map[string]*tfjson.File{}, principals: map[string]bool{}}
 	b.versions(b.file("versions.tf.json"))
@@ -73,7 +69,7 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	b.outputs(b.file("outputs.tf.json"))
 	b.servicePrincipals(b.file("versions.tf.json"))
 	out := make(map[string][]byte, len(b.files)+1)
-	out[dir+"/"+PreflightScript] = b.preflight()
+	out[dir+"/"+tree.PreflightScript] = b.preflight()
 	for name, f := range b.files {
 		data, err := f.Encode()
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
@@ -81,10 +82,10 @@ func TestQuotaChecksAndScriptAgree(t *testing.T) {
 			} `json:"assert"`
 		} `json:"check"`
 	}
-	if err := json.Unmarshal(files[Dir+"/quota.tf.json"], &doc); err != nil {
+	if err := json.Unmarshal(files[tree.Infra+"/quota.tf.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	script := string(files[Dir+"/"+PreflightScript])
+	script := string(files[tree.Infra+"/"+tree.PreflightScript])
 	if len(m.Quotas.Requirements) == 0 {
 		t.Fatal("no quota requirements")
 	}
@@ -117,8 +118,8 @@ func TestPreflightScriptIsValidBash(t *testing.T) {
 	if err != nil {
 		t.Fatal("bash not found")
 	}
-	path := filepath.Join(t.TempDir(), PreflightScript)
-	if err := os.WriteFile(path, render(t, prodModel(t))[Dir+"/"+PreflightScript], 0o644); err != nil {
+	path := filepath.Join(t.TempDir(), tree.PreflightScript)
+	if err := os.WriteFile(path, render(t, prodModel(t))[tree.Infra+"/"+tree.PreflightScript], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(bash, "-n", path).CombinedOutput(); err != nil {
@@ -127,8 +128,8 @@ func TestPreflightScriptIsValidBash(t *testing.T) {
 }
 
 func TestPreflightGolden(t *testing.T) {
-	got := render(t, prodModel(t))[Dir+"/"+PreflightScript]
-	golden := filepath.Join("testdata", "prod-"+PreflightScript)
+	got := render(t, prodModel(t))[tree.Infra+"/"+tree.PreflightScript]
+	golden := filepath.Join("testdata", "prod-"+tree.PreflightScript)
 	if *update {
 		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -216,13 +217,13 @@ func TestSkipQuotaCheckDropsChecksOnly(t *testing.T) {
 	m.Quotas.Skip = true
 	files := render(t, m)
 	var doc map[string]any
-	if err := json.Unmarshal(files[Dir+"/quota.tf.json"], &doc); err != nil {
+	if err := json.Unmarshal(files[tree.Infra+"/quota.tf.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := doc["check"]; ok {
 		t.Error("check blocks rendered with skip_quota_check")
 	}
-	if _, ok := files[Dir+"/"+PreflightScript]; !ok {
+	if _, ok := files[tree.Infra+"/"+tree.PreflightScript]; !ok {
 		t.Error("pre-flight script not rendered")
 	}
 }

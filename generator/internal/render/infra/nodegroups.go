@@ -5,6 +5,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/render/ec2meta"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -162,11 +163,7 @@ func (b *module) launchTemplate(g model.NodeGroup) tfjson.Body {
 		"update_default_version": true,
 		// IMDSv2 only, one hop: pods cannot reach the node's credentials
 		// and must use IRSA (CKV_AWS_79, CKV_AWS_341).
-		"metadata_options": []tfjson.Body{{
-			"http_endpoint":               "enabled",
-			"http_tokens":                 "required",
-			"http_put_response_hop_limit": 1,
-		}},
+		"metadata_options": ec2meta.IMDSv2(1),
 		"block_device_mappings": []tfjson.Body{{
 			"device_name": "/dev/xvda",
 			"ebs": []tfjson.Body{{

@@ -5,9 +5,6 @@ import (
 	"strings"
 )
 
-// PreflightScript is the pre-flight check's file name in the module.
-const PreflightScript = "preflight-check.sh"
-
 // preflight renders the seed's preflight-check.sh from the same computed
 // requirements as the check blocks: it reads each quota with the AWS CLI
 // (the applied value, else AWS's default) and fails when one is short,

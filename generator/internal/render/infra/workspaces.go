@@ -99,24 +99,7 @@ func (b *module) workspaceSecurityGroupARNs() []string {
 // StringLike; no other namespace's accounts match.
 func (b *module) k8sWorkspaces(f *tfjson.File) {
 	w := b.m.Workspaces
-	issuer := `${replace(` + oidcProvider + `.url, "https://", "")}`
-	trust := f.Data("aws_iam_policy_document", "workspace_assume", tfjson.Body{
-		"statement": []tfjson.Body{{
-			"actions": []string{"sts:AssumeRoleWithWebIdentity"},
-			"principals": []tfjson.Body{{
-				"type":        "Federated",
-				"identifiers": []string{tfjson.Attr(oidcProvider, "arn")},
-			}},
-			"condition": []tfjson.Body{
-				{"test": "StringLike", "variable": issuer + ":sub", "values": []string{"system:serviceaccount:" + w.Namespace + ":" + w.ServiceAccountPrefix + "*"}},
-				{"test": "StringEquals", "variable": issuer + ":aud", "values": []string{"sts.amazonaws.com"}},
-			},
-		}},
-	})
-	role := f.Resource("aws_iam_role", "workspace", tfjson.Body{
-		"name":               w.Role,
-		"assume_role_policy": tfjson.Attr(trust, "json"),
-	})
+	role := irsaRoleFor(f, "workspace", w.Role, serviceAccounts{namespace: w.Namespace, name: w.ServiceAccountPrefix, prefix: true})
 	b.inlinePolicy(f, "workspace_secrets", role, b.workspaceSecretsPolicy())
 }
 

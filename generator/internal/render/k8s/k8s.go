@@ -4,21 +4,18 @@ package k8s
 
 import (
 	"fmt"
-	"path"
 	"sort"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	"github.com/coder-eks/coder-eks/generator/internal/render/yamldoc"
 )
-
-// Dir is where the manifests go inside an environment's rendered tree.
-const Dir = "k8s"
 
 // Render returns the manifest files and their kustomization.yaml.
 func Render(m model.Manifests) (map[string][]byte, error) {
 	header := yamldoc.Header(m.Source)
 	out := map[string][]byte{}
-	dir := path.Join(m.Root, Dir)
+	dir := layout.Manifests(m.Root)
 	var resources []string
 	for _, f := range m.Files {
 		data, err := yamldoc.Encode(header, f.Objects...)
@@ -31,9 +28,9 @@ func Render(m model.Manifests) (map[string][]byte, error) {
 	sort.Strings(resources)
 	data, err := yamldoc.Encode(header, Kustomization(resources))
 	if err != nil {
-		return nil, fmt.Errorf("render %s/kustomization.yaml: %w", dir, err)
+		return nil, fmt.Errorf("render %s/%s: %w", dir, layout.Kustomization, err)
 	}
-	out[dir+"/kustomization.yaml"] = data
+	out[dir+"/"+layout.Kustomization] = data
 	return out, nil
 }
 

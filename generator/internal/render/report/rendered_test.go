@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coder-eks/coder-eks/generator/internal/render/report"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
@@ -38,9 +38,9 @@ func TestRenderedReport(t *testing.T) {
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			md, ok := sets[name][report.File]
+			md, ok := sets[name][layout.CapacityReport]
 			if !ok {
-				t.Fatalf("no %s rendered", report.File)
+				t.Fatalf("no %s rendered", layout.CapacityReport)
 			}
 			var regions []string
 			var checked, totals int

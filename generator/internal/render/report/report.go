@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
-
-// File is the report's path in an environment's rendered tree.
-const File = "capacity.md"
 
 // Input is what the report shows.
 type Input struct {
@@ -57,7 +55,7 @@ func Render(in Input) map[string][]byte {
 	w.line("Prices are %s list prices (USD, Linux, On-Demand) from the schema's price table dated %s, whatever region the environment is in; regions other than %s, GovCloud included, cost more. Every node group runs at the size the workspaces need, %g hours a month. Not included: data transfer and NAT data processing, NLB capacity units, Aurora storage and I/O, CloudWatch, KMS, Secrets Manager, support.",
 		pr.Region, pr.Date, pr.Region, in.Catalog.Capacity.HoursPerMonth)
 	w.line("Spot is shown as a saving at an assumed average %g%% discount; Spot prices change hourly.", pr.SpotDiscountPercent)
-	return map[string][]byte{File: []byte(w.String())}
+	return map[string][]byte{layout.CapacityReport: []byte(w.String())}
 }
 
 func region(w *writer, r Region, cat config.Catalog) {
@@ -149,7 +147,7 @@ func quotas(w *writer, f capacity.Figures) {
 	w.line("")
 	w.line("### Service quotas")
 	w.line("")
-	w.line("The figures `preflight-check.sh` and the module's `check` blocks test (one computation, `plan/quota`), from the node groups' max sizes.")
+	w.line("The figures `%s` and the module's `check` blocks test (one computation, `plan/quota`), from the node groups' max sizes.", layout.PreflightScript)
 	w.line("")
 	w.line("| Quota | Code | Required | Basis |")
 	w.line("|---|---|---|---|")

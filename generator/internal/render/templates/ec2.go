@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/coder-eks/coder-eks/generator/internal/render/ec2meta"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -161,11 +162,7 @@ func (b *template) instance(sg string) string {
 		"ebs_optimized":               true,
 		// IMDSv2 only, one hop: the agent proves the instance's identity
 		// to coderd, containers on the instance cannot reach its role.
-		"metadata_options": []tfjson.Body{{
-			"http_endpoint":               "enabled",
-			"http_tokens":                 "required",
-			"http_put_response_hop_limit": 1,
-		}},
+		"metadata_options": ec2meta.IMDSv2(1),
 		// The root volume holds the OS and system packages, not the home:
 		// encrypted gp3 with the environment's EBS key, deleted with the
 		// instance.

@@ -3,6 +3,7 @@ package templates
 import (
 	"strings"
 
+	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -166,7 +167,7 @@ func (b *template) serviceAccount() string {
 	in := b.m.Inputs
 	meta := b.objectMeta("")
 	meta[0]["name"] = in.ServiceAccountPrefix + id()
-	meta[0]["annotations"] = map[string]string{"eks.amazonaws.com/role-arn": in.WorkspaceRoleARN}
+	meta[0]["annotations"] = map[string]string{helm.IRSAAnnotation: in.WorkspaceRoleARN}
 	return b.f.Resource("kubernetes_service_account_v1", "workspace", tfjson.Body{
 		"metadata":                        meta,
 		"automount_service_account_token": false,

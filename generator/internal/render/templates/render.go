@@ -14,12 +14,10 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
-
-// Dir is where templates go inside an environment's rendered tree.
-const Dir = "templates"
 
 // Provider versions the templates require. The coder provider is the one
 // Coder's provisioners ship with; the others match the infra module's.
@@ -43,7 +41,7 @@ const (
 func Render(ts []model.Template) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, t := range ts {
-		dir := Dir + "/" + t.Name
+		dir := layout.Template(t.Name)
 		main, err := Main(t)
 		if err != nil {
 			return nil, fmt.Errorf("render %s/main.tf.json: %w", dir, err)
