@@ -24,6 +24,7 @@ import (
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
@@ -88,7 +89,7 @@ func renderIn(s *load.Session, name string, opt Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	checked, err := validate.Environment(env)
+	checked, err := derive(env)
 	if err != nil {
 		return Result{}, err
 	}
@@ -103,8 +104,22 @@ func renderIn(s *load.Session, name string, opt Options) (Result, error) {
 	return Result{Files: files, Warnings: warnings, claims: claims(checked)}, nil
 }
 
-// render runs the model and render steps of a checked environment.
-func render(name string, checked *validate.Checked) (FileSet, error) {
+// derive runs the plan and validate steps: it derives what env implies
+// and checks it, returning the derived environment only when every check
+// passes.
+func derive(env *load.Environment) (*plan.Environment, error) {
+	derived, err := plan.Derive(env)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate.Environment(derived); err != nil {
+		return nil, err
+	}
+	return derived, nil
+}
+
+// render runs the model and render steps of a derived, checked environment.
+func render(name string, checked *plan.Environment) (FileSet, error) {
 	infra := infram.Build(checked)
 	releases, err := helmm.Build(checked)
 	if err != nil {
@@ -147,7 +162,7 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 
 // renderRegionCluster renders a secondary region's cluster: its Helm
 // values, manifests and Flux tree.
-func renderRegionCluster(checked *validate.Checked, r validate.Region) (map[string][]byte, error) {
+func renderRegionCluster(checked *plan.Environment, r plan.Region) (map[string][]byte, error) {
 	releases, err := helmm.BuildRegion(checked, r)
 	if err != nil {
 		return nil, fmt.Errorf("cluster of %s: %w", r.Config.AWSRegion, err)
@@ -221,8 +236,8 @@ func RenderAllWith(root string, names []string, opt Options) (map[string]Result,
 }
 
 // capacityReport is the input of rendered/<env>/capacity.md: the capacity
-// figures validate computed, their cost, and the workspace subnets.
-func capacityReport(env *validate.Checked) report.Input {
+// figures plan derived, their cost, and the workspace subnets.
+func capacityReport(env *plan.Environment) report.Input {
 	cat := env.Catalog
 	in := report.Input{
 		Env: env.Name, Source: env.RelFile(), Catalog: cat,

@@ -18,7 +18,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 // RenderedDir is the generator's output folder at the repository root.
@@ -88,7 +88,7 @@ const (
 )
 
 // Build derives the Flux tree from a checked environment and its releases.
-func Build(env *validate.Checked, releases helm.Model) Model {
+func Build(env *plan.Environment, releases helm.Model) Model {
 	b := builder{env: env, c: &env.Config, cluster: env.Name}
 	return b.model(b.layers(releases))
 }
@@ -97,7 +97,7 @@ func Build(env *validate.Checked, releases helm.Model) Model {
 // the same conventions as the primary's: its own entry folder, the same
 // GitRepository, and layers controllers → cluster manifests → workspace
 // proxy, applying the region's folders (helm.RegionRoot).
-func BuildRegion(env *validate.Checked, r validate.Region, releases helm.Model) Model {
+func BuildRegion(env *plan.Environment, r plan.Region, releases helm.Model) Model {
 	b := builder{env: env, c: &r.Config, cluster: RegionCluster(env.Name, r.Config.AWSRegion), root: releases.Root}
 	return b.model(b.regionLayers(releases))
 }
@@ -114,7 +114,7 @@ func (b builder) model(layers []Layer) Model {
 }
 
 type builder struct {
-	env *validate.Checked
+	env *plan.Environment
 	c   *config.Environment
 	// cluster names the entry folder; root is the folder inside
 	// rendered/<env>/ the cluster's helm/, k8s/ and flux/ are in.

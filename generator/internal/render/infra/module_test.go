@@ -14,7 +14,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -28,11 +28,14 @@ func prodModel(t *testing.T) model.Infra {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := validate.Environment(env)
+	derived, err := plan.Derive(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := model.Build(checked)
+	if p := derived.Problems(); len(p) > 0 {
+		t.Fatal(p)
+	}
+	m := model.Build(derived)
 	return m
 }
 
