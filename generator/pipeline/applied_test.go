@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
@@ -54,13 +55,16 @@ func shipped(t *testing.T) map[string]pipeline.Result {
 	return shippedRes
 }
 
-func checked(t *testing.T, name string) *validate.Checked {
+func checked(t *testing.T, name string) *plan.Environment {
 	t.Helper()
 	env, err := load.Load(repoRoot, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := validate.Environment(env)
+	c, err := plan.Derive(env)
+	if err == nil {
+		err = validate.Environment(c)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	infram "github.com/coder-eks/coder-eks/generator/internal/model/infra"
 	k8sm "github.com/coder-eks/coder-eks/generator/internal/model/k8s"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	bootstrapr "github.com/coder-eks/coder-eks/generator/internal/render/bootstrap"
@@ -99,12 +100,12 @@ func renderIn(s *load.Session, name string, opt Options) (Result, error) {
 // positions of warnings and claims) for one environment in session s. The
 // Result it returns has no files yet: render adds them, and reads no CUE
 // value, so it may run on another goroutine than the session's.
-func check(s *load.Session, name string, opt Options) (*validate.Checked, Result, error) {
+func check(s *load.Session, name string, opt Options) (*plan.Environment, Result, error) {
 	env, err := s.Load(name)
 	if err != nil {
 		return nil, Result{}, err
 	}
-	checked, err := validate.Environment(env)
+	checked, err := derive(env)
 	if err != nil {
 		return nil, Result{}, err
 	}
@@ -115,8 +116,22 @@ func check(s *load.Session, name string, opt Options) (*validate.Checked, Result
 	return checked, Result{Warnings: warnings, claims: claims(checked)}, nil
 }
 
-// render runs the model and render steps of a checked environment.
-func render(name string, checked *validate.Checked) (FileSet, error) {
+// derive runs the plan and validate steps: it derives what env implies
+// and checks it, returning the derived environment only when every check
+// passes.
+func derive(env *load.Environment) (*plan.Environment, error) {
+	derived, err := plan.Derive(env)
+	if err != nil {
+		return nil, err
+	}
+	if err := validate.Environment(derived); err != nil {
+		return nil, err
+	}
+	return derived, nil
+}
+
+// render runs the model and render steps of a derived, checked environment.
+func render(name string, checked *plan.Environment) (FileSet, error) {
 	infra := infram.Build(checked)
 	releases, err := helmm.Build(checked)
 	if err != nil {
@@ -159,7 +174,7 @@ func render(name string, checked *validate.Checked) (FileSet, error) {
 
 // renderRegionCluster renders a secondary region's cluster: its Helm
 // values, manifests and Flux tree.
-func renderRegionCluster(checked *validate.Checked, r validate.Region) (map[string][]byte, error) {
+func renderRegionCluster(checked *plan.Environment, r plan.Region) (map[string][]byte, error) {
 	releases, err := helmm.BuildRegion(checked, r)
 	if err != nil {
 		return nil, fmt.Errorf("cluster of %s: %w", r.Config.AWSRegion, err)
@@ -223,7 +238,7 @@ func Generate(root string, names []string, opt Options) (Output, error) {
 	errs := make([]error, len(names))
 	type job struct {
 		i       int
-		checked *validate.Checked
+		checked *plan.Environment
 	}
 	jobs := make(chan job, len(names))
 	var wg sync.WaitGroup
@@ -270,8 +285,8 @@ func Generate(root string, names []string, opt Options) (Output, error) {
 }
 
 // capacityReport is the input of rendered/<env>/capacity.md: the capacity
-// figures validate computed, their cost, and the workspace subnets.
-func capacityReport(env *validate.Checked) report.Input {
+// figures plan derived, their cost, and the workspace subnets.
+func capacityReport(env *plan.Environment) report.Input {
 	cat := env.Catalog
 	in := report.Input{
 		Env: env.Name, Source: env.RelFile(), Catalog: cat,

@@ -13,7 +13,6 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 var (
@@ -64,7 +63,7 @@ func TestRandomEnvironments(t *testing.T) {
 		base := all[rapid.SampledFrom(names).Draw(t, "env")]
 		env := *base
 		env.Config = drawConfig(t, base.Config, base.Catalog)
-		checked, err := validate.Environment(&env)
+		checked, err := derive(&env)
 		if err != nil {
 			var list diag.List
 			if !errors.As(err, &list) || len(list) == 0 {

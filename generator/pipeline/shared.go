@@ -5,8 +5,8 @@ import (
 	"sort"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // claim is something only one environment may have: a Terraform state
@@ -19,7 +19,7 @@ type claim struct {
 
 // claims lists what an environment holds alone, each at the field that
 // sets it.
-func claims(env *validate.Checked) []claim {
+func claims(env *plan.Environment) []claim {
 	c := &env.Config
 	state := func(bucket, key, region, prefix string) claim {
 		return claim{"Terraform state", fmt.Sprintf("s3://%s/%s (%s)", bucket, key, region),
@@ -30,14 +30,14 @@ func claims(env *validate.Checked) []claim {
 		{"Coder access URL", names.For(c).AccessURL, at(env, "coder_subdomain", "base_domain")},
 	}
 	for i, s := range env.Secondaries {
-		out = append(out, state(s.Config.TerraformStateBucket, s.Config.TerraformStateKey, s.Config.TerraformStateRegion, validate.SecondaryField(i, "")))
+		out = append(out, state(s.Config.TerraformStateBucket, s.Config.TerraformStateKey, s.Config.TerraformStateRegion, plan.SecondaryField(i, "")))
 	}
 	return out
 }
 
 // at is the first of the fields the environment file sets (the line the
 // user wrote), else the file's first line naming the first field.
-func at(env *validate.Checked, fields ...string) diag.Diagnostic {
+func at(env *plan.Environment, fields ...string) diag.Diagnostic {
 	for _, f := range fields {
 		if p := env.Pos(f); p.File == env.RelFile() && p.Line > 1 {
 			return diag.Diagnostic{Pos: p, Path: f}

@@ -29,16 +29,17 @@ type step struct {
 //	load → plan (derive) → validate → model → render → write
 //
 // plan comes before validate because validate checks what plan derives
-// (capacity, the subnet plan and its tiers, quotas, names); model reads the
-// checked environment and the derivations; render reads models and
-// derivations, never the environment's checks. shared holds the types
+// (capacity, the subnet plan and its tiers, quotas, names, the composed
+// templates) and derives nothing itself; model reads the derived
+// environment (plan.Environment) and render reads models and derivations:
+// neither imports validate, which only says yes or no. shared holds the types
 // and pure libraries every step uses and that use no step.
 var steps = []step{
 	{name: "shared", packages: []string{"config", "diag", "cidr", "schemainfo", "layout"}},
 	{name: "load", reads: []string{"shared"}, packages: []string{"load", "tfvars", "envimport"}},
-	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan/capacity", "plan/quota", "plan/names", "plan/network"}},
+	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan", "plan/capacity", "plan/quota", "plan/names", "plan/network"}},
 	{name: "validate", reads: []string{"shared", "load", "plan"}, packages: []string{"validate"}},
-	{name: "model", reads: []string{"shared", "plan", "validate"}, packages: []string{
+	{name: "model", reads: []string{"shared", "plan"}, packages: []string{
 		"model/coderd", "model/flux", "model/helm", "model/infra", "model/k8s", "model/templates",
 	}},
 	{name: "render", reads: []string{"shared", "plan", "model"}, packages: []string{

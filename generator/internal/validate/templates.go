@@ -1,71 +1,31 @@
 package validate
 
 import (
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
-// checkTemplates composes every enabled pairing. CUE works out what a base
-// cannot honour (schema.#Composition's violations); this turns each into a
-// diagnostic that names both layers and the capability, at the pairing's
-// position: the field the environment file sets when it sets one, else the
-// pairing's default in the schema.
-func checkTemplates(env *load.Environment) ([]config.Composition, diag.List) {
-	var out []config.Composition
+// checkTemplates reports what each composed pairing's base cannot honour
+// (schema.#Composition's violations, worked out by CUE when plan composed
+// it): a diagnostic that names both layers and the capability, at the
+// pairing's position: the field the environment file sets when it sets
+// one, else the pairing's default in the schema.
+func checkTemplates(env *plan.Environment) diag.List {
 	var errs diag.List
-	for _, name := range pairingNames(env.Config.TemplatePairings) {
-		p := env.Config.TemplatePairings[name]
-		if !p.Enabled {
-			continue
-		}
-		path := pairingPath(name)
-		c, err := env.Layers.Compose(name, withEgressDefault(env, p))
-		var unknown *load.UnknownLayerError
-		switch {
-		case errors.As(err, &unknown):
-			errs = append(errs, diag.Diagnostic{Pos: pairingPos(env, name, unknown.Layer), Path: path, Msg: err.Error()})
-			continue
-		case err != nil:
-			return nil, append(errs, diag.Diagnostic{Pos: pairingPos(env, name), Path: path, Msg: err.Error()})
-		}
+	for _, c := range env.Templates {
 		for _, v := range c.Violations {
-			errs = append(errs, diag.Diagnostic{Pos: pairingPos(env, name, violationFields(v)...), Path: path, Msg: Describe(c, v)})
+			errs = append(errs, diag.Diagnostic{Pos: plan.PairingPos(env.Environment, c.Name, violationFields(v)...), Path: plan.PairingPath(c.Name), Msg: Describe(c, v)})
 		}
-		out = append(out, c)
 	}
-	if d, ok := uselessNoEgress(env, out); ok {
+	if d, ok := uselessNoEgress(env.Environment, env.Templates); ok {
 		errs = append(errs, d)
 	}
-	return out, errs
-}
-
-// withEgressDefault gives a pairing the environment's
-// default_network_egress when neither it nor its toolchain says what the
-// workspace may reach: a toolchain's requirement wins (it "asks for
-// more"), and so does the pairing's own value.
-func withEgressDefault(env *load.Environment, p config.Pairing) config.Pairing {
-	const egress = "network-egress"
-	if _, ok := p.Capabilities[egress]; ok || env.Config.DefaultNetworkEgress == "" {
-		return p
-	}
-	if tc, ok := env.Layers.Toolchains[p.Toolchain]; ok {
-		if _, required := tc.Capabilities.Required[egress]; required {
-			return p
-		}
-	}
-	caps := make(map[string]any, len(p.Capabilities)+1)
-	for k, v := range p.Capabilities {
-		caps[k] = v
-	}
-	caps[egress] = env.Config.DefaultNetworkEgress
-	p.Capabilities = caps
-	return p
+	return errs
 }
 
 // uselessNoEgress refuses default_network_egress "none" when no enabled
@@ -96,31 +56,6 @@ func uselessNoEgress(env *load.Environment, cs []config.Composition) (diag.Diagn
 	return diag.Diagnostic{Pos: pos, Path: "default_network_egress", Msg: fmt.Sprintf(
 		`%s applies to no template: every enabled template's toolchain requires egress to install its tools at start (%s), so workspaces would reach the internet whatever this says; set "https-only" (or "unrestricted"), or enable a template whose toolchain needs no network`,
 		what, strings.Join(asks, ", "))}, true
-}
-
-func pairingNames(m map[string]config.Pairing) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-func pairingPath(name string) string { return `template_pairings."` + name + `"` }
-
-// pairingPos is the first of the pairing's fields the environment file
-// sets, else the pairing itself.
-func pairingPos(env *load.Environment, name string, fields ...string) diag.Position {
-	for _, f := range fields {
-		if p, ok := env.FieldPos(pairingPath(name) + "." + f); ok {
-			return p
-		}
-	}
-	if p, ok := env.FieldPos(pairingPath(name)); ok {
-		return p
-	}
-	return env.Pos(pairingPath(name))
 }
 
 // violationFields are the pairing's fields that can cause a violation, most

@@ -9,17 +9,18 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/capacity"
 )
 
 // dateLayout is the schema's date format (eks_releases).
 const dateLayout = "2006-01-02"
 
-// Warnings is advice about a checked environment that does not stop it
+// Warnings is advice about a derived, checked environment that does not stop it
 // from rendering: printed on stderr, never written into rendered/. today
 // is the date the EKS release calendar is compared with; nothing else
 // depends on it.
-func Warnings(env *Checked, today time.Time) diag.List {
+func Warnings(env *plan.Environment, today time.Time) diag.List {
 	var out diag.List
 	out = append(out, eksSupport(env, today)...)
 	out = append(out, auroraUpgradeDone(env)...)
@@ -31,7 +32,7 @@ func Warnings(env *Checked, today time.Time) diag.List {
 	return out.Sorted()
 }
 
-func regionWarnings(env *Checked, c *config.Environment, f capacity.Figures, prefix string) diag.List {
+func regionWarnings(env *plan.Environment, c *config.Environment, f capacity.Figures, prefix string) diag.List {
 	var out diag.List
 	if d, ok := scaleIn(c, f); ok {
 		out = append(out, finding(env.Environment, "scaling_schedule_stop", prefixed(prefix, d)))
@@ -52,7 +53,7 @@ func prefixed(prefix, msg string) string {
 // eksSupport warns when the cluster's Kubernetes version is past the end
 // of EKS standard support: EKS then bills extended support per cluster
 // hour and upgrades the cluster itself when that ends too.
-func eksSupport(env *Checked, today time.Time) diag.List {
+func eksSupport(env *plan.Environment, today time.Time) diag.List {
 	c := &env.Config
 	rel, ok := env.Catalog.EKSReleases[c.EKSClusterVersion]
 	if !ok {
@@ -123,7 +124,7 @@ func singleTypeSpot(c *config.Environment) (string, bool) {
 // change: once the committed cluster is at its target, engine_version is
 // applied, not ignored, and the first minor upgrade AWS makes would turn
 // the next plan into a downgrade RDS refuses.
-func auroraUpgradeDone(env *Checked) diag.List {
+func auroraUpgradeDone(env *plan.Environment) diag.List {
 	opt := env.Config.AuroraMajorUpgrade
 	mod, ok := env.Committed[""]
 	if opt == nil || !ok {

@@ -10,8 +10,8 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Coderd is everything the coderd module manages.
@@ -106,7 +106,7 @@ type Autostop struct {
 }
 
 // Build derives the model.
-func Build(env *validate.Checked, ts []templates.Template) Coderd {
+func Build(env *plan.Environment, ts []templates.Template) Coderd {
 	c := &env.Config
 	n := names.For(c)
 	m := Coderd{

@@ -18,7 +18,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 // RegionCluster names a secondary region's cluster (its entry folder is
@@ -73,7 +73,7 @@ const (
 )
 
 // Build derives the Flux tree from a checked environment and its releases.
-func Build(env *validate.Checked, releases helm.Model) Model {
+func Build(env *plan.Environment, releases helm.Model) Model {
 	b := builder{env: env, c: &env.Config, cluster: env.Name}
 	return b.model(b.layers(releases))
 }
@@ -82,7 +82,7 @@ func Build(env *validate.Checked, releases helm.Model) Model {
 // the same conventions as the primary's: its own entry folder, the same
 // GitRepository, and layers controllers → cluster manifests → workspace
 // proxy, applying the region's folders (layout.RegionRoot).
-func BuildRegion(env *validate.Checked, r validate.Region, releases helm.Model) Model {
+func BuildRegion(env *plan.Environment, r plan.Region, releases helm.Model) Model {
 	b := builder{env: env, c: &r.Config, cluster: RegionCluster(env.Name, r.Config.AWSRegion), root: releases.Root}
 	return b.model(b.regionLayers(releases))
 }
@@ -99,7 +99,7 @@ func (b builder) model(layers []Layer) Model {
 }
 
 type builder struct {
-	env *validate.Checked
+	env *plan.Environment
 	c   *config.Environment
 	// cluster names the entry folder; root is the folder inside
 	// rendered/<env>/ the cluster's helm/, k8s/ and flux/ are in.

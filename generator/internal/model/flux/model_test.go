@@ -8,7 +8,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 const repoRoot = "../../../.."
@@ -29,21 +29,24 @@ func TestLayerOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checked, err := validate.Environment(env)
+		derived, err := plan.Derive(env)
 		if err != nil {
 			t.Fatal(err)
 		}
-		releases, err := helm.Build(checked)
+		if p := derived.Problems(); len(p) > 0 {
+			t.Fatal(p)
+		}
+		releases, err := helm.Build(derived)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(name, func(t *testing.T) { checkLayers(t, name, Build(checked, releases), releases) })
-		for _, r := range checked.Secondaries {
-			rel, err := helm.BuildRegion(checked, r)
+		t.Run(name, func(t *testing.T) { checkLayers(t, name, Build(derived, releases), releases) })
+		for _, r := range derived.Secondaries {
+			rel, err := helm.BuildRegion(derived, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Run(name+"/"+r.Config.AWSRegion, func(t *testing.T) { checkLayers(t, name, BuildRegion(checked, r, rel), rel) })
+			t.Run(name+"/"+r.Config.AWSRegion, func(t *testing.T) { checkLayers(t, name, BuildRegion(derived, r, rel), rel) })
 		}
 	}
 }

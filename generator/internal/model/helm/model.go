@@ -9,8 +9,8 @@ import (
 	"fmt"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Layers group releases into the Flux Kustomizations that apply them, in
@@ -105,7 +105,7 @@ func repositories(cat config.Components) []Repository {
 }
 
 // Build derives the releases of a checked environment.
-func Build(env *validate.Checked) (Model, error) {
+func Build(env *plan.Environment) (Model, error) {
 	c := &env.Config
 	n := names.For(c)
 	cat := env.Catalog

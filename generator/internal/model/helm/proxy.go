@@ -8,8 +8,8 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // LayerProxy applies a secondary cluster's workspace proxy.
@@ -28,7 +28,7 @@ const (
 // primary cluster), the coder chart in workspace-proxy mode, and the
 // region's own provisioners, which build the workspaces of templates
 // tagged for the region (their key carries names.RegionTag).
-func BuildRegion(env *validate.Checked, r validate.Region) (Model, error) {
+func BuildRegion(env *plan.Environment, r plan.Region) (Model, error) {
 	c := &r.Config
 	n := names.For(c)
 	primary := names.For(&env.Config)
@@ -66,7 +66,7 @@ func regionProvisioner(c *config.Environment, n, primary names.Names, size provi
 // placement, service account and Service wiring as coderd (its Service,
 // PDB and policies select the same labels), sized by the capacity model's
 // proxy figures, talking to the primary's access URL with its token.
-func workspaceProxy(c *config.Environment, n, primary names.Names, r validate.Region) Release {
+func workspaceProxy(c *config.Environment, n, primary names.Names, r plan.Region) Release {
 	rel := coderChart(c, n, coderdResources(r.Capacity))
 	rel.Layer = LayerProxy
 	v := rel.Values["coder"].(map[string]any)

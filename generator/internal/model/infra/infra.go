@@ -6,10 +6,10 @@ package infra
 import (
 	"github.com/coder-eks/coder-eks/generator/internal/cidr"
 	"github.com/coder-eks/coder-eks/generator/internal/config"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	netplan "github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/quota"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Infra is everything the infra module creates.
@@ -184,16 +184,16 @@ type LogGroups struct {
 }
 
 // Build derives the primary region's model from a checked environment.
-func Build(env *validate.Checked) Infra {
+func Build(env *plan.Environment) Infra {
 	return build(env, &env.Config, env.Subnets, env.Capacity.Quotas)
 }
 
 // BuildRegion derives the model of a secondary region's root module.
-func BuildRegion(env *validate.Checked, r validate.Region) Infra {
+func BuildRegion(env *plan.Environment, r plan.Region) Infra {
 	return build(env, &r.Config, r.Subnets, r.Capacity.Quotas)
 }
 
-func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []quota.Requirement) Infra {
+func build(env *plan.Environment, c *config.Environment, subnets cidr.Plan, reqs []quota.Requirement) Infra {
 	n := names.For(c)
 	m := Infra{
 		Names:      n,
@@ -204,7 +204,7 @@ func build(env *validate.Checked, c *config.Environment, plan cidr.Plan, reqs []
 		FIPS:       c.UseFIPSEndpoints,
 		Tags:       names.Tags(c),
 		Backend:    backend(c, n),
-		Network:    network(c, n, plan, env.Catalog.Planning),
+		Network:    network(c, n, subnets, env.Catalog.Planning),
 		Cluster:    cluster(c, n),
 		NodeGroups: nodeGroups(c, n, env.Catalog.NodeGroupAMIType),
 		LogGroups: LogGroups{

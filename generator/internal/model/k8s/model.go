@@ -9,8 +9,8 @@ package k8s
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // File is one manifest file and the objects it holds, in order.
@@ -29,7 +29,7 @@ type Manifests struct {
 }
 
 // Build derives the manifests of a checked environment.
-func Build(env *validate.Checked) Manifests {
+func Build(env *plan.Environment) Manifests {
 	c := &env.Config
 	n := names.For(c)
 	return Manifests{

@@ -7,8 +7,8 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // BuildRegion derives the manifests of a secondary region's cluster: the
@@ -19,7 +19,7 @@ import (
 // workspace namespace, and External Secrets for the proxy token, the
 // region's provisioner key and Flux's Git credentials from the region's
 // own Secrets Manager.
-func BuildRegion(env *validate.Checked, r validate.Region) Manifests {
+func BuildRegion(env *plan.Environment, r plan.Region) Manifests {
 	c := &r.Config
 	n := names.For(c)
 	policies := []any{}

@@ -13,9 +13,9 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/model/k8s"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 // Template is one composed Coder template.
@@ -127,7 +127,7 @@ type Inputs struct {
 
 // Build derives a model for each composed template of a checked
 // environment, in name order.
-func Build(env *validate.Checked) []Template {
+func Build(env *plan.Environment) []Template {
 	out := make([]Template, 0, len(env.Templates))
 	for _, c := range env.Templates {
 		out = append(out, BuildOne(env, c))
@@ -136,7 +136,7 @@ func Build(env *validate.Checked) []Template {
 }
 
 // BuildOne derives the model of one composition.
-func BuildOne(env *validate.Checked, c config.Composition) Template {
+func BuildOne(env *plan.Environment, c config.Composition) Template {
 	cfg := &env.Config
 	return Template{
 		Name:         c.Name,
@@ -162,7 +162,7 @@ func BuildOne(env *validate.Checked, c config.Composition) Template {
 // packageSourcesHTTPS is the OS's HTTPS rewrite when the template's egress
 // is https-only: unrestricted reaches port 80, and none reaches no mirror
 // at all.
-func packageSourcesHTTPS(env *validate.Checked, c config.Composition) string {
+func packageSourcesHTTPS(env *plan.Environment, c config.Composition) string {
 	if c.Capabilities.NetworkEgress != "https-only" {
 		return ""
 	}
@@ -191,7 +191,7 @@ func features(c config.Composition) []Feature {
 	return out
 }
 
-func choices(env *validate.Checked, c config.Composition) Choices {
+func choices(env *plan.Environment, c config.Composition) Choices {
 	ch := Choices{
 		CPU:                     c.Choices.CPU,
 		MemoryGiB:               c.Choices.MemoryGiB,

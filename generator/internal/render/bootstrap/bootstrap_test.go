@@ -10,8 +10,8 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/render/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 type doc struct {
@@ -40,11 +40,14 @@ func TestBackendPointsAtBootstrap(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checked, err := validate.Environment(e)
+			derived, err := plan.Derive(e)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := model.Build(checked)
+			if p := derived.Problems(); len(p) > 0 {
+				t.Fatal(p)
+			}
+			m := model.Build(derived)
 			boot, err := Render(m)
 			if err != nil {
 				t.Fatal(err)

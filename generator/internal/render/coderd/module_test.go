@@ -13,9 +13,9 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 const repoRoot = "../../../.."
@@ -27,12 +27,15 @@ func render(t *testing.T, env string, enabled bool) (coderd, templates map[strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := validate.Environment(e)
+	derived, err := plan.Derive(e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := templatesm.Build(checked)
-	m := model.Build(checked, ts)
+	if p := derived.Problems(); len(p) > 0 {
+		t.Fatal(p)
+	}
+	ts := templatesm.Build(derived)
+	m := model.Build(derived, ts)
 	m.Enabled = enabled
 	if coderd, err = Render(m); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 // TestGovCloudPublicDNSInCommercialPartition (issue 10 item 7): AWS
@@ -20,11 +20,14 @@ func TestGovCloudPublicDNSInCommercialPartition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := validate.Environment(env)
+	derived, err := plan.Derive(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := model.Build(checked)
+	if p := derived.Problems(); len(p) > 0 {
+		t.Fatal(p)
+	}
+	m := model.Build(derived)
 	aliases := map[string]string{}
 	type block = map[string]map[string]map[string]any
 	var all []struct {

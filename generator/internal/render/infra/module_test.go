@@ -15,7 +15,7 @@ import (
 	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -29,11 +29,14 @@ func prodModel(t *testing.T) model.Infra {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked, err := validate.Environment(env)
+	derived, err := plan.Derive(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := model.Build(checked)
+	if p := derived.Problems(); len(p) > 0 {
+		t.Fatal(p)
+	}
+	m := model.Build(derived)
 	return m
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/templates"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
@@ -22,13 +23,13 @@ const repoRoot = "../../../.."
 
 var prod struct {
 	once sync.Once
-	env  *validate.Checked
+	env  *plan.Environment
 	err  error
 }
 
-// prodEnv is the production environment, loaded and checked once: drawn
+// prodEnv is the production environment, loaded and derived once: drawn
 // pairings are composed in its CUE context and rendered with its inputs.
-func prodEnv(t testing.TB) *validate.Checked {
+func prodEnv(t testing.TB) *plan.Environment {
 	t.Helper()
 	prod.once.Do(func() {
 		env, err := load.Load(repoRoot, "prod")
@@ -36,7 +37,9 @@ func prodEnv(t testing.TB) *validate.Checked {
 			prod.err = err
 			return
 		}
-		prod.env, prod.err = validate.Environment(env)
+		if prod.env, prod.err = plan.Derive(env); prod.err == nil && len(prod.env.Problems()) > 0 {
+			prod.err = prod.env.Problems()
+		}
 	})
 	if prod.err != nil {
 		t.Fatal(prod.err)
@@ -49,7 +52,7 @@ func prodEnv(t testing.TB) *validate.Checked {
 // (a base of the toolchain's OS family, values the base supports, sizes
 // within its limits), so accepted combinations are drawn about as often as
 // rejected ones; the other half draw from everything the contract allows.
-func pairingGen(env *validate.Checked) *rapid.Generator[config.Pairing] {
+func pairingGen(env *plan.Environment) *rapid.Generator[config.Pairing] {
 	layers := env.Layers
 	toolchains := sortedKeys(layers.Toolchains)
 	capabilities := sortedKeys(env.Catalog.CapabilityValues)
@@ -165,7 +168,7 @@ func TestPropertyComposition(t *testing.T) {
 // expectedFaults reads the layers the way docs/templates.md states the
 // rules, independently of schema.#Composition, and lists the capabilities
 // (or "os", "image_id", "compute_profile[.field]") a base cannot honour.
-func expectedFaults(env *validate.Checked, p config.Pairing) []string {
+func expectedFaults(env *plan.Environment, p config.Pairing) []string {
 	tc, base := env.Layers.Toolchains[p.Toolchain], env.Layers.Bases[p.Base]
 	faults := map[string]bool{}
 	resolved := map[string]any{}
@@ -226,7 +229,7 @@ func expectedFaults(env *validate.Checked, p config.Pairing) []string {
 	return sortedKeys(faults)
 }
 
-func anyInstanceFits(env *validate.Checked, base config.Base, profile map[string]int, gpu bool) bool {
+func anyInstanceFits(env *plan.Environment, base config.Base, profile map[string]int, gpu bool) bool {
 	for name, it := range env.Catalog.InstanceTypes {
 		family, _, _ := strings.Cut(name, ".")
 		if slices.Contains(base.InstanceFamilies, family) && it.VCPU <= profile["cpu"] &&
