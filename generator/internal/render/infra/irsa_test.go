@@ -9,8 +9,8 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/internal/validate"
 )
 
 func TestIRSATrust(t *testing.T) {
@@ -60,9 +60,12 @@ func shippedModules(t *testing.T) map[string]map[string][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checked, err := validate.Environment(env)
+		checked, err := plan.Derive(env)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if p := checked.Problems(); len(p) > 0 {
+			t.Fatal(p)
 		}
 		out[name] = render(t, model.Build(checked))
 		for _, r := range checked.Secondaries {

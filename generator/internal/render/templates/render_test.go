@@ -334,7 +334,7 @@ func TestIssue18Templates(t *testing.T) {
 			t.Errorf("pod with image %q: image_pull_policy %v, want Always (IfNotPresent lets nodes drift)", "docker.io/codercom/enterprise-base:ubuntu", got)
 		}
 		for image, want := range map[string]string{
-			"docker.io/codercom/enterprise-base:ubuntu": "Always",
+			"docker.io/codercom/enterprise-base:ubuntu":                                                             "Always",
 			"111122223333.dkr.ecr.us-east-1.amazonaws.com/enterprise-base:ubuntu@sha256:" + strings.Repeat("a", 64): "IfNotPresent",
 		} {
 			if got := pullPolicy(image); got != want {
