@@ -50,6 +50,9 @@ func Commit(p Plan) error {
 	if err := ws.recoverLocked(p.Root, p.Managed); err != nil {
 		return err
 	}
+	if refuseLink(dir) == nil && current(dir, p) {
+		return nil
+	}
 	staging, j, err := prepare(ws, dir, p)
 	if err != nil {
 		if staging != "" {
