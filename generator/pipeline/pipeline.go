@@ -242,7 +242,7 @@ func Generate(root string, names []string, opt Options) (Output, error) {
 	}
 	jobs := make(chan job, len(names))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(names)) {
+	for range renderWorkers(len(names)) {
 		wg.Go(func() {
 			for j := range jobs {
 				results[j.i].Files, errs[j.i] = render(names[j.i], j.checked)
@@ -305,4 +305,11 @@ func capacityReport(env *plan.Environment) report.Input {
 		add(&r.Config, r.Capacity, r.Subnets, layout.RegionInfra(r.Config.AWSRegion))
 	}
 	return in
+}
+
+// renderWorkers is how many goroutines render while this one evaluates:
+// one CPU is left to the evaluation, which is the longer of the two and
+// runs on one goroutine, so that rendering never delays it; at least one.
+func renderWorkers(envs int) int {
+	return max(1, min(runtime.GOMAXPROCS(0)-1, envs))
 }
