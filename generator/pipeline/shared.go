@@ -27,7 +27,7 @@ func claims(env *plan.Environment) []claim {
 	}
 	out := []claim{
 		state(c.TerraformStateBucket, c.TerraformStateKey, c.TerraformStateRegion, ""),
-		{"Coder access URL", names.For(c).AccessURL, at(env, "coder_subdomain", "base_domain")},
+		{"Coder access URL", names.For(c).Access.URL, at(env, "coder_subdomain", "base_domain")},
 	}
 	for i, s := range env.Secondaries {
 		out = append(out, state(s.Config.TerraformStateBucket, s.Config.TerraformStateKey, s.Config.TerraformStateRegion, plan.SecondaryField(i, "")))

@@ -29,20 +29,8 @@ type Environment struct {
 	EKSPublicAccessCIDRs    []string `json:"eks_public_access_cidrs"`
 	EKSAdminRoleARNs        []string `json:"eks_admin_role_arns"`
 
-	ControlNodeInstanceType string   `json:"control_node_instance_type"`
-	ControlNodeMinSize      int      `json:"control_node_min_size"`
-	ControlNodeMaxSize      int      `json:"control_node_max_size"`
-	ProvNodeInstanceType    string   `json:"prov_node_instance_type"`
-	ProvNodeMinSize         int      `json:"prov_node_min_size"`
-	ProvNodeMaxSize         int      `json:"prov_node_max_size"`
-	ProvNodeDesiredPeak     int      `json:"prov_node_desired_peak"`
-	WSNodeInstanceType      string   `json:"ws_node_instance_type"`
-	WSNodeMinSize           int      `json:"ws_node_min_size"`
-	WSNodeMaxSize           int      `json:"ws_node_max_size"`
-	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
-	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
-	WSSpotAlternativeTypes  []string `json:"ws_spot_alternative_types"`
-	NodeVolumeSizeGiB       int      `json:"node_volume_size_gib"`
+	NodeGroups
+	NodeVolumeSizeGiB int `json:"node_volume_size_gib"`
 
 	ScalingScheduleStart string `json:"scaling_schedule_start"`
 	ScalingScheduleStop  string `json:"scaling_schedule_stop"`
@@ -151,11 +139,19 @@ const (
 
 // SecondaryRegion mirrors schema.#SecondaryRegion.
 type SecondaryRegion struct {
-	Region                  string   `json:"region"`
-	VPCCIDR                 string   `json:"vpc_cidr"`
-	AvailabilityZones       []string `json:"availability_zones"`
-	MaxWorkspaces           int      `json:"max_workspaces"`
-	WorkspaceProxyReplicas  int      `json:"workspace_proxy_replicas"`
+	Region                 string   `json:"region"`
+	VPCCIDR                string   `json:"vpc_cidr"`
+	AvailabilityZones      []string `json:"availability_zones"`
+	MaxWorkspaces          int      `json:"max_workspaces"`
+	WorkspaceProxyReplicas int      `json:"workspace_proxy_replicas"`
+	NodeGroups
+	TerraformStateKey string `json:"terraform_state_key"`
+}
+
+// NodeGroups mirrors schema.#NodeGroups: the node-group settings of one
+// region's cluster, embedded in Environment (the primary region) and in
+// SecondaryRegion, so a region's view takes them as one value.
+type NodeGroups struct {
 	ControlNodeInstanceType string   `json:"control_node_instance_type"`
 	ControlNodeMinSize      int      `json:"control_node_min_size"`
 	ControlNodeMaxSize      int      `json:"control_node_max_size"`
@@ -169,7 +165,6 @@ type SecondaryRegion struct {
 	WSNodeDesiredPeak       int      `json:"ws_node_desired_peak"`
 	WSUseSpotInstances      bool     `json:"ws_use_spot_instances"`
 	WSSpotAlternativeTypes  []string `json:"ws_spot_alternative_types"`
-	TerraformStateKey       string   `json:"terraform_state_key"`
 }
 
 // Secondary is the environment as the root module of its i-th secondary
@@ -186,10 +181,7 @@ func (c *Environment) Secondary(i int) Environment {
 	e.AvailabilityZones = s.AvailabilityZones
 	e.MaxWorkspaces = s.MaxWorkspaces
 	e.CoderdReplicas = s.WorkspaceProxyReplicas
-	e.ControlNodeInstanceType, e.ControlNodeMinSize, e.ControlNodeMaxSize = s.ControlNodeInstanceType, s.ControlNodeMinSize, s.ControlNodeMaxSize
-	e.ProvNodeInstanceType, e.ProvNodeMinSize, e.ProvNodeMaxSize, e.ProvNodeDesiredPeak = s.ProvNodeInstanceType, s.ProvNodeMinSize, s.ProvNodeMaxSize, s.ProvNodeDesiredPeak
-	e.WSNodeInstanceType, e.WSNodeMinSize, e.WSNodeMaxSize, e.WSNodeDesiredPeak = s.WSNodeInstanceType, s.WSNodeMinSize, s.WSNodeMaxSize, s.WSNodeDesiredPeak
-	e.WSUseSpotInstances, e.WSSpotAlternativeTypes = s.WSUseSpotInstances, s.WSSpotAlternativeTypes
+	e.NodeGroups = s.NodeGroups
 	e.CreateACMCertificate, e.ExistingACMCertificateARN = true, ""
 	e.EnableCrossRegionBackup = false
 	e.EnableCloudTrail = false

@@ -7,14 +7,17 @@ import (
 	"testing"
 )
 
-// jsonFields maps each field's json name to its index in struct type t.
-func jsonFields(t reflect.Type) map[string]int {
-	out := map[string]int{}
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if name != "" && name != "-" {
-			out[name] = i
+// jsonFields maps each field's json name to its index path in struct type
+// t, the fields of embedded structs (NodeGroups) included as Go promotes
+// them.
+func jsonFields(t reflect.Type) map[string][]int {
+	out := map[string][]int{}
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || name == "" || name == "-" {
+			continue
 		}
+		out[name] = f.Index
 	}
 	return out
 }
@@ -28,20 +31,31 @@ var secondaryTarget = map[string]string{
 
 // TestSecondaryTakesEveryRegionSetting proves the region's view carries
 // every setting of its secondary_regions entry: a field added to
-// SecondaryRegion and forgotten in Secondary would render the primary's
-// value into the secondary region. Each region field gets a value the
-// primary does not have, set by reflection so the test covers new fields.
+// SecondaryRegion (or to the NodeGroups it embeds) and forgotten in
+// Secondary would render the primary's value into the secondary region.
+// Each region field gets a value the primary does not have, set by
+// reflection so the test covers new fields.
 func TestSecondaryTakesEveryRegionSetting(t *testing.T) {
 	var s SecondaryRegion
 	sv := reflect.ValueOf(&s).Elem()
 	envFields := jsonFields(reflect.TypeFor[Environment]())
-	for name, i := range jsonFields(sv.Type()) {
-		f := sv.Field(i)
+	regionFields := jsonFields(sv.Type())
+	// The node groups alone would make the test pass with an empty
+	// SecondaryRegion: the region must carry them and its own settings.
+	for _, name := range []string{"region", "vpc_cidr", "control_node_instance_type", "ws_spot_alternative_types", "terraform_state_key"} {
+		if _, ok := regionFields[name]; !ok {
+			t.Fatalf("SecondaryRegion has no field %s: the reflection walk misses fields", name)
+		}
+	}
+	n := 0
+	for name, index := range regionFields {
+		n++
+		f := sv.FieldByIndex(index)
 		switch f.Kind() {
 		case reflect.String:
 			f.SetString("region-" + name)
 		case reflect.Int:
-			f.SetInt(int64(1000 + i))
+			f.SetInt(int64(1000 + n))
 		case reflect.Bool:
 			f.SetBool(true)
 		case reflect.Slice:
@@ -60,7 +74,7 @@ func TestSecondaryTakesEveryRegionSetting(t *testing.T) {
 	c := Environment{SecondaryRegions: []SecondaryRegion{s}, VPCSecondaryCIDRs: []string{"100.64.0.0/16"}}
 	view := c.Secondary(0)
 	vv := reflect.ValueOf(view)
-	for name, i := range jsonFields(sv.Type()) {
+	for name, index := range regionFields {
 		target := name
 		if to, ok := secondaryTarget[name]; ok {
 			target = to
@@ -69,7 +83,7 @@ func TestSecondaryTakesEveryRegionSetting(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if got, want := vv.Field(j).Interface(), sv.Field(i).Interface(); !reflect.DeepEqual(got, want) {
+		if got, want := vv.FieldByIndex(j).Interface(), sv.FieldByIndex(index).Interface(); !reflect.DeepEqual(got, want) {
 			t.Errorf("Secondary: %s = %v, want the region's %s %v", target, got, name, want)
 		}
 	}

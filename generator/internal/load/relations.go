@@ -85,9 +85,12 @@ func (c relationChecker) side(path, unless string) (side, bool) {
 		return s, true
 	}
 	v := c.env.LookupPath(p)
-	if (!v.Exists() || v.Err() != nil) && c.without != nil && unless != "" {
+	if (!v.Exists() || v.Err() != nil || !concreteOrDefault(v)) && c.without != nil && unless != "" {
 		// The default the field gets when the field conflicting with
-		// it is left out.
+		// it is left out: the conflict may have failed the field or
+		// only knocked its default out (a default is checked against
+		// the field's bounds: control_node_max_size's *3 against
+		// >=control_node_min_size, #NodeGroups).
 		v = c.without(unless).LookupPath(p)
 	}
 	if !v.Exists() || v.Err() != nil {
@@ -104,6 +107,14 @@ func (c relationChecker) side(path, unless string) (side, bool) {
 	}
 	s.value = v
 	return s, true
+}
+
+// concreteOrDefault is whether v is concrete or has a concrete default.
+func concreteOrDefault(v cue.Value) bool {
+	if d, ok := v.Default(); ok {
+		v = d
+	}
+	return v.IsConcrete()
 }
 
 // diagPath writes a CUE path the way CUE's own errors do: list indexes as

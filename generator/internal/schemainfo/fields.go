@@ -62,16 +62,19 @@ func TopField(f *ast.File, label string) *ast.Field {
 
 // Fields lists the fields of the definition's struct literal in source
 // order, each described from the AST (expressions, comments, sections)
-// and from the evaluated value (type, whether it is required).
-func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
+// and from the evaluated value (type, whether it is required). A
+// definition embedded by name (#NodeGroups in #Environment) lists its
+// fields where it is embedded, under the section of the embedding; a
+// field the literal declares again after the embedding (to give it a
+// default: control_node_min_size: *2 | _) adds its default, and its doc
+// comment if it has one, to the embedded field's entry.
+func Fields(files []*ast.File, lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 	sections := sectionLines(file, lit)
 	conditions := conditionalRules(lit)
 	var out []Field
-	for _, elt := range lit.Elts {
-		f, ok := elt.(*ast.Field)
-		if !ok {
-			continue
-		}
+	embedded := map[string]int{} // fields from embedded definitions, by name
+	for _, m := range members(files, lit) {
+		f := m.field
 		name, _, err := ast.LabelName(f.Label)
 		if err != nil || strings.HasPrefix(name, "_") || strings.HasPrefix(name, "#") {
 			continue
@@ -85,9 +88,16 @@ func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 		}
 		v := def.LookupPath(cue.MakePath(sel))
 		constraint, dflt := splitDefault(f.Value, defaultIsExtra(v))
+		if i, ok := embedded[name]; ok {
+			out[i].merge(DocComment(f), constraint, dflt)
+			continue
+		}
+		if m.embedded {
+			embedded[name] = len(out)
+		}
 		out = append(out, Field{
 			Name:       name,
-			Section:    sectionAt(sections, f.Pos().Line()),
+			Section:    sectionAt(sections, m.line),
 			Doc:        DocComment(f),
 			Type:       typeName(v, f.Value),
 			Default:    dflt,
@@ -98,6 +108,69 @@ func Fields(lit *ast.StructLit, file *ast.File, def cue.Value) []Field {
 		})
 	}
 	return out
+}
+
+// merge adds a later declaration of the field to it: its default, its
+// doc comment when it has one, and whatever it constrains beyond "_".
+func (f *Field) merge(doc, constraint, dflt string) {
+	if doc != "" {
+		f.Doc = doc
+	}
+	if dflt != "" {
+		f.Default = dflt
+		f.Required = false
+	}
+	var rest []string
+	for _, c := range strings.Split(constraint, " | ") {
+		if c != "_" && c != "" {
+			rest = append(rest, c)
+		}
+	}
+	switch {
+	case len(rest) == 0:
+	case f.Constraint == "":
+		f.Constraint = strings.Join(rest, " | ")
+	default:
+		f.Constraint += " & (" + strings.Join(rest, " | ") + ")"
+	}
+}
+
+// member is a field of a definition: declared in its literal, or in a
+// definition it embeds; line is where it sits in the definition's own
+// file (an embedded field: the embedding's line).
+type member struct {
+	field    *ast.Field
+	line     int
+	embedded bool
+}
+
+// members lists lit's fields with those of the definitions it embeds by
+// name, in source order.
+func members(files []*ast.File, lit *ast.StructLit) []member {
+	var out []member
+	for _, elt := range lit.Elts {
+		switch e := elt.(type) {
+		case *ast.Field:
+			out = append(out, member{field: e, line: e.Pos().Line()})
+		case *ast.EmbedDecl:
+			for _, embedded := range embeddedDefinitions(files, e) {
+				for _, m := range members(files, embedded) {
+					out = append(out, member{field: m.field, line: e.Pos().Line(), embedded: true})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// embeddedDefinitions are the struct literals of the definition an
+// embedding names (#NodeGroups), none when it embeds anything else.
+func embeddedDefinitions(files []*ast.File, e *ast.EmbedDecl) []*ast.StructLit {
+	id, ok := e.Expr.(*ast.Ident)
+	if !ok || !strings.HasPrefix(id.Name, "#") {
+		return nil
+	}
+	return definitions(files, id.Name)
 }
 
 type section struct {
@@ -372,5 +445,5 @@ func Of(files []*ast.File, schema cue.Value, label string) (fs []Field, ok bool)
 	if lit == nil {
 		return nil, false
 	}
-	return Fields(lit, file, schema.LookupPath(cue.ParsePath(label))), true
+	return Fields(files, lit, file, schema.LookupPath(cue.ParsePath(label))), true
 }

@@ -137,7 +137,8 @@ func Conditionals(files []*ast.File, label string) []Conditional {
 	return out
 }
 
-// definitions are every top-level struct literal named label.
+// definitions are every top-level struct literal named label, each with
+// the definitions it embeds by name (#NodeGroups) written into it.
 func definitions(files []*ast.File, label string) []*ast.StructLit {
 	var out []*ast.StructLit
 	for _, f := range files {
@@ -148,12 +149,38 @@ func definitions(files []*ast.File, label string) []*ast.StructLit {
 			}
 			if name, _, _ := ast.LabelName(field.Label); name == label {
 				if s, ok := field.Value.(*ast.StructLit); ok {
-					out = append(out, s)
+					out = append(out, inlineEmbedded(files, s))
 				}
 			}
 		}
 	}
 	return out
+}
+
+// inlineEmbedded is lit with each embedded definition replaced by its
+// elements (positions kept: they point into the embedded definition). lit
+// itself is not changed.
+func inlineEmbedded(files []*ast.File, lit *ast.StructLit) *ast.StructLit {
+	var elts []ast.Decl
+	changed := false
+	for _, elt := range lit.Elts {
+		if e, ok := elt.(*ast.EmbedDecl); ok {
+			if defs := embeddedDefinitions(files, e); len(defs) > 0 {
+				changed = true
+				for _, d := range defs {
+					elts = append(elts, d.Elts...)
+				}
+				continue
+			}
+		}
+		elts = append(elts, elt)
+	}
+	if !changed {
+		return lit
+	}
+	out := *lit
+	out.Elts = elts
+	return &out
 }
 
 // structRelations collects the relational bounds on lit's regular fields

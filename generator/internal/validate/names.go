@@ -30,10 +30,10 @@ func nameLengths(env *load.Environment, n names.Names) diag.List {
 		name string
 		max  int
 	}{
-		{n.NLB, elbNameMax}, {n.CoderdTargetGroup, elbNameMax}, {n.STUNTargetGroup, elbNameMax},
-		{n.CoderdRole, iamRoleNameMax}, {n.ProvisionerRole, iamRoleNameMax}, {n.EBSCSIRole, iamRoleNameMax},
-		{n.LBControllerRole, iamRoleNameMax}, {n.FluentBitRole, iamRoleNameMax}, {n.AutoscalerRole, iamRoleNameMax},
-		{n.CloudWatchAgentRole, iamRoleNameMax}, {n.PrometheusRole, iamRoleNameMax}, {n.WorkspaceInstanceRole, iamRoleNameMax},
+		{n.Network.NLB, elbNameMax}, {n.Network.CoderdTargetGroup, elbNameMax}, {n.Network.STUNTargetGroup, elbNameMax},
+		{n.IAM.Coderd, iamRoleNameMax}, {n.IAM.Provisioner, iamRoleNameMax}, {n.IAM.EBSCSI, iamRoleNameMax},
+		{n.IAM.LBController, iamRoleNameMax}, {n.IAM.FluentBit, iamRoleNameMax}, {n.IAM.Autoscaler, iamRoleNameMax},
+		{n.IAM.CloudWatchAgent, iamRoleNameMax}, {n.IAM.Prometheus, iamRoleNameMax}, {n.IAM.WorkspaceInstance, iamRoleNameMax},
 	}
 	var errs diag.List
 	for _, l := range limits {

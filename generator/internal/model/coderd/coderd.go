@@ -120,8 +120,8 @@ func Build(env *plan.Environment, ts []templates.Template) Coderd {
 			Bucket: c.TerraformStateBucket, Key: names.CoderdStateKey, Region: c.TerraformStateRegion,
 			KMSAliasARN: names.StateKMSAliasARN(c, n),
 		},
-		AccessURL:      n.AccessURL,
-		LicenseSecret:  n.LicenseSecret,
+		AccessURL:      n.Access.URL,
+		LicenseSecret:  n.Secrets.License,
 		Groups:         groups(c, c.MaxWorkspacesPerUser*env.Catalog.Planning.WorkspaceDailyCost),
 		ProvisionerKey: provisionerKey(c, n, len(env.Secondaries) > 0),
 	}
@@ -135,8 +135,8 @@ func Build(env *plan.Environment, ts []templates.Template) Coderd {
 			DisplayName:    "AWS " + r.Config.AWSRegion,
 			Icon:           proxyIcon,
 			Region:         r.Config.AWSRegion,
-			Secret:         rn.ProxyTokenSecret,
-			AccessURL:      rn.AccessURL,
+			Secret:         rn.Secrets.ProxyToken,
+			AccessURL:      rn.Access.URL,
 			ProvisionerKey: pk,
 		})
 	}
@@ -218,6 +218,6 @@ func provisionerKey(c *config.Environment, n names.Names, regional bool) Provisi
 		Name:         n.Cluster + "-provisioners",
 		Tags:         tags,
 		RotationDays: c.ProvisionerKeyRotationDays,
-		Secret:       n.ProvisionerKeySecret,
+		Secret:       n.Secrets.ProvisionerKey,
 	}
 }

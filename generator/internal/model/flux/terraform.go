@@ -33,7 +33,7 @@ const TerraformName = "coderd"
 // the default for a by-hand apply.
 func (b builder) terraform() any {
 	env := []corev1.EnvVar{
-		{Name: "CODER_URL", Value: names.For(b.c).AccessURL},
+		{Name: "CODER_URL", Value: names.For(b.c).Access.URL},
 		{Name: "CODER_SESSION_TOKEN", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: modelk8s.SecretSessionToken},
 			Key:                  modelk8s.SecretSessionTokenKey,

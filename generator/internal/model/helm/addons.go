@@ -21,12 +21,12 @@ func lbController(c *config.Environment, n names.Names, cat config.Components) R
 		"region":      c.AWSRegion,
 		// Pods cannot reach the instance metadata service (IMDSv2,
 		// one hop), so the VPC is found by its Name tag.
-		"vpcTags":      map[string]string{"Name": n.VPC},
+		"vpcTags":      map[string]string{"Name": n.Network.VPC},
 		"replicaCount": 2,
 		"serviceAccount": map[string]any{
 			"create":      true,
 			"name":        names.LBControllerServiceAccount,
-			"annotations": irsa(c, n.LBControllerRole),
+			"annotations": irsa(c, n.IAM.LBController),
 		},
 		// The NLB is Terraform's; the controller only binds targets
 		// (TargetGroupBinding) and must not turn Services into new
@@ -80,7 +80,7 @@ func autoscaler(c *config.Environment, n names.Names, cat config.Components) Rel
 			"serviceAccount": map[string]any{
 				"create":      true,
 				"name":        names.AutoscalerServiceAccount,
-				"annotations": irsa(c, n.AutoscalerRole),
+				"annotations": irsa(c, n.IAM.Autoscaler),
 			},
 		},
 		"extraArgs": map[string]any{
@@ -111,7 +111,7 @@ func externalSecrets(c *config.Environment, n names.Names, cat config.Components
 		"serviceAccount": map[string]any{
 			"create":      true,
 			"name":        names.ExternalSecretsServiceAccount,
-			"annotations": irsa(c, n.ExternalSecretsRole),
+			"annotations": irsa(c, n.IAM.ExternalSecrets),
 		},
 		"nodeSelector": onGroup(GroupControl),
 	}
@@ -139,7 +139,7 @@ func tofuController(c *config.Environment, n names.Names, cat config.Components)
 				"serviceAccount": map[string]any{
 					"create":            true,
 					"name":              names.TofuRunnerServiceAccount,
-					"annotations":       irsa(c, n.TofuRunnerRole),
+					"annotations":       irsa(c, n.IAM.TofuRunner),
 					"allowedNamespaces": []string{names.FluxNamespace},
 				},
 			},
@@ -156,9 +156,9 @@ func tofuController(c *config.Environment, n names.Names, cat config.Components)
 // node, tainted or not.
 func fluentBit(c *config.Environment, n names.Names, cat config.Catalog) Release {
 	streams := []logStream{
-		{tag: "coderd", namespace: names.CoderNamespace, group: n.CoderdLogGroup},
-		{tag: "provisioner", namespace: names.ProvisionerNamespace, group: n.ProvisionerLogGroup},
-		{tag: "workspace", namespace: names.WorkspaceNamespace, group: n.WorkspaceLogGroup},
+		{tag: "coderd", namespace: names.CoderNamespace, group: n.Logs.Coderd},
+		{tag: "provisioner", namespace: names.ProvisionerNamespace, group: n.Logs.Provisioner},
+		{tag: "workspace", namespace: names.WorkspaceNamespace, group: n.Logs.Workspace},
 	}
 	var inputs, filters, outputs []string
 	for _, s := range streams {
@@ -174,7 +174,7 @@ func fluentBit(c *config.Environment, n names.Names, cat config.Catalog) Release
 			"serviceAccount": map[string]any{
 				"create":      true,
 				"name":        names.FluentBitServiceAccount,
-				"annotations": irsa(c, n.FluentBitRole),
+				"annotations": irsa(c, n.IAM.FluentBit),
 			},
 			"tolerations": []corev1.Toleration{{Operator: corev1.TolerationOpExists}},
 			"config": map[string]any{

@@ -67,7 +67,7 @@ func coderChart(c *config.Environment, n names.Names, res corev1.ResourceRequire
 				"replicaCount": c.CoderdReplicas,
 				"serviceAccount": map[string]any{
 					"name":        names.CoderServiceAccount,
-					"annotations": irsa(c, n.CoderdRole),
+					"annotations": irsa(c, n.IAM.Coderd),
 					// Provisioning is external: coderd itself never
 					// creates workspace pods or deployments.
 					"workspacePerms":    false,
@@ -96,8 +96,8 @@ func coderChart(c *config.Environment, n names.Names, res corev1.ResourceRequire
 // and CODER_DERP_SERVER_RELAY_URL, so they are not repeated here.
 func coderEnv(c *config.Environment, n names.Names, db config.Database) []corev1.EnvVar {
 	env := []corev1.EnvVar{
-		value("CODER_ACCESS_URL", n.AccessURL),
-		value("CODER_WILDCARD_ACCESS_URL", n.WildcardAccessURL),
+		value("CODER_ACCESS_URL", n.Access.URL),
+		value("CODER_WILDCARD_ACCESS_URL", n.Access.WildcardURL),
 	}
 	env = append(env, dbEnv(c, db)...)
 	env = append(env,

@@ -13,7 +13,7 @@ const ProvisionerKeyAnnotation = "coder-eks/provisioner-key-sha256"
 
 func provisioner(c *config.Environment, n names.Names, size provisionerSizing) Release {
 	labels := PodLabels(ReleaseProvisioner)
-	env := []corev1.EnvVar{value("CODER_URL", n.AccessURL)}
+	env := []corev1.EnvVar{value("CODER_URL", n.Access.URL)}
 	if c.EnablePrometheusMetrics {
 		env = append(env, value("CODER_PROMETHEUS_ENABLE", "true"))
 	}
@@ -39,7 +39,7 @@ func provisioner(c *config.Environment, n names.Names, size provisionerSizing) R
 				"env":          env,
 				"serviceAccount": map[string]any{
 					"name":        names.ProvisionerServiceAccount,
-					"annotations": irsa(c, n.ProvisionerRole),
+					"annotations": irsa(c, n.IAM.Provisioner),
 					// Workspaces live in their own namespace; the
 					// provisioner's rights there are rendered in k8s/.
 					"workspacePerms":    false,

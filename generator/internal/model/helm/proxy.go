@@ -58,7 +58,7 @@ func regionProvisioner(c *config.Environment, n, primary names.Names, size provi
 	rel := provisioner(c, n, size)
 	v := rel.Values["coder"].(map[string]any)
 	env := v["env"].([]corev1.EnvVar)
-	env[0] = value("CODER_URL", primary.AccessURL)
+	env[0] = value("CODER_URL", primary.Access.URL)
 	return rel
 }
 
@@ -80,10 +80,10 @@ func workspaceProxy(c *config.Environment, n, primary names.Names, r plan.Region
 // workspace apps and the web terminal; everything else is the primary's.
 func proxyEnv(c *config.Environment, n, primary names.Names) []corev1.EnvVar {
 	env := []corev1.EnvVar{
-		value("CODER_PRIMARY_ACCESS_URL", primary.AccessURL),
+		value("CODER_PRIMARY_ACCESS_URL", primary.Access.URL),
 		fromSecret("CODER_PROXY_SESSION_TOKEN", SecretProxyToken, SecretProxyTokenKey),
-		value("CODER_ACCESS_URL", n.AccessURL),
-		value("CODER_WILDCARD_ACCESS_URL", n.WildcardAccessURL),
+		value("CODER_ACCESS_URL", n.Access.URL),
+		value("CODER_WILDCARD_ACCESS_URL", n.Access.WildcardURL),
 		value("CODER_SECURE_AUTH_COOKIE", "true"),
 		value("CODER_STRICT_TRANSPORT_SECURITY", strconv.Itoa(hstsMaxAge)),
 		value("CODER_STRICT_TRANSPORT_SECURITY_OPTIONS", "includeSubDomains"),

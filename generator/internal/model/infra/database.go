@@ -50,10 +50,10 @@ func database(c *config.Environment, n names.Names, db config.Database) Database
 	}
 	major, _, _ := strings.Cut(c.AuroraEngineVersion, ".")
 	return Database{
-		Identifier:      n.AuroraCluster,
+		Identifier:      n.Database.Cluster,
 		EngineVersion:   c.AuroraEngineVersion,
 		ParameterFamily: "aurora-postgresql" + major,
-		ParameterGroup:  n.AuroraCluster + "-aurora-postgresql" + major,
+		ParameterGroup:  n.Database.Cluster + "-aurora-postgresql" + major,
 		MajorUpgrade:    c.AuroraMajorUpgrade != nil,
 		MinACU:          c.AuroraMinCapacity,
 		MaxACU:          c.AuroraMaxCapacity,
@@ -62,15 +62,15 @@ func database(c *config.Environment, n names.Names, db config.Database) Database
 		DBName:          names.DBName,
 		MasterUser:      names.DBUser,
 		AppUser:         db.AppUser,
-		SecretName:      n.DBSecret,
-		LogGroup:        n.AuroraLogGroup,
+		SecretName:      n.Secrets.DB,
+		LogGroup:        n.Logs.Aurora,
 	}
 }
 
 func backup(c *config.Environment, n names.Names) Backup {
 	b := Backup{
-		Vault:         n.BackupVault,
-		Plan:          n.BackupPlan,
+		Vault:         n.Database.BackupVault,
+		Plan:          n.Database.BackupPlan,
 		Schedule:      c.AuroraBackupSchedule,
 		RetentionDays: c.AuroraBackupRetentionDays,
 	}

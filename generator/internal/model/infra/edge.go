@@ -73,30 +73,30 @@ const (
 func workspaces(c *config.Environment, n names.Names) Workspaces {
 	return Workspaces{
 		STUNPorts:    names.STUNServerPorts(c),
-		InstanceRole: n.WorkspaceInstanceRole,
+		InstanceRole: n.IAM.WorkspaceInstance,
 		SecurityGroups: []WorkspaceSecurityGroup{
-			{Key: "ec2_workspaces", Name: n.WorkspaceSecurityGroupFor(EgressHTTPSOnly), Egress: EgressHTTPSOnly},
-			{Key: "ec2_workspaces_unrestricted", Name: n.WorkspaceSecurityGroupFor(EgressUnrestricted), Egress: EgressUnrestricted},
+			{Key: "ec2_workspaces", Name: n.Network.WorkspaceSecurityGroupFor(EgressHTTPSOnly), Egress: EgressHTTPSOnly},
+			{Key: "ec2_workspaces_unrestricted", Name: n.Network.WorkspaceSecurityGroupFor(EgressUnrestricted), Egress: EgressUnrestricted},
 		},
-		Role:                 n.WorkspaceRole,
+		Role:                 n.IAM.Workspace,
 		Namespace:            names.WorkspaceNamespace,
 		ServiceAccountPrefix: names.WorkspaceServiceAccountPrefix,
-		SecretsPrefix:        n.WorkspaceSecretsPrefix,
+		SecretsPrefix:        n.Secrets.WorkspacePrefix,
 	}
 }
 
 func loadBalancer(c *config.Environment, n names.Names) LoadBalancer {
 	lb := LoadBalancer{
-		Name:              n.NLB,
-		CoderdTargetGroup: n.CoderdTargetGroup,
+		Name:              n.Network.NLB,
+		CoderdTargetGroup: n.Network.CoderdTargetGroup,
 		CrossZone:         c.NLBCrossZoneEnabled,
 		SSLPolicy:         c.NLBSSLPolicy,
-		LogsBucket:        n.NLBLogsBucket,
+		LogsBucket:        n.Buckets.NLBLogs,
 		CoderdPort:        names.CoderdHTTPPort,
 		STUNPort:          names.STUNPort,
 	}
 	if c.EnableSTUN {
-		lb.STUNTargetGroup = n.STUNTargetGroup
+		lb.STUNTargetGroup = n.Network.STUNTargetGroup
 	}
 	return lb
 }
@@ -105,9 +105,9 @@ func dns(c *config.Environment, n names.Names) DNS {
 	d := DNS{
 		BaseDomain: c.BaseDomain,
 		ZoneID:     c.Route53ZoneID,
-		Host:       n.AccessHost,
-		Wildcard:   n.WildcardAccessURL,
-		AccessURL:  n.AccessURL,
+		Host:       n.Access.Host,
+		Wildcard:   n.Access.WildcardURL,
+		AccessURL:  n.Access.URL,
 	}
 	if !c.CreateACMCertificate {
 		d.CertificateARN = c.ExistingACMCertificateARN
@@ -121,27 +121,27 @@ func dns(c *config.Environment, n names.Names) DNS {
 // roles are the IRSA roles of coderd, provisioners and the cluster's
 // controllers; the EBS CSI driver's belongs to its add-on.
 func roles(c *config.Environment, n names.Names) []IRSA {
-	server := IRSA{Key: RoleCoderd, Role: n.CoderdRole, Namespace: names.CoderNamespace, ServiceAccount: names.CoderServiceAccount}
+	server := IRSA{Key: RoleCoderd, Role: n.IAM.Coderd, Namespace: names.CoderNamespace, ServiceAccount: names.CoderServiceAccount}
 	if c.SecondaryRegion != nil {
 		server.Key = RoleWorkspaceProxy
 	}
 	r := []IRSA{
 		server,
-		{Key: RoleProvisioner, Role: n.ProvisionerRole, Namespace: names.ProvisionerNamespace, ServiceAccount: names.ProvisionerServiceAccount},
-		{Key: RoleLBController, Role: n.LBControllerRole, Namespace: names.SystemNamespace, ServiceAccount: names.LBControllerServiceAccount},
-		{Key: RoleFluentBit, Role: n.FluentBitRole, Namespace: names.LoggingNamespace, ServiceAccount: names.FluentBitServiceAccount},
-		{Key: RoleAutoscaler, Role: n.AutoscalerRole, Namespace: names.SystemNamespace, ServiceAccount: names.AutoscalerServiceAccount},
-		{Key: RoleExternalSecrets, Role: n.ExternalSecretsRole, Namespace: names.ExternalSecretsNamespace, ServiceAccount: names.ExternalSecretsServiceAccount},
+		{Key: RoleProvisioner, Role: n.IAM.Provisioner, Namespace: names.ProvisionerNamespace, ServiceAccount: names.ProvisionerServiceAccount},
+		{Key: RoleLBController, Role: n.IAM.LBController, Namespace: names.SystemNamespace, ServiceAccount: names.LBControllerServiceAccount},
+		{Key: RoleFluentBit, Role: n.IAM.FluentBit, Namespace: names.LoggingNamespace, ServiceAccount: names.FluentBitServiceAccount},
+		{Key: RoleAutoscaler, Role: n.IAM.Autoscaler, Namespace: names.SystemNamespace, ServiceAccount: names.AutoscalerServiceAccount},
+		{Key: RoleExternalSecrets, Role: n.IAM.ExternalSecrets, Namespace: names.ExternalSecretsNamespace, ServiceAccount: names.ExternalSecretsServiceAccount},
 	}
 	if c.SecondaryRegion == nil {
 		// tofu-controller applies the Day-1/2 module in the primary
 		// region's cluster only.
-		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.TofuRunnerRole, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
+		r = append(r, IRSA{Key: RoleTofuRunner, Role: n.IAM.TofuRunner, Namespace: names.FluxNamespace, ServiceAccount: names.TofuRunnerServiceAccount})
 		// The database lives in the primary region only.
-		r = append(r, IRSA{Key: RoleDBRoleJob, Role: n.DBRoleJobRole, Namespace: names.CoderNamespace, ServiceAccount: names.DBRoleJob})
+		r = append(r, IRSA{Key: RoleDBRoleJob, Role: n.IAM.DBRoleJob, Namespace: names.CoderNamespace, ServiceAccount: names.DBRoleJob})
 	}
 	if c.EnableAMPIntegration {
-		r = append(r, IRSA{Key: RolePrometheus, Role: n.PrometheusRole, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})
+		r = append(r, IRSA{Key: RolePrometheus, Role: n.IAM.Prometheus, Namespace: names.MonitoringNamespace, ServiceAccount: names.PrometheusServiceAccount})
 	}
 	return r
 }
@@ -155,22 +155,22 @@ func roles(c *config.Environment, n names.Names) []IRSA {
 // which the Day-1/2 module writes from coderd_workspace_proxy.
 func platformSecrets(c *config.Environment, n names.Names) []PlatformSecret {
 	s := []PlatformSecret{
-		{Key: "provisioner_key", Name: n.ProvisionerKeySecret, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
-		{Key: "session_token", Name: n.SessionTokenSecret, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
-		{Key: "flux_git", Name: n.FluxGitSecret, Description: "Flux's read-only Git credentials (stored by an operator)"},
+		{Key: "provisioner_key", Name: n.Secrets.ProvisionerKey, Description: "Key of the external provisioners (written by the Day-1/2 module)"},
+		{Key: "session_token", Name: n.Secrets.SessionToken, Description: "Long-lived owner API token the Day-1/2 module runs with (stored by an operator)"},
+		{Key: "flux_git", Name: n.Secrets.FluxGit, Description: "Flux's read-only Git credentials (stored by an operator)"},
 	}
 	if c.SecondaryRegion == nil {
-		s = append(s, PlatformSecret{Key: "license", Name: n.LicenseSecret, Description: "Coder Premium license the Day-1/2 module applies (stored by an operator)"})
+		s = append(s, PlatformSecret{Key: "license", Name: n.Secrets.License, Description: "Coder Premium license the Day-1/2 module applies (stored by an operator)"})
 	}
-	if n.ProxyTokenSecret != "" {
-		s = append(s, PlatformSecret{Key: "proxy_token", Name: n.ProxyTokenSecret, Description: "Session token of this region's Coder workspace proxy (written by the Day-1/2 module)"})
+	if n.Secrets.ProxyToken != "" {
+		s = append(s, PlatformSecret{Key: "proxy_token", Name: n.Secrets.ProxyToken, Description: "Session token of this region's Coder workspace proxy (written by the Day-1/2 module)"})
 	}
 	return s
 }
 
 func coderdSecrets(c *config.Environment, n names.Names) []string {
 	if c.SecondaryRegion != nil {
-		return []string{n.ProxyTokenSecret}
+		return []string{n.Secrets.ProxyToken}
 	}
 	s := []string{c.OIDCClientSecretARN}
 	if c.ExternalAuthClientSecretARN != "" {

@@ -209,10 +209,10 @@ func build(env *plan.Environment, c *config.Environment, subnets cidr.Plan, reqs
 		NodeGroups: nodeGroups(c, n, env.Catalog.NodeGroupAMIType),
 		LogGroups: LogGroups{
 			Retention:   c.LogRetentionDays,
-			Cluster:     n.ClusterLogGroup,
-			Coderd:      n.CoderdLogGroup,
-			Provisioner: n.ProvisionerLogGroup,
-			Workspaces:  n.WorkspaceLogGroup,
+			Cluster:     n.Logs.Cluster,
+			Coderd:      n.Logs.Coderd,
+			Provisioner: n.Logs.Provisioner,
+			Workspaces:  n.Logs.Workspace,
 		},
 		LoadBalancer:  loadBalancer(c, n),
 		DNS:           dns(c, n),
@@ -233,8 +233,8 @@ func build(env *plan.Environment, c *config.Environment, subnets cidr.Plan, reqs
 			// the region's provisioners.
 			rn := names.For(&view)
 			m.ProxyTokens = append(m.ProxyTokens,
-				RegionalSecret{Region: view.AWSRegion, Name: rn.ProxyTokenSecret},
-				RegionalSecret{Region: view.AWSRegion, Name: rn.ProvisionerKeySecret})
+				RegionalSecret{Region: view.AWSRegion, Name: rn.Secrets.ProxyToken},
+				RegionalSecret{Region: view.AWSRegion, Name: rn.Secrets.ProvisionerKey})
 		}
 	}
 	return m
@@ -256,7 +256,7 @@ func network(c *config.Environment, nm names.Names, plan cidr.Plan, p config.Pla
 		AZs:          c.AvailabilityZones,
 		Subnets:      plan,
 		NATPerAZ:     !c.SingleNATGateway,
-		FlowLogGroup: nm.FlowLogGroup,
+		FlowLogGroup: nm.Logs.Flow,
 	}
 	if !c.EnableVPCEndpoints {
 		return n
@@ -290,7 +290,7 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 			{Name: "coredns", AfterNodes: true},
 			{
 				Name:       "aws-ebs-csi-driver",
-				IRSA:       &IRSA{Key: RoleEBSCSI, Role: n.EBSCSIRole, Namespace: names.SystemNamespace, ServiceAccount: names.EBSCSIServiceAccount},
+				IRSA:       &IRSA{Key: RoleEBSCSI, Role: n.IAM.EBSCSI, Namespace: names.SystemNamespace, ServiceAccount: names.EBSCSIServiceAccount},
 				Policy:     "service-role/AmazonEBSCSIDriverPolicy",
 				AfterNodes: true,
 			},
@@ -301,7 +301,7 @@ func cluster(c *config.Environment, n names.Names) Cluster {
 		// /<project>/<env>/* groups, so the add-on ships metrics only.
 		cl.Addons = append(cl.Addons, Addon{
 			Name:       "amazon-cloudwatch-observability",
-			IRSA:       &IRSA{Key: RoleCloudWatchAgent, Role: n.CloudWatchAgentRole, Namespace: names.CloudWatchNamespace, ServiceAccount: names.CloudWatchAgentServiceAccount},
+			IRSA:       &IRSA{Key: RoleCloudWatchAgent, Role: n.IAM.CloudWatchAgent, Namespace: names.CloudWatchNamespace, ServiceAccount: names.CloudWatchAgentServiceAccount},
 			Policy:     "CloudWatchAgentServerPolicy",
 			Config:     `{"containerLogs":{"enabled":false}}`,
 			AfterNodes: true,
@@ -329,20 +329,20 @@ func nodeGroups(c *config.Environment, n names.Names, ami string) []NodeGroup {
 	// load balancer controller, autoscaler) run there beside coderd.
 	groups := []NodeGroup{
 		{
-			Key: "control", Name: n.ControlNodeGroup, Tier: netplan.TierControl,
+			Key: "control", Name: n.NodeGroups.Control, Tier: netplan.TierControl,
 			InstanceTypes: []string{c.ControlNodeInstanceType},
 			Min:           c.ControlNodeMinSize, Max: c.ControlNodeMaxSize, Desired: c.ControlNodeMinSize,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
-			LaunchTemplate: "control", LaunchTemplateName: n.ControlNodeGroup,
+			LaunchTemplate: "control", LaunchTemplateName: n.NodeGroups.Control,
 			Labels: map[string]string{names.NodeGroupLabel: "control"},
 			Coderd: true,
 		},
 		{
-			Key: "prov", Name: n.ProvNodeGroup, Tier: netplan.TierProvisioner,
+			Key: "prov", Name: n.NodeGroups.Prov, Tier: netplan.TierProvisioner,
 			InstanceTypes: []string{c.ProvNodeInstanceType},
 			Min:           c.ProvNodeMinSize, Max: c.ProvNodeMaxSize, Desired: c.ProvNodeMinSize, Peak: c.ProvNodeDesiredPeak,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
-			LaunchTemplate: "prov", LaunchTemplateName: n.ProvNodeGroup,
+			LaunchTemplate: "prov", LaunchTemplateName: n.NodeGroups.Prov,
 			Labels:   map[string]string{names.NodeGroupLabel: "provisioner"},
 			Taints:   []Taint{{Key: names.NodeGroupLabel, Value: "provisioner", Effect: "NO_SCHEDULE"}},
 			Schedule: sched(c.ProvNodeDesiredPeak),
@@ -356,12 +356,12 @@ func nodeGroups(c *config.Environment, n names.Names, ami string) []NodeGroup {
 	for i, az := range azs {
 		min, peak := Share(c.WSNodeMinSize, len(azs), i), Share(c.WSNodeDesiredPeak, len(azs), i)
 		groups = append(groups, NodeGroup{
-			Key: WorkspaceGroupKey(az), Name: n.WSNodeGroup + "-" + az, Tier: netplan.TierWorkspace, AZ: az,
+			Key: WorkspaceGroupKey(az), Name: n.NodeGroups.WS + "-" + az, Tier: netplan.TierWorkspace, AZ: az,
 			InstanceTypes: types,
 			Min:           min, Max: Share(c.WSNodeMaxSize, len(azs), i), Desired: min, Peak: peak,
 			Spot:           c.WSUseSpotInstances,
 			VolumeGiB:      c.NodeVolumeSizeGiB,
-			LaunchTemplate: "ws", LaunchTemplateName: n.WSNodeGroup,
+			LaunchTemplate: "ws", LaunchTemplateName: n.NodeGroups.WS,
 			Labels:   map[string]string{names.NodeGroupLabel: "workspace"},
 			Taints:   []Taint{{Key: names.NodeGroupLabel, Value: "workspace", Effect: "NO_SCHEDULE"}},
 			Schedule: sched(c.WSNodeDesiredPeak),
@@ -392,7 +392,7 @@ func backend(c *config.Environment, n names.Names) Backend {
 		Bucket:      c.TerraformStateBucket,
 		Key:         c.TerraformStateKey,
 		Region:      c.TerraformStateRegion,
-		KMSAlias:    n.StateKMSAlias,
+		KMSAlias:    n.KMS.State,
 		KMSAliasARN: names.StateKMSAliasARN(c, n),
 	}
 }

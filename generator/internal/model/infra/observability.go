@@ -43,8 +43,8 @@ type Quotas struct {
 func observability(c *config.Environment, n names.Names, cat config.Catalog) Observability {
 	o := Observability{
 		AlarmTopicARN:    c.AlertSNSTopicARN,
-		Dashboard:        n.Dashboard,
-		MetricsNamespace: n.MetricsSpace,
+		Dashboard:        n.Monitoring.Dashboard,
+		MetricsNamespace: n.Monitoring.MetricsSpace,
 		RequestLog:       cat.CoderdRequestLog,
 		Alarms: Alarms{
 			LatencyP95MS:      c.APILatencyP95ThresholdMS,
@@ -57,10 +57,10 @@ func observability(c *config.Environment, n names.Names, cat config.Catalog) Obs
 		},
 	}
 	if c.EnableContainerInsights {
-		o.ContainerInsightsLogGroups = n.ContainerInsightsLogGroups
+		o.ContainerInsightsLogGroups = n.Logs.ContainerInsights
 	}
 	if c.EnableCloudTrail {
-		o.CloudTrail, o.CloudTrailBucket = n.CloudTrail, n.CloudTrailBucket
+		o.CloudTrail, o.CloudTrailBucket = n.Monitoring.CloudTrail, n.Buckets.CloudTrail
 	}
 	if c.EnableAMPIntegration {
 		o.AMPWorkspaceID = c.AMPWorkspaceID

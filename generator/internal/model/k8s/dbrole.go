@@ -65,7 +65,7 @@ func dbRoleJob(c *config.Environment, n names.Names, db config.Database) []any {
 		TypeMeta:   typeMeta("v1", "ServiceAccount"),
 		ObjectMeta: meta(names.DBRoleJob, names.CoderNamespace),
 	}
-	sa.Annotations = map[string]string{helm.IRSAAnnotation: names.RoleARN(c, n.DBRoleJobRole)}
+	sa.Annotations = map[string]string{helm.IRSAAnnotation: names.RoleARN(c, n.IAM.DBRoleJob)}
 	cm := &corev1.ConfigMap{
 		TypeMeta:   typeMeta("v1", "ConfigMap"),
 		ObjectMeta: meta(names.DBRoleJob, names.CoderNamespace),
@@ -103,7 +103,7 @@ func dbRolePod(c *config.Environment, n names.Names, db config.Database, caURL s
 			Command: []string{"/bin/sh", "-c", dbRoleFetch},
 			Env: []corev1.EnvVar{
 				{Name: "AWS_REGION", Value: c.AWSRegion},
-				{Name: "DB_CLUSTER", Value: n.AuroraCluster},
+				{Name: "DB_CLUSTER", Value: n.Database.Cluster},
 				{Name: "CA_BUNDLE_URL", Value: caURL},
 				// The CLI caches nothing outside the scratch volume.
 				{Name: "HOME", Value: "/run/db"},

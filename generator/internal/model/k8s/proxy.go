@@ -39,7 +39,7 @@ func BuildRegion(env *plan.Environment, r plan.Region) Manifests {
 			{Name: "workspace-rbac.yaml", Objects: workspaceRBAC()},
 			{Name: "external-secrets.yaml", Objects: []any{
 				secretStore(c, namespaces()),
-				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.ProxyTokenSecret, refreshLate),
+				single(helm.SecretProxyToken, names.CoderNamespace, helm.SecretProxyTokenKey, n.Secrets.ProxyToken, refreshLate),
 				provisionerKey(n),
 				fluxGitCredentials(n),
 			}},

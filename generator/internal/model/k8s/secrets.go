@@ -63,8 +63,8 @@ func externalSecrets(c *config.Environment, n names.Names, db config.Database) [
 	}
 	return append(out,
 		provisionerKey(n),
-		single(SecretSessionToken, names.FluxNamespace, SecretSessionTokenKey, n.SessionTokenSecret, refreshLate),
-		single(SecretLicense, names.FluxNamespace, SecretLicenseKey, n.LicenseSecret, refreshLate),
+		single(SecretSessionToken, names.FluxNamespace, SecretSessionTokenKey, n.Secrets.SessionToken, refreshLate),
+		single(SecretLicense, names.FluxNamespace, SecretLicenseKey, n.Secrets.License, refreshLate),
 		fluxGitCredentials(n),
 	)
 }
@@ -129,7 +129,7 @@ func dbURL(n names.Names, db config.Database) any {
 			},
 		},
 		"dataFrom": []any{
-			map[string]any{"extract": map[string]any{"key": n.DBSecret}},
+			map[string]any{"extract": map[string]any{"key": n.Secrets.DB}},
 		},
 	})
 }
@@ -143,7 +143,7 @@ func fluxGitCredentials(n names.Names) any {
 		"refreshInterval": refreshStable,
 		"secretStoreRef":  storeRef(),
 		"target":          map[string]any{"name": SecretFluxGit, "creationPolicy": "Merge"},
-		"dataFrom":        []any{map[string]any{"extract": map[string]any{"key": n.FluxGitSecret}}},
+		"dataFrom":        []any{map[string]any{"extract": map[string]any{"key": n.Secrets.FluxGit}}},
 	})
 }
 
@@ -154,7 +154,7 @@ func fluxGitCredentials(n names.Names) any {
 // key rolls the provisioners onto it without anyone restarting them, and
 // no pod or release carries the key itself.
 func provisionerKey(n names.Names) any {
-	es := single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.ProvisionerKeySecret, refreshLate).(map[string]any)
+	es := single(helm.SecretProvKey, names.ProvisionerNamespace, helm.SecretProvKeyKey, n.Secrets.ProvisionerKey, refreshLate).(map[string]any)
 	spec := es["spec"].(map[string]any)
 	spec["target"].(map[string]any)["template"] = map[string]any{
 		"engineVersion": "v2",

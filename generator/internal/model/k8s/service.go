@@ -44,7 +44,7 @@ func coderdService(n names.Names) []any {
 		},
 	}
 	binding := custom("elbv2.k8s.aws/v1beta1", "TargetGroupBinding", CoderdService, names.CoderNamespace, map[string]any{
-		"targetGroupName": n.CoderdTargetGroup,
+		"targetGroupName": n.Network.CoderdTargetGroup,
 		"targetType":      "ip",
 		"serviceRef":      map[string]any{"name": CoderdService, "port": CoderdServicePort},
 	})

@@ -26,7 +26,7 @@ func storageClass(c *config.Environment, n names.Names) any {
 		Parameters: map[string]string{
 			"type":                      "gp3",
 			"encrypted":                 "true",
-			"kmsKeyId":                  names.KMSAliasARN(c, n.EBSKeyAlias),
+			"kmsKeyId":                  names.KMSAliasARN(c, n.KMS.EBS),
 			"csi.storage.k8s.io/fstype": "ext4",
 		},
 		ReclaimPolicy:        &reclaim,

@@ -130,7 +130,7 @@ func stunService() *corev1.Service {
 // stunBinding registers the STUN pods in the NLB's UDP target group.
 func stunBinding(n names.Names) map[string]any {
 	return custom("elbv2.k8s.aws/v1beta1", "TargetGroupBinding", STUNServer, names.CoderNamespace, map[string]any{
-		"targetGroupName": n.STUNTargetGroup,
+		"targetGroupName": n.Network.STUNTargetGroup,
 		"targetType":      "ip",
 		"serviceRef":      map[string]any{"name": STUNServer, "port": "stun"},
 	})

@@ -16,8 +16,8 @@ func TestSTUNServer(t *testing.T) {
 		t.Fatalf("%d objects, want deployment, service, binding, budget, policy", len(objs))
 	}
 	binding := objs[2].(map[string]any)["spec"].(map[string]any)
-	if binding["targetGroupName"] != n.STUNTargetGroup || binding["targetGroupName"] != "coder-prod-stun" {
-		t.Errorf("binding targets %v, want the infra module's STUN target group %s", binding["targetGroupName"], n.STUNTargetGroup)
+	if binding["targetGroupName"] != n.Network.STUNTargetGroup || binding["targetGroupName"] != "coder-prod-stun" {
+		t.Errorf("binding targets %v, want the infra module's STUN target group %s", binding["targetGroupName"], n.Network.STUNTargetGroup)
 	}
 	d := stunDeployment(c, img)
 	ctr := d.Spec.Template.Spec.Containers[0]

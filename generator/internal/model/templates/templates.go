@@ -215,8 +215,8 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 		Partition:        cfg.Partition,
 		Tags:             tags(cfg, c),
 		FIPS:             cfg.UseFIPSEndpoints,
-		WorkspaceRoleARN: names.RoleARN(cfg, n.WorkspaceRole),
-		SecretsPrefix:    n.WorkspaceSecretsPrefix,
+		WorkspaceRoleARN: names.RoleARN(cfg, n.IAM.Workspace),
+		SecretsPrefix:    n.Secrets.WorkspacePrefix,
 	}
 	switch c.Base.Platform {
 	case config.PlatformKubernetes:
@@ -233,9 +233,9 @@ func inputs(cfg *config.Environment, c config.Composition) Inputs {
 	case config.PlatformEC2:
 		in.VPCName = n.Cluster
 		in.SubnetTier = network.TierWorkspace
-		in.SecurityGroup = n.WorkspaceSecurityGroupFor(c.Capabilities.NetworkEgress)
-		in.EBSKeyAlias = n.EBSKeyAlias
-		in.InstanceProfile = n.WorkspaceInstanceRole
+		in.SecurityGroup = n.Network.WorkspaceSecurityGroupFor(c.Capabilities.NetworkEgress)
+		in.EBSKeyAlias = n.KMS.EBS
+		in.InstanceProfile = n.IAM.WorkspaceInstance
 		in.WorkspaceTagKey, in.WorkspaceTagValue = names.WorkspaceTagKey, n.Cluster
 		ami := c.Base.Images[c.OS]
 		in.AMIOwner, in.AMIName = ami.Owners[cfg.Partition], ami.Name

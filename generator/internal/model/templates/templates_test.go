@@ -70,7 +70,7 @@ func TestInputsByPlatform(t *testing.T) {
 		Capabilities: config.Capabilities{NetworkEgress: "https-only"},
 		Base: config.Base{Name: "ec2", Platform: config.PlatformEC2, Images: map[string]config.AMI{
 			"ubuntu": {Owners: map[string]string{"aws": "099720109477", "aws-us-gov": "513442679011"}, Name: "ubuntu-noble-*"}}}})
-	want := Inputs{VPCName: n.Cluster, SubnetTier: network.TierWorkspace, SecurityGroup: n.WorkspaceSecurityGroupFor("https-only"),
+	want := Inputs{VPCName: n.Cluster, SubnetTier: network.TierWorkspace, SecurityGroup: n.Network.WorkspaceSecurityGroupFor("https-only"),
 		AMIOwner: "099720109477", AMIName: "ubuntu-noble-*", WorkspaceTagValue: n.Cluster}
 	got := Inputs{VPCName: ec2.VPCName, SubnetTier: ec2.SubnetTier, SecurityGroup: ec2.SecurityGroup,
 		AMIOwner: ec2.AMIOwner, AMIName: ec2.AMIName, WorkspaceTagValue: ec2.WorkspaceTagValue}

@@ -109,118 +109,193 @@ const (
 	RegionTag = "region"
 )
 
-// Names are an environment's derived names.
+// Names are an environment's derived names (of its primary region, or of
+// one secondary region's view), grouped by what they name.
 type Names struct {
-	Cluster string // coder-prod
+	Cluster string // coder-prod; coder-prod-euw1 in a secondary region
 
-	ControlNodeGroup, ProvNodeGroup, WSNodeGroup string
+	NodeGroups NodeGroups
+	Logs       Logs
+	Secrets    Secrets
+	IAM        IAM
+	Network    Network
+	Access     Access
+	KMS        KMS
+	Buckets    Buckets
+	Database   Database
+	Monitoring Monitoring
+}
 
-	// CloudWatch log groups.
-	CoderdLogGroup, ProvisionerLogGroup, WorkspaceLogGroup string
-	FlowLogGroup, ClusterLogGroup                          string
+// NodeGroups are the EKS managed node groups.
+type NodeGroups struct {
+	Control, Prov, WS string // coder-prod-control, -prov, -ws
+}
 
-	// Bucket names are global: each ends in the account ID.
-	CloudTrailBucket string // coder-prod-cloudtrail-logs-111122223333
-	AuroraCluster    string // coder-prod
-	// DBSecret holds the connection details (JSON: host, port, dbname,
+// Logs are CloudWatch log groups.
+type Logs struct {
+	Coderd, Provisioner, Workspace string // /coder/prod/coderd, ...
+	Flow                           string // /coder/prod/vpc-flow-logs
+	Cluster                        string // /aws/eks/coder-prod/cluster
+	Aurora                         string // /aws/rds/cluster/coder-prod/postgresql
+	// ContainerInsights are the groups the Container Insights add-on
+	// writes; the module creates them encrypted and with retention.
+	ContainerInsights []string
+}
+
+// Secrets are Secrets Manager secrets. They are named for the
+// environment, not the region: a secondary region's view has the
+// primary's names (and ProxyToken).
+type Secrets struct {
+	// DB holds the connection details (JSON: host, port, dbname,
 	// username, ...) but not the password, which stays in the RDS-managed
 	// secret RDS manages and rotates.
-	DBSecret string // coder/prod/db-password
+	DB string // coder/prod/db-password
 
-	// Secrets Manager secrets whose values are written after Day 0. Day 0
-	// creates them empty and grants ExternalSecretsRole read access.
-	//   ProvisionerKeySecret: the external provisioners' key, plain text,
+	// Secrets whose values are written after Day 0. Day 0 creates them
+	// empty and grants IAM.ExternalSecrets read access.
+	//   ProvisionerKey: the external provisioners' key, plain text,
 	//     written by the Day-1/2 module from coderd_provisioner_key.
-	//   SessionTokenSecret: an owner's long-lived API token, plain text,
+	//   SessionToken: an owner's long-lived API token, plain text,
 	//     stored by the operator after the first login; tofu-controller
 	//     applies the Day-1/2 module with it.
-	//   FluxGitSecret: Flux's Git credentials as a JSON object with the keys
+	//   FluxGit: Flux's Git credentials as a JSON object with the keys
 	//     of a Flux Git secret (identity, identity.pub, known_hosts for SSH;
 	//     username, password for HTTPS).
-	ProvisionerKeySecret, SessionTokenSecret, FluxGitSecret string
+	ProvisionerKey, SessionToken, FluxGit string
 
-	// EBSKeyAlias is the KMS alias of the key EBS volumes are encrypted
-	// with; the gp3 StorageClass encrypts persistent volumes with it too.
-	EBSKeyAlias string
-	// VPC is the VPC's Name tag; the load balancer controller finds the VPC
-	// by it because pods cannot reach the instance metadata service.
-	VPC string
+	// License holds the Coder Premium license the coderd module applies
+	// (coder/prod/license).
+	License string
+	// WorkspacePrefix is the name prefix workspaces with
+	// secrets-injection secrets-manager read (coder/prod/workspaces/).
+	WorkspacePrefix string
+	// ProxyToken (in a secondary region) holds its workspace proxy's
+	// token: coder/prod/workspace-proxy/eu-west-1. Empty in the primary
+	// region.
+	ProxyToken string
+}
 
-	AccessURL         string // https://coder.example.com
-	WildcardAccessURL string // *.coder.example.com
-	AccessHost        string // coder.example.com
-
-	// IAM roles for service accounts, by role name.
-	CoderdRole, ProvisionerRole, EBSCSIRole, LBControllerRole, FluentBitRole, AutoscalerRole string
-	CloudWatchAgentRole, PrometheusRole                                                      string
-	// ExternalSecretsRole (external-secrets/external-secrets) may read the
-	// environment's secrets; TofuRunnerRole (flux-system/tf-runner) may use
+// IAM are IAM role names. IAM is global: every role carries the
+// region's cluster name, so a secondary region's roles never collide
+// with the primary's.
+type IAM struct {
+	// IAM roles for service accounts. Coderd is the workspace proxy's role
+	// in a secondary region (coder-prod-euw1-workspace-proxy).
+	Coderd, Provisioner, EBSCSI, LBController, FluentBit, Autoscaler string
+	CloudWatchAgent, Prometheus                                      string
+	// ExternalSecrets (external-secrets/external-secrets) may read the
+	// environment's secrets; TofuRunner (flux-system/tf-runner) may use
 	// the Terraform state bucket.
-	ExternalSecretsRole, TofuRunnerRole string
-	// DBRoleJobRole (coder/coder-db-role) reads the RDS-managed master
+	ExternalSecrets, TofuRunner string
+	// DBRoleJob (coder/coder-db-role) reads the RDS-managed master
 	// secret to create coderd's database role.
-	DBRoleJobRole string
+	DBRoleJob string
+	// WorkspaceInstance is the instance role (and profile) of the EC2
+	// workspaces the composed templates launch.
+	WorkspaceInstance string
+	// Workspace is the role Kubernetes workspaces with identity-mode iam
+	// assume through IRSA (EC2 workspaces get WorkspaceInstance's
+	// instance profile).
+	Workspace string
+}
 
-	// Network load balancer and its target groups; the AWS Load Balancer
-	// Controller's TargetGroupBindings bind the coderd Service to them.
+// Network are the VPC, the load balancer and the security groups.
+type Network struct {
+	// VPC is the VPC's Name tag; the load balancer controller finds the
+	// VPC by it because pods cannot reach the instance metadata service.
+	VPC string
+	// NLB and its target groups; the AWS Load Balancer Controller's
+	// TargetGroupBindings bind the coderd Service to them. CoderdTargetGroup
+	// is the workspace proxies' in a secondary region.
 	NLB, CoderdTargetGroup, STUNTargetGroup string
-	NLBLogsBucket                           string // coder-prod-nlb-access-logs-111122223333
+	// WorkspaceSecurityGroup is the security group of EC2 workspaces with
+	// network-egress https-only (WorkspaceSecurityGroupFor names the
+	// others).
+	WorkspaceSecurityGroup string
+}
 
-	// AWS Backup vaults (local and in backup_region) and plan.
-	BackupVault, BackupPlan string
+// Access is where users reach Coder (a secondary region: its workspace
+// proxy, at eu-west-1.coder.example.com).
+type Access struct {
+	URL         string // https://coder.example.com
+	WildcardURL string // *.coder.example.com
+	Host        string // coder.example.com
+}
 
-	// EC2 workspaces the composed templates launch: their instance role
-	// (and profile) and security group.
-	WorkspaceInstanceRole, WorkspaceSecurityGroup string
+// KMS are KMS key aliases.
+type KMS struct {
+	// EBS encrypts EBS volumes; the gp3 StorageClass encrypts persistent
+	// volumes with it too.
+	EBS string // alias/coder-prod-ebs
+	// State encrypts the Terraform state: the environment's, one for
+	// every region (the state bucket is the primary's).
+	State string // alias/coder-prod-terraform-state
+}
 
-	CloudTrail     string // coder-prod
-	Dashboard      string // coder-prod
-	MetricsSpace   string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
-	AuroraLogGroup string // /aws/rds/cluster/coder-prod/postgresql
+// Buckets are S3 bucket names. Bucket names are global: each ends in the
+// account ID.
+type Buckets struct {
+	CloudTrail string // coder-prod-cloudtrail-logs-111122223333
+	NLBLogs    string // coder-prod-nlb-access-logs-111122223333
+}
 
-	// ContainerInsightsLogGroups are the groups the Container Insights
-	// add-on writes; the module creates them encrypted and with retention.
-	ContainerInsightsLogGroups []string
+// Database are the Aurora cluster and its AWS Backup vaults (local and in
+// backup_region) and plan.
+type Database struct {
+	Cluster     string // coder-prod
+	BackupVault string
+	BackupPlan  string
+}
 
-	StateKMSAlias string // alias/coder-prod-terraform-state
+// Monitoring are the trail, the dashboard and the metrics namespace.
+type Monitoring struct {
+	CloudTrail   string // coder-prod
+	Dashboard    string // coder-prod
+	MetricsSpace string // CloudWatch namespace of coderd's log metrics: Coder/coder-prod
+}
 
-	// WorkspaceRole is the IAM role Kubernetes workspaces with
-	// identity-mode iam assume through IRSA (EC2 workspaces get
-	// WorkspaceInstanceRole's instance profile).
-	WorkspaceRole string
-	// WorkspaceSecretsPrefix is the Secrets Manager name prefix workspaces
-	// with secrets-injection secrets-manager read (coder/prod/workspaces/).
-	WorkspaceSecretsPrefix string
-	// LicenseSecret is the Secrets Manager secret holding the Coder
-	// Premium license the coderd module applies (coder/prod/license).
-	LicenseSecret string
-	// ProxyTokenSecret is the Secrets Manager secret (in a secondary
-	// region) holding its workspace proxy's token: coder/prod/workspace-
-	// proxy/eu-west-1. Empty in the primary region.
-	ProxyTokenSecret string
+// scope is what an environment's names are built from.
+type scope struct {
+	p, e      string // project_name, environment
+	cluster   string // p-e, plus the region's code in a secondary region
+	host      string // the access host
+	account   string
+	region    string
+	secondary bool
 }
 
 // For derives the names of one environment, or of one of its secondary
 // regions (config.Environment.Secondary): there the cluster and every
 // account-wide name (IAM roles, buckets, load balancers, dashboards) carry
 // the region's code, coder-prod-euw1, and the access URL is the region's,
-// eu-west-1.coder.example.com. The state key alias stays the primary's.
+// eu-west-1.coder.example.com. Each name is set once, by its group, which
+// makes the secondary region's choice itself: the state key alias stays
+// the primary's, and the workspace proxy has its own role, target group
+// and token secret.
 func For(c *config.Environment) Names {
-	p, e := c.ProjectName, c.Environment
-	cluster := p + "-" + e
-	host := c.CoderSubdomain + "." + c.BaseDomain
-	if c.SecondaryRegion != nil {
-		cluster += "-" + RegionCode(c.AWSRegion)
-		host = c.AWSRegion + "." + host
+	s := scope{p: c.ProjectName, e: c.Environment, account: c.AccountID, region: c.AWSRegion, secondary: c.SecondaryRegion != nil}
+	s.cluster = s.p + "-" + s.e
+	s.host = c.CoderSubdomain + "." + c.BaseDomain
+	if s.secondary {
+		s.cluster += "-" + RegionCode(c.AWSRegion)
+		s.host = c.AWSRegion + "." + s.host
 	}
-	n := names(c, p, e, cluster, host)
-	n.StateKMSAlias = "alias/" + p + "-" + e + "-terraform-state"
-	if c.SecondaryRegion != nil {
-		n.CoderdRole = cluster + "-workspace-proxy"
-		n.CoderdTargetGroup = cluster + "-proxy"
-		n.ProxyTokenSecret = p + "/" + e + "/workspace-proxy/" + c.AWSRegion
+	return Names{
+		Cluster:    s.cluster,
+		NodeGroups: nodeGroups(s),
+		Logs:       logs(s),
+		Secrets:    secrets(s),
+		IAM:        iam(s),
+		Network:    network(s),
+		Access:     Access{URL: "https://" + s.host, WildcardURL: "*." + s.host, Host: s.host},
+		KMS:        KMS{EBS: "alias/" + s.cluster + "-ebs", State: "alias/" + s.p + "-" + s.e + "-terraform-state"},
+		Buckets: Buckets{
+			CloudTrail: s.cluster + "-cloudtrail-logs-" + s.account,
+			NLBLogs:    s.cluster + "-nlb-access-logs-" + s.account,
+		},
+		Database:   Database{Cluster: s.cluster, BackupVault: s.cluster, BackupPlan: s.cluster + "-aurora"},
+		Monitoring: Monitoring{CloudTrail: s.cluster, Dashboard: s.cluster, MetricsSpace: "Coder/" + s.cluster},
 	}
-	return n
 }
 
 // RegionCode shortens a region name for resource names: "eu-west-1" →
@@ -244,66 +319,78 @@ var directions = map[string]string{
 	"gov": "g",
 }
 
-func names(c *config.Environment, p, e, cluster, host string) Names {
-	return Names{
-		Cluster:              cluster,
-		ControlNodeGroup:     cluster + "-control",
-		ProvNodeGroup:        cluster + "-prov",
-		WSNodeGroup:          cluster + "-ws",
-		CoderdLogGroup:       "/" + p + "/" + e + "/coderd",
-		ProvisionerLogGroup:  "/" + p + "/" + e + "/provisioner",
-		WorkspaceLogGroup:    "/" + p + "/" + e + "/workspaces",
-		FlowLogGroup:         "/" + p + "/" + e + "/vpc-flow-logs",
-		ClusterLogGroup:      "/aws/eks/" + cluster + "/cluster",
-		CloudTrailBucket:     cluster + "-cloudtrail-logs-" + c.AccountID,
-		AuroraCluster:        cluster,
-		DBSecret:             p + "/" + e + "/db-password",
-		ProvisionerKeySecret: p + "/" + e + "/provisioner-key",
-		SessionTokenSecret:   p + "/" + e + "/coderd-session-token",
-		FluxGitSecret:        p + "/" + e + "/flux-git-credentials",
-		EBSKeyAlias:          "alias/" + cluster + "-ebs",
-		VPC:                  cluster,
-		AccessURL:            "https://" + host,
-		WildcardAccessURL:    "*." + host,
-		AccessHost:           host,
-		CoderdRole:           cluster + "-coderd",
-		ProvisionerRole:      cluster + "-provisioner",
-		EBSCSIRole:           cluster + "-ebs-csi",
-		LBControllerRole:     cluster + "-aws-load-balancer-controller",
-		FluentBitRole:        cluster + "-fluent-bit",
-		AutoscalerRole:       cluster + "-cluster-autoscaler",
-		CloudWatchAgentRole:  cluster + "-cloudwatch-agent",
-		PrometheusRole:       cluster + "-prometheus",
-		ExternalSecretsRole:  cluster + "-external-secrets",
-		TofuRunnerRole:       cluster + "-tf-runner",
-		DBRoleJobRole:        cluster + "-db-role",
+func nodeGroups(s scope) NodeGroups {
+	return NodeGroups{Control: s.cluster + "-control", Prov: s.cluster + "-prov", WS: s.cluster + "-ws"}
+}
 
-		NLB:               cluster,
-		CoderdTargetGroup: cluster + "-coderd",
-		STUNTargetGroup:   cluster + "-stun",
-		NLBLogsBucket:     cluster + "-nlb-access-logs-" + c.AccountID,
-
-		BackupVault: cluster,
-		BackupPlan:  cluster + "-aurora",
-
-		WorkspaceInstanceRole:  cluster + "-ec2-workspace",
-		WorkspaceSecurityGroup: cluster + "-ec2-workspaces",
-
-		CloudTrail:     cluster,
-		Dashboard:      cluster,
-		MetricsSpace:   "Coder/" + cluster,
-		AuroraLogGroup: "/aws/rds/cluster/" + cluster + "/postgresql",
-		ContainerInsightsLogGroups: []string{
-			"/aws/containerinsights/" + cluster + "/application",
-			"/aws/containerinsights/" + cluster + "/dataplane",
-			"/aws/containerinsights/" + cluster + "/host",
-			"/aws/containerinsights/" + cluster + "/performance",
+func logs(s scope) Logs {
+	env := "/" + s.p + "/" + s.e
+	insights := "/aws/containerinsights/" + s.cluster
+	return Logs{
+		Coderd:      env + "/coderd",
+		Provisioner: env + "/provisioner",
+		Workspace:   env + "/workspaces",
+		Flow:        env + "/vpc-flow-logs",
+		Cluster:     "/aws/eks/" + s.cluster + "/cluster",
+		Aurora:      "/aws/rds/cluster/" + s.cluster + "/postgresql",
+		ContainerInsights: []string{
+			insights + "/application",
+			insights + "/dataplane",
+			insights + "/host",
+			insights + "/performance",
 		},
-		StateKMSAlias: "alias/" + cluster + "-terraform-state",
+	}
+}
 
-		WorkspaceRole:          cluster + "-workspace",
-		WorkspaceSecretsPrefix: p + "/" + e + "/workspaces/",
-		LicenseSecret:          p + "/" + e + "/license",
+func secrets(s scope) Secrets {
+	env := s.p + "/" + s.e + "/"
+	out := Secrets{
+		DB:              env + "db-password",
+		ProvisionerKey:  env + "provisioner-key",
+		SessionToken:    env + "coderd-session-token",
+		FluxGit:         env + "flux-git-credentials",
+		License:         env + "license",
+		WorkspacePrefix: env + "workspaces/",
+	}
+	if s.secondary {
+		out.ProxyToken = env + "workspace-proxy/" + s.region
+	}
+	return out
+}
+
+func iam(s scope) IAM {
+	coderd := s.cluster + "-coderd"
+	if s.secondary {
+		coderd = s.cluster + "-workspace-proxy"
+	}
+	return IAM{
+		Coderd:            coderd,
+		Provisioner:       s.cluster + "-provisioner",
+		EBSCSI:            s.cluster + "-ebs-csi",
+		LBController:      s.cluster + "-aws-load-balancer-controller",
+		FluentBit:         s.cluster + "-fluent-bit",
+		Autoscaler:        s.cluster + "-cluster-autoscaler",
+		CloudWatchAgent:   s.cluster + "-cloudwatch-agent",
+		Prometheus:        s.cluster + "-prometheus",
+		ExternalSecrets:   s.cluster + "-external-secrets",
+		TofuRunner:        s.cluster + "-tf-runner",
+		DBRoleJob:         s.cluster + "-db-role",
+		WorkspaceInstance: s.cluster + "-ec2-workspace",
+		Workspace:         s.cluster + "-workspace",
+	}
+}
+
+func network(s scope) Network {
+	coderd := s.cluster + "-coderd"
+	if s.secondary {
+		coderd = s.cluster + "-proxy"
+	}
+	return Network{
+		VPC:                    s.cluster,
+		NLB:                    s.cluster,
+		CoderdTargetGroup:      coderd,
+		STUNTargetGroup:        s.cluster + "-stun",
+		WorkspaceSecurityGroup: s.cluster + "-ec2-workspaces",
 	}
 }
 
@@ -327,7 +414,7 @@ func RoleARN(c *config.Environment, role string) string {
 // WorkspaceSecurityGroupFor is the shared security group of EC2 workspaces
 // with the given network-egress: one group per egress mode, not one per
 // workspace (3,000 workspaces would exceed the VPC's security-group quota).
-func (n Names) WorkspaceSecurityGroupFor(egress string) string {
+func (n Network) WorkspaceSecurityGroupFor(egress string) string {
 	if egress == "https-only" {
 		return n.WorkspaceSecurityGroup
 	}
@@ -343,13 +430,13 @@ func KMSAliasARN(c *config.Environment, alias string) string {
 // StateKMSAliasARN is the ARN of the alias of the Terraform state's KMS
 // key, in the state bucket's region (which may differ from the cluster's).
 func StateKMSAliasARN(c *config.Environment, n Names) string {
-	return ARN(c.Partition, "kms", c.TerraformStateRegion, c.AccountID, n.StateKMSAlias)
+	return ARN(c.Partition, "kms", c.TerraformStateRegion, c.AccountID, n.KMS.State)
 }
 
 // AuroraClusterARN is the ARN of the environment's Aurora cluster; RDS tags
 // the secret holding its master password with it.
 func AuroraClusterARN(c *config.Environment, n Names) string {
-	return ARN(c.Partition, "rds", c.AWSRegion, c.AccountID, "cluster:"+n.AuroraCluster)
+	return ARN(c.Partition, "rds", c.AWSRegion, c.AccountID, "cluster:"+n.Database.Cluster)
 }
 
 // Tags are the tags every AWS resource of the environment carries (the

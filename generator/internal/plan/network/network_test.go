@@ -22,11 +22,13 @@ var catalog = config.Catalog{
 
 func TestTiers(t *testing.T) {
 	c := &config.Environment{
-		AvailabilityZones:       []string{"a", "b", "c"},
-		MaxWorkspaces:           3000,
-		ControlNodeInstanceType: "m5.large", ControlNodeMaxSize: 3,
-		ProvNodeInstanceType: "c5.2xlarge", ProvNodeMaxSize: 20,
-		WSNodeInstanceType: "m5.2xlarge",
+		AvailabilityZones: []string{"a", "b", "c"},
+		MaxWorkspaces:     3000,
+		NodeGroups: config.NodeGroups{
+			ControlNodeInstanceType: "m5.large", ControlNodeMaxSize: 3,
+			ProvNodeInstanceType: "c5.2xlarge", ProvNodeMaxSize: 20,
+			WSNodeInstanceType: "m5.2xlarge",
+		},
 	}
 	// Worked by hand: 56 workspace nodes (the capacity model's count);
 	// 56/3 → 19 + 1 spare = 20 per AZ × 60 addresses (4 ENIs × 15) = 1200.

@@ -34,11 +34,13 @@ func catalog() config.Catalog {
 
 func seedEnv() config.Environment {
 	return config.Environment{
-		AvailabilityZones:       []string{"a", "b", "c"},
-		EnableVPCEndpoints:      true,
-		ControlNodeInstanceType: "m5.large", ControlNodeMaxSize: 3,
-		ProvNodeInstanceType: "c5.2xlarge", ProvNodeMaxSize: 20,
-		WSNodeInstanceType: "m5.2xlarge", WSNodeMaxSize: 200, WSUseSpotInstances: true,
+		AvailabilityZones:  []string{"a", "b", "c"},
+		EnableVPCEndpoints: true,
+		NodeGroups: config.NodeGroups{
+			ControlNodeInstanceType: "m5.large", ControlNodeMaxSize: 3,
+			ProvNodeInstanceType: "c5.2xlarge", ProvNodeMaxSize: 20,
+			WSNodeInstanceType: "m5.2xlarge", WSNodeMaxSize: 200, WSUseSpotInstances: true,
+		},
 		NodeVolumeSizeGiB: 100, MaxWorkspaces: 3000, AuroraReaderCount: 1,
 	}
 }

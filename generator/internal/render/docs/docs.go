@@ -80,7 +80,7 @@ func Render(in Input) (map[string][]byte, error) {
 			return nil, fmt.Errorf("docs %s: %s: %w", p.Path, p.Def, err)
 		}
 		w := &page{Page: p, in: in, source: "schema/" + filepath.Base(file.Filename)}
-		out[p.Path] = w.render(schemainfo.Fields(lit, file, def))
+		out[p.Path] = w.render(schemainfo.Fields(in.Files, lit, file, def))
 	}
 	return out, nil
 }

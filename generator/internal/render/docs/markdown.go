@@ -154,7 +154,7 @@ func (w *page) types(fs []schemainfo.Field) {
 			w.printf("%s\n\n", doc)
 		}
 		if lit != nil {
-			sub := schemainfo.Fields(lit, file, v)
+			sub := schemainfo.Fields(w.in.Files, lit, file, v)
 			w.table(sub, "Field", false)
 			queue = append(queue, refs(sub)...)
 			continue

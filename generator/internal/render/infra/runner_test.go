@@ -19,8 +19,8 @@ func TestTofuRunnerRole(t *testing.T) {
 	d := decodeModule(t, render(t, m))
 	var role struct{ Name string }
 	d.body(t, "resource", "aws_iam_role", model.RoleTofuRunner, &role)
-	if role.Name != m.Names.TofuRunnerRole {
-		t.Errorf("role %q, want %q", role.Name, m.Names.TofuRunnerRole)
+	if role.Name != m.Names.IAM.TofuRunner {
+		t.Errorf("role %q, want %q", role.Name, m.Names.IAM.TofuRunner)
 	}
 	trust := d.statements(t, model.RoleTofuRunner+"_assume")
 	wantSub := "system:serviceaccount:" + names.FluxNamespace + ":" + names.TofuRunnerServiceAccount

@@ -129,9 +129,9 @@ func TestWorkspaceSecurityGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.egress, func(t *testing.T) {
-			key, ok := keyOf[n.WorkspaceSecurityGroupFor(tt.egress)]
+			key, ok := keyOf[n.Network.WorkspaceSecurityGroupFor(tt.egress)]
 			if !ok {
-				t.Fatalf("no security group %q", n.WorkspaceSecurityGroupFor(tt.egress))
+				t.Fatalf("no security group %q", n.Network.WorkspaceSecurityGroupFor(tt.egress))
 			}
 			id := "${aws_security_group." + key + ".id}"
 			got := egress[id]
@@ -156,8 +156,8 @@ func TestWorkspaceRole(t *testing.T) {
 	d := decodeModule(t, render(t, m))
 	var role struct{ Name string }
 	d.body(t, "resource", "aws_iam_role", "workspace", &role)
-	if role.Name != m.Names.WorkspaceRole {
-		t.Errorf("role name %q, want %q", role.Name, m.Names.WorkspaceRole)
+	if role.Name != m.Names.IAM.Workspace {
+		t.Errorf("role name %q, want %q", role.Name, m.Names.IAM.Workspace)
 	}
 	trust := d.statements(t, "workspace_assume")
 	if len(trust) != 1 {
@@ -192,8 +192,8 @@ func TestWorkspaceRolesReadSecrets(t *testing.T) {
 				t.Errorf("attached to %s, want %s", p.Role, tt.role)
 			}
 			read := d.sid(t, tt.policy, "ReadWorkspaceSecrets")
-			if len(read.Resources) != 1 || !strings.HasSuffix(read.Resources[0], ":secret:"+m.Names.WorkspaceSecretsPrefix+"*") {
-				t.Errorf("reads %v, want only the prefix %s*", read.Resources, m.Names.WorkspaceSecretsPrefix)
+			if len(read.Resources) != 1 || !strings.HasSuffix(read.Resources[0], ":secret:"+m.Names.Secrets.WorkspacePrefix+"*") {
+				t.Errorf("reads %v, want only the prefix %s*", read.Resources, m.Names.Secrets.WorkspacePrefix)
 			}
 			dec := d.sid(t, tt.policy, "DecryptSecrets")
 			if len(dec.Condition) != 1 || dec.Condition[0].Variable != "kms:ViaService" {
@@ -258,8 +258,8 @@ func TestLicenseSecret(t *testing.T) {
 		KMSKeyID string `json:"kms_key_id"`
 	}
 	d.body(t, "resource", "aws_secretsmanager_secret", "license", &s)
-	if s.Name != m.Names.LicenseSecret || s.KMSKeyID != kmsARN("secrets") {
-		t.Errorf("license secret %+v, want %s with the secrets key", s, m.Names.LicenseSecret)
+	if s.Name != m.Names.Secrets.License || s.KMSKeyID != kmsARN("secrets") {
+		t.Errorf("license secret %+v, want %s with the secrets key", s, m.Names.Secrets.License)
 	}
 	read := d.sid(t, model.RoleExternalSecrets, "ReadSecrets")
 	if !slices.Contains(read.Resources, "${aws_secretsmanager_secret.license.arn}") {
