@@ -1,57 +1,29 @@
 package load
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io/fs"
-	"path/filepath"
-	"strings"
-	"sync"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 )
 
 // A composition depends only on the pairing and on the schema and layer
-// files, not on the environment, so every environment of a run that pairs
-// the same layers the same way shares one evaluation. The cache key holds
-// a digest of those files' contents, so an edited file is a new key.
-// Concurrent environments wait for the one computing an entry rather than
-// compute it again.
-var compositions sync.Map // key string → *composed
-
+// files, not on the environment, so the environments of a session that
+// pair the same layers the same way share one evaluation. The cache lives
+// in the session's Layers, whose files were read once, so its key is the
+// pairing alone; like the session, it is not safe for concurrent use.
+// (It was a package-level map keyed by a digest of the files that skipped
+// a file it failed to read.)
 type composed struct {
-	once sync.Once
-	c    config.Composition
-	err  error
+	c   config.Composition
+	err error
 }
 
-// sourceDigest is the digest of every .cue file under the schema and
-// layer packages of root.
-func sourceDigest(root string) string {
-	h := sha256.New()
-	for _, dir := range []string{"schema", ToolchainsDir, BasesDir} {
-		_ = filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".cue") {
-				return nil
-			}
-			data, err := ReadInput(path)
-			if err != nil {
-				return nil
-			}
-			h.Write([]byte(path + "\x00"))
-			h.Write(data)
-			h.Write([]byte{0})
-			return nil
-		})
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func compositionKey(digest, name string, p config.Pairing) (string, bool) {
+// compositionKey is the cache key of a pairing under a name; false when
+// the pairing cannot be encoded (it is then composed every time).
+func compositionKey(name string, p config.Pairing) (string, bool) {
 	b, err := json.Marshal(p)
 	if err != nil {
 		return "", false
 	}
-	return digest + "\x00" + name + "\x00" + string(b), true
+	return name + "\x00" + string(b), true
 }

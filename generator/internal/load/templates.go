@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue"
 	cueload "cuelang.org/go/cue/load"
@@ -24,7 +23,6 @@ const (
 // Layers are the template architecture's two layers, evaluated in an
 // environment's CUE context, and the schema that composes them.
 type Layers struct {
-	digest     string // of the schema and layer files, for the caches
 	ctx        *cue.Context
 	root       string
 	schema     cue.Value
@@ -33,38 +31,20 @@ type Layers struct {
 
 	Toolchains map[string]config.Toolchain
 	Bases      map[string]config.Base
+
+	composed map[string]composed // Compose's results by compositionKey
 }
 
 // loadLayers evaluates toolchains/ and bases/. Their errors point into
 // those packages' files: a layer is checked on its own, whatever pairs it.
-// The layers do not depend on the environment, so the first environment
-// of a run evaluates them and the others reuse the result; an environment
-// evaluates them in its own context only when it composes a pairing no
-// earlier environment did.
+// The layers do not depend on the environment: a session evaluates them
+// once, for its first environment, and its other environments reuse them.
 func loadLayers(ctx *cue.Context, root string, schema cue.Value) (*Layers, error) {
-	digest := sourceDigest(root)
-	l := &Layers{schema: schema, digest: digest, ctx: ctx, root: root}
-	e, _ := layerResults.LoadOrStore(digest, &layerResult{})
-	r := e.(*layerResult)
-	r.once.Do(func() {
-		r.err = l.evaluate()
-		r.toolchains, r.bases = l.Toolchains, l.Bases
-	})
-	if r.err != nil {
-		return nil, r.err
+	l := &Layers{schema: schema, ctx: ctx, root: root}
+	if err := l.evaluate(); err != nil {
+		return nil, err
 	}
-	l.Toolchains, l.Bases = r.toolchains, r.bases
 	return l, nil
-}
-
-// layerResults caches loadLayers by source digest (*layerResult).
-var layerResults sync.Map
-
-type layerResult struct {
-	once       sync.Once
-	toolchains map[string]config.Toolchain
-	bases      map[string]config.Base
-	err        error
 }
 
 // evaluate builds the two layer packages in l's context.
@@ -171,23 +151,23 @@ func (e *UnknownLayerError) Error() string {
 // pairing is filled in as decoded Go data, so its defaults are already
 // resolved and cannot clash with the toolchain's.
 func (l *Layers) Compose(name string, p config.Pairing) (config.Composition, error) {
-	key, ok := compositionKey(l.digest, name, p)
+	key, ok := compositionKey(name, p)
 	if !ok {
 		return l.compose(name, p)
 	}
-	e, _ := compositions.LoadOrStore(key, &composed{})
-	entry := e.(*composed)
-	entry.once.Do(func() { entry.c, entry.err = l.compose(name, p) })
-	return entry.c, entry.err
+	if r, done := l.composed[key]; done {
+		return r.c, r.err
+	}
+	c, err := l.compose(name, p)
+	if l.composed == nil {
+		l.composed = map[string]composed{}
+	}
+	l.composed[key] = composed{c, err}
+	return c, err
 }
 
 func (l *Layers) compose(name string, p config.Pairing) (config.Composition, error) {
 	var c config.Composition
-	if !l.toolchains.Exists() {
-		if err := l.evaluate(); err != nil {
-			return c, err
-		}
-	}
 	tc, ok := lookup(l.toolchains, p.Toolchain)
 	if !ok {
 		return c, &UnknownLayerError{Layer: "toolchain", Name: p.Toolchain, Known: slices.Sorted(maps.Keys(l.Toolchains))}
