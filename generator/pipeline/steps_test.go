@@ -34,7 +34,7 @@ type step struct {
 // derivations, never the environment's checks. shared holds the types
 // and pure libraries every step uses and that use no step.
 var steps = []step{
-	{name: "shared", packages: []string{"config", "diag", "cidr", "schemainfo"}},
+	{name: "shared", packages: []string{"config", "diag", "diag/cueerr", "cidr", "schemainfo"}},
 	{name: "load", reads: []string{"shared"}, packages: []string{"load", "tfvars", "envimport"}},
 	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan/capacity", "plan/quota", "plan/names", "plan/network"}},
 	{name: "validate", reads: []string{"shared", "load", "plan"}, packages: []string{"validate"}},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
 )
 
 // Template layer packages, beside schema/ at the repository root.
@@ -80,7 +81,7 @@ func (l *Layers) evaluate() error {
 	} {
 		insts := cueload.Instances([]string{"./" + layer.dir}, &cueload.Config{Dir: l.root})
 		if err := insts[0].Err; err != nil {
-			return diag.FromCUE(err, l.root, "")
+			return cueerr.Translate(err, cueerr.Input{Root: l.root}, cueerr.Schema{})
 		}
 		pkg := l.ctx.BuildInstance(insts[0])
 		v := pkg.LookupPath(cue.ParsePath(layer.dir))
@@ -89,7 +90,7 @@ func (l *Layers) evaluate() error {
 			err = v.Validate(cue.Concrete(true))
 		}
 		if err != nil {
-			for _, d := range diag.FromCUEWithHints(err, l.root, "", cue.Value{}, diag.Hints{KeyNames: keyNames(l.schema)}) {
+			for _, d := range cueerr.Translate(err, cueerr.Input{Root: l.root}, cueerr.Schema{KeyNames: keyNames(l.schema)}) {
 				errs = append(errs, inLayer(pkg, l.root, layer.dir, d))
 			}
 			continue
