@@ -299,7 +299,11 @@ func (s source) fromGroup(path string, errs []errors.Error) (out diag.List, nois
 	switch {
 	case len(out) > 0:
 	case len(g.mismatches) > 0:
-		out = append(out, s.typeDiagnostic(path, g.mismatches))
+		// A value of the wrong type is wrong whatever the pattern: the
+		// pattern's default it was also compared with is no rule of it.
+		d := s.typeDiagnostic(path, g.mismatches)
+		d.Kinds = kindsOf(errs...)
+		return append(out, d), false
 	case len(g.conflicts) == 1:
 		out = append(out, s.fixedDiagnostic(path, g.conflicts[0]))
 	case len(g.conflicts) > 1:
