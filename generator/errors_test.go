@@ -1,13 +1,20 @@
 package main
 
 import (
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
+	"github.com/coder-eks/coder-eks/generator/internal/load"
 )
 
 // TestErrorCases runs the CLI over each bad environment in
@@ -20,9 +27,12 @@ import (
 //	-- rename ENV.cue --     the file's new name
 //	-- stderr --             lines stderr must contain, each whole
 //	-- not-stderr --         text stderr must not contain
+//	-- kinds --              CUE message kinds (cueerr.Kinds) the
+//	                         translation must recognise in the errors
+//	                         of the environments named by -env
 //
 // Every case must exit 2 and leave the committed rendered/ tree (copied
-// in) as it was. The expected lines were read and checked by hand against
+// in) as it was. SHOW_KINDS=1 logs the kinds each case produces. The expected lines were read and checked by hand against
 // the environment files and the schema.
 func TestErrorCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/errors/*.txtar")
@@ -40,7 +50,7 @@ func TestErrorCases(t *testing.T) {
 			r := newTestRepo(t)
 			copyDir(t, filepath.Join(repoRoot, "rendered"), filepath.Join(r.root, "rendered"))
 			before := r.rendered()
-			var args, want, notWant []string
+			var args, want, notWant, kinds []string
 			for _, f := range a.Files {
 				kind, target, _ := strings.Cut(f.Name, " ")
 				env := strings.TrimSuffix(target, ".cue")
@@ -75,6 +85,8 @@ func TestErrorCases(t *testing.T) {
 					want = lines(f.Data)
 				case "not-stderr":
 					notWant = lines(f.Data)
+				case "kinds":
+					kinds = strings.Fields(string(f.Data))
 				default:
 					t.Fatalf("unknown section %q", f.Name)
 				}
@@ -96,10 +108,88 @@ func TestErrorCases(t *testing.T) {
 					t.Errorf("stderr contains %q", w)
 				}
 			}
+			if os.Getenv("SHOW_KINDS") != "" {
+				t.Logf("kinds: %s", strings.Join(slices.Sorted(maps.Keys(recognisedKinds(t, r.root, args))), " "))
+			}
+			if len(kinds) > 0 {
+				seen := recognisedKinds(t, r.root, args)
+				for _, k := range kinds {
+					if !seen[k] {
+						t.Errorf("the translation did not recognise a CUE message of kind %s (recognised: %s): "+
+							"CUE words it differently now, or the case no longer produces it", k, strings.Join(slices.Sorted(maps.Keys(seen)), " "))
+					}
+				}
+			}
 			if t.Failed() || os.Getenv("SHOW_STDERR") != "" {
 				t.Logf("stderr:\n%s", stderr)
 			}
 		})
+	}
+}
+
+// recognisedKinds loads the environments args name (-env, else all) in
+// the case's repository and returns the kinds of CUE message their
+// diagnostics were translated from.
+func recognisedKinds(t *testing.T, root string, args []string) map[string]bool {
+	t.Helper()
+	var envs []string
+	for i, a := range args {
+		if a == "-env" && i+1 < len(args) {
+			envs = append(envs, strings.Split(args[i+1], ",")...)
+		}
+	}
+	if len(envs) == 0 {
+		all, err := load.Discover(root)
+		must(t, err)
+		envs = all
+	}
+	seen := map[string]bool{}
+	for _, env := range envs {
+		_, err := load.Load(root, env)
+		var l diag.List
+		if !errors.As(err, &l) {
+			continue
+		}
+		for _, d := range l {
+			for _, k := range strings.Fields(d.Kinds) {
+				seen[k] = true
+			}
+		}
+	}
+	return seen
+}
+
+// TestCUEKindsPinned proves every kind of CUE message the translation
+// recognises is named by an error case, whose run then proves the
+// translation still recognises it (TestErrorCases): a CUE upgrade that
+// words a message differently fails that case instead of degrading the
+// message silently.
+func TestCUEKindsPinned(t *testing.T) {
+	files, err := filepath.Glob("testdata/errors/*.txtar")
+	must(t, err)
+	pinned := map[string][]string{} // kind → cases
+	for _, file := range files {
+		a, err := txtar.ParseFile(file)
+		must(t, err)
+		for _, f := range a.Files {
+			if f.Name == "kinds" {
+				for _, k := range strings.Fields(string(f.Data)) {
+					pinned[k] = append(pinned[k], strings.TrimSuffix(filepath.Base(file), ".txtar"))
+				}
+			}
+		}
+	}
+	known := map[string]bool{}
+	for _, k := range cueerr.Kinds {
+		known[k.Name] = true
+		if len(pinned[k.Name]) == 0 {
+			t.Errorf("kind %s (CUE: %s) is pinned by no error case: name it in the kinds section of a case in testdata/errors that produces it", k.Name, k.CUE)
+		}
+	}
+	for k, cases := range pinned {
+		if !known[k] {
+			t.Errorf("%s name the kind %s, which cueerr.Kinds does not have", strings.Join(cases, ", "), k)
+		}
 	}
 }
 

@@ -35,7 +35,7 @@ type step struct {
 // neither imports validate, which only says yes or no. shared holds the types
 // and pure libraries every step uses and that use no step.
 var steps = []step{
-	{name: "shared", packages: []string{"config", "diag", "cidr", "schemainfo", "layout"}},
+	{name: "shared", packages: []string{"config", "diag", "diag/cueerr", "cidr", "schemainfo", "layout"}},
 	{name: "load", reads: []string{"shared"}, packages: []string{"load", "tfvars", "envimport"}},
 	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan", "plan/capacity", "plan/quota", "plan/names", "plan/network"}},
 	{name: "validate", reads: []string{"shared", "load", "plan"}, packages: []string{"validate"}},

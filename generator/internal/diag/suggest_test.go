@@ -49,19 +49,3 @@ func TestNearestValue(t *testing.T) {
 		}
 	}
 }
-
-func TestSensitive(t *testing.T) {
-	for path, want := range map[string]bool{
-		"coder_admin_token":        true,
-		"db_password":              true,
-		"x.client-secret":          true,
-		"oidc_client_secret_arn":   false,
-		"external_secrets_version": false,
-		"provisioner_key_tags":     false,
-		"tokens_per_user":          false,
-	} {
-		if got := sensitive(path); got != want {
-			t.Errorf("sensitive(%q) = %v, want %v", path, got, want)
-		}
-	}
-}

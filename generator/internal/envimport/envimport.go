@@ -11,6 +11,7 @@ import (
 	"cuelang.org/go/cue"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 	"github.com/coder-eks/coder-eks/generator/internal/tfvars"
@@ -169,7 +170,7 @@ func validate(def cue.Value, in input, name string, missing []schemainfo.Field) 
 		skip[f.Name] = true
 	}
 	var out diag.List
-	for _, d := range diag.FromCUEWithSchema(err, "", "", def) {
+	for _, d := range cueerr.Translate(err, cueerr.Input{}, cueerr.Schema{Def: def}) {
 		field, _, _ := strings.Cut(d.Path, ".")
 		p, given := in.pos[field]
 		switch {

@@ -11,6 +11,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
 
 // SchemaImport is the import path of the schema package.
@@ -87,7 +88,7 @@ func unknownFields(f *ast.File, def cue.Value, root string) diag.List {
 		out = append(out, diag.Diagnostic{
 			Pos:  diag.FromPos(root, field.Label.Pos()),
 			Path: name,
-			Msg:  diag.UnknownField(name, diag.FieldNames(def)),
+			Msg:  diag.UnknownField(name, schemainfo.FieldNames(def)),
 		})
 	}
 	return out

@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/schemainfo"
 )
@@ -87,7 +88,14 @@ func (s *Session) Load(name string) (*Environment, error) {
 	}
 	pkg := *s.schema // its source files: hints and the cross-field relations read them
 	def := schema.LookupPath(EnvironmentDef)
-	f, err := parseFile(root, file)
+	// The file is read once: parsing, a rebuild without a field and the
+	// messages that quote a line all use these bytes.
+	src, err := readFile(root, file)
+	if err != nil {
+		return nil, err
+	}
+	in := cueerr.Input{Root: root, File: file, Src: src}
+	f, err := parseSource(in)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +119,7 @@ func (s *Session) Load(name string) (*Environment, error) {
 	// A field set twice conflicts with itself here too; that one is
 	// reported as set twice, with the schema's errors.
 	if err := user.Validate(); err != nil {
-		if own := quoteHints(diag.FromCUE(err, root, file), file).Without(unknown); len(own) > 0 {
+		if own := cueerr.Translate(err, in, cueerr.Schema{Secrets: def}).Without(unknown); len(own) > 0 {
 			return nil, append(unknown, own...).Sorted()
 		}
 	}
@@ -125,9 +133,9 @@ func (s *Session) Load(name string) (*Environment, error) {
 	// from building, which stops at the first.
 	env := &Environment{Name: name, Root: root, File: file}
 	env.Value = def.Unify(user.FillPath(cue.MakePath(cue.Str(NameField)), name))
-	errs := validateAll(env.Value, []cue.Value{def, user}, root, file, def, hints(root, pkg))
+	errs := validateAll(env.Value, []cue.Value{def, user}, in, hints(root, pkg, def))
 	rc := relationChecker{root: root, file: file, user: user, env: env.Value, without: func(path string) cue.Value {
-		f, err := parseFile(root, file)
+		f, err := parseSource(in)
 		if err != nil || !stripSchemaEmbed(f) || !dropField(f, cue.ParsePath(path)) {
 			return cue.Value{}
 		}
@@ -168,18 +176,18 @@ type committedRead struct {
 // validateAll reports every invalid field. CUE's Validate stops at the
 // first failing field of a struct, so each field the schema or the file
 // declares is also validated on its own and the results are merged.
-func validateAll(v cue.Value, sources []cue.Value, root, file string, def cue.Value, h diag.Hints) diag.List {
+func validateAll(v cue.Value, sources []cue.Value, in cueerr.Input, sch cueerr.Schema) diag.List {
 	err := v.Validate(cue.Concrete(true))
 	if err == nil {
 		return nil
 	}
-	errs := diag.FromCUEWithHints(err, root, file, def, h)
+	errs := cueerr.Translate(err, in, sch)
 	for _, label := range labels(sources) {
 		if ferr := v.LookupPath(cue.MakePath(cue.Str(label))).Validate(cue.Concrete(true)); ferr != nil {
-			errs = append(errs, diag.FromCUEWithHints(ferr, root, file, def, h)...)
+			errs = append(errs, cueerr.Translate(ferr, in, sch)...)
 		}
 	}
-	return diag.DropConsequences(errs, def).Sorted().Focus(diag.Relative(root, file))
+	return cueerr.DropConsequences(errs, sch.Def).Sorted().Focus(diag.Relative(in.Root, in.File))
 }
 
 // labels lists the regular field names of the given structs, sorted.
@@ -229,7 +237,7 @@ func LoadSchema(ctx *cue.Context, root string) (Schema, error) {
 	}
 	v := ctx.BuildInstance(inst)
 	if err := v.Err(); err != nil {
-		return Schema{}, diag.FromCUE(err, root, "")
+		return Schema{}, cueerr.Translate(err, cueerr.Input{Root: root}, cueerr.Schema{})
 	}
 	return Schema{Value: v, Files: inst.Files}, nil
 }
@@ -287,49 +295,17 @@ var CapabilityNames = cue.ParsePath("capability_values")
 // keyNames are the maps whose keys are capability names: a pairing's
 // and a base's capabilities, a toolchain's required ones.
 func keyNames(schema cue.Value) map[string][]string {
-	names := diag.FieldNames(schema.LookupPath(CapabilityNames))
+	names := schemainfo.FieldNames(schema.LookupPath(CapabilityNames))
 	return map[string][]string{"capabilities": names, "capabilities.required": names}
 }
 
-// hints are the schema's @form attributes and the names capabilities
-// maps take, as diagnostics use them.
-func hints(root string, pkg Schema) diag.Hints {
-	h := diag.Hints{KeyNames: keyNames(pkg.Value)}
+// hints are the definition def, the schema's @form attributes and the
+// names capabilities maps take, as diagnostics use them.
+func hints(root string, pkg Schema, def cue.Value) cueerr.Schema {
+	h := cueerr.Schema{Def: def, KeyNames: keyNames(pkg.Value)}
 	for _, f := range schemainfo.Forms(pkg.Files) {
-		h.Forms = append(h.Forms, diag.Form{Name: f.Name, Form: f.Form, Example: f.Example,
+		h.Forms = append(h.Forms, cueerr.Form{Name: f.Name, Form: f.Form, Example: f.Example,
 			From: diag.FromPos(root, f.Start), To: diag.FromPos(root, f.End)})
 	}
 	return h
-}
-
-// quoteHints adds, to "reference not found" errors in file, the line as it
-// reads with the value quoted: an unquoted string is the usual cause.
-func quoteHints(l diag.List, file string) diag.List {
-	src, err := ReadInput(file)
-	if err != nil {
-		return l
-	}
-	lines := strings.Split(string(src), "\n")
-	out := l[:0]
-	seen := map[int]bool{}
-	for _, d := range l {
-		if !strings.HasPrefix(d.Msg, "reference ") || d.Pos.Line < 1 || d.Pos.Line > len(lines) {
-			out = append(out, d)
-			continue
-		}
-		if seen[d.Pos.Line] {
-			continue // one report per line: "platform-engineering" is two references
-		}
-		seen[d.Pos.Line] = true
-		label, value, ok := strings.Cut(lines[d.Pos.Line-1], ":")
-		value = strings.TrimSpace(value)
-		if i := strings.Index(value, "//"); i >= 0 {
-			value = strings.TrimSpace(value[:i])
-		}
-		if ok && value != "" && !strings.ContainsAny(value, "\"[{") {
-			d.Msg += fmt.Sprintf(" (rule: a value is a literal; a text value is quoted: %s: %q)", strings.TrimSpace(label), value)
-		}
-		out = append(out, d)
-	}
-	return out
 }

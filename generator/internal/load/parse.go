@@ -12,6 +12,7 @@ import (
 	"cuelang.org/go/cue/parser"
 
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
 )
 
 // SchemaDir is the schema package's directory.
@@ -41,7 +42,7 @@ func schemaInstance(root string) (*build.Instance, error) {
 			return nil, err
 		}
 		if err := inst.AddSyntax(f); err != nil {
-			return nil, diag.FromCUE(err, root, "")
+			return nil, cueerr.Translate(err, cueerr.Input{Root: root}, cueerr.Schema{})
 		}
 	}
 	return inst, nil
@@ -49,13 +50,27 @@ func schemaInstance(root string) (*build.Instance, error) {
 
 // parseFile parses one CUE file, comments included.
 func parseFile(root, file string) (*ast.File, error) {
+	src, err := readFile(root, file)
+	if err != nil {
+		return nil, err
+	}
+	return parseSource(cueerr.Input{Root: root, File: file, Src: src})
+}
+
+// readFile reads an input file, reporting a failure at the file.
+func readFile(root, file string) ([]byte, error) {
 	src, err := ReadInput(file)
 	if err != nil {
 		return nil, diag.List{{Pos: diag.Position{File: diag.Relative(root, file), Line: 1, Col: 1}, Msg: err.Error()}}
 	}
-	f, err := parser.ParseFile(file, src, parser.ParseComments)
+	return src, nil
+}
+
+// parseSource parses the content of in's file, comments included.
+func parseSource(in cueerr.Input) (*ast.File, error) {
+	f, err := parser.ParseFile(in.File, in.Src, parser.ParseComments)
 	if err != nil {
-		return nil, diag.FromCUE(err, root, file)
+		return nil, cueerr.Translate(err, in, cueerr.Schema{})
 	}
 	return f, nil
 }
@@ -67,7 +82,7 @@ func buildFile(ctx *cue.Context, root, file string, f *ast.File) (cue.Value, err
 	if name := schemaImportName(f); name != "" && refersTo(f, name) {
 		insts := cueload.Instances([]string{file}, &cueload.Config{Dir: root})
 		if err := insts[0].Err; err != nil {
-			return cue.Value{}, diag.FromCUE(err, root, file)
+			return cue.Value{}, cueerr.Translate(err, cueerr.Input{Root: root, File: file}, cueerr.Schema{})
 		}
 		insts[0].Files[0] = f
 		return ctx.BuildInstance(insts[0]), nil

@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
 	"github.com/coder-eks/coder-eks/generator/internal/diag"
+	"github.com/coder-eks/coder-eks/generator/internal/diag/cueerr"
 )
 
 // Template layer packages, beside schema/ at the repository root.
@@ -60,7 +61,7 @@ func (l *Layers) evaluate() error {
 	} {
 		insts := cueload.Instances([]string{"./" + layer.dir}, &cueload.Config{Dir: l.root})
 		if err := insts[0].Err; err != nil {
-			return diag.FromCUE(err, l.root, "")
+			return cueerr.Translate(err, cueerr.Input{Root: l.root}, cueerr.Schema{})
 		}
 		pkg := l.ctx.BuildInstance(insts[0])
 		v := pkg.LookupPath(cue.ParsePath(layer.dir))
@@ -69,7 +70,7 @@ func (l *Layers) evaluate() error {
 			err = v.Validate(cue.Concrete(true))
 		}
 		if err != nil {
-			for _, d := range diag.FromCUEWithHints(err, l.root, "", cue.Value{}, diag.Hints{KeyNames: keyNames(l.schema)}) {
+			for _, d := range cueerr.Translate(err, cueerr.Input{Root: l.root}, cueerr.Schema{KeyNames: keyNames(l.schema)}) {
 				errs = append(errs, inLayer(pkg, l.root, layer.dir, d))
 			}
 			continue

@@ -447,3 +447,18 @@ func Of(files []*ast.File, schema cue.Value, label string) (fs []Field, ok bool)
 	}
 	return Fields(files, lit, file, schema.LookupPath(cue.ParsePath(label))), true
 }
+
+// FieldNames lists the regular fields v declares, optional ones included.
+func FieldNames(v cue.Value) []string {
+	var out []string
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	for it.Next() {
+		if sel := it.Selector(); sel.LabelType() == cue.StringLabel {
+			out = append(out, sel.Unquoted())
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
-package diag
+package cueerr
 
 import (
+	"strings"
 	"testing"
 
 	"cuelang.org/go/cue"
@@ -17,22 +18,32 @@ import "list"
 	provider: *"github" | "gitlab" | "bitbucket"
 	replicas: int & >=1 & <=20 | *2
 	subdomain: =~"^[a-z]+$" | *"coder"
-	token:    ""
+	token:    "" @secret()
 	owner:    string
 	backup:   !="us-east-1" | *"us-west-2"
 	retention: 90 | 120 | 365 | *90
 	admins:   [...string] & list.MinItems(1)
 	mappings: {[=~"^[a-z-]+$"]: #Mapping} | *close({admins: {group: "platform-admins"}})
-	password?: string
+	password?: string @secret()
 	cron?:     =~"^([0-5]?[0-9]|\\*) ([01]?[0-9]|2[0-3]|\\*) ([1-9]|[12][0-9]|3[01]|\\*) .+ .+$"
+	// Secrets whose names do not say so: only the attribute marks them.
+	api_key?:      =~"^ak-[a-z0-9]+$" @secret()
+	signing_mode?: "hmac" | "rsa" @secret()
+	pin?:          int & <10000 @secret()
+	recovery?:     [...string] & list.UniqueItems() @secret()
+	keys?: [...#Key]
 }
 #Mapping: {
 	group: string
 	roles: [...("owner" | "member")] | *["member"]
+	credential?: =~"^[a-z]+$" @secret()
+}
+#Key: {
+	material: =~"^[a-z]+$" @secret()
 }
 `
 
-func TestFromCUEWithSchema(t *testing.T) {
+func TestTranslate(t *testing.T) {
 	const valid = "owner: \"me\"\nadmins: [\"a\"]\n"
 	tests := []struct {
 		name string
@@ -91,7 +102,7 @@ func TestFromCUEWithSchema(t *testing.T) {
 				t.Fatal("no error")
 			}
 			var got []string
-			for _, d := range FromCUEWithSchema(err, "", "env.cue", def) {
+			for _, d := range Translate(err, Input{File: "env.cue", Src: []byte(tt.env)}, Schema{Def: def}) {
 				got = append(got, d.String())
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -101,24 +112,65 @@ func TestFromCUEWithSchema(t *testing.T) {
 	}
 }
 
-func TestFromCUEWithSchemaNil(t *testing.T) {
-	if got := FromCUEWithSchema(nil, "", "env.cue", cue.Value{}); got != nil {
-		t.Errorf("FromCUEWithSchema(nil) = %v, want nil", got)
+func TestTranslateNil(t *testing.T) {
+	if got := Translate(nil, Input{File: "env.cue"}, Schema{}); got != nil {
+		t.Errorf("Translate(nil) = %v, want nil", got)
 	}
 }
 
-func TestListFocusAndWithout(t *testing.T) {
-	env := Position{File: "environments/prod.cue", Line: 3, Col: 1}
-	schema := Position{File: "schema/environment.cue", Line: 264, Col: 34}
-	l := List{
-		{Pos: env, Path: "eks_cluster_version", Msg: "not allowed"},
-		{Pos: schema, Path: "eks_cluster_version", Msg: "invalid interpolation"}, // a consequence
-		{Pos: schema, Path: "owner", Msg: "required field is missing"},           // nothing in the file: kept
-		{Pos: env, Path: "vpc_cidrr", Msg: "field not allowed"},
+// TestSecretNeverQuoted proves a value given to a field the schema marks
+// @secret() reaches no message, whatever rule it breaks and however deep
+// the field is, while the field is still reported at the user's line.
+// The fields' names do not say they are secrets: the attribute alone
+// marks them.
+func TestSecretNeverQuoted(t *testing.T) {
+	const valid = "owner: \"me\"\nadmins: [\"a\"]\n"
+	tests := []struct {
+		name, env, leak, path string
+		alone                 bool // the file checked on its own, without the schema
+	}{
+		{"pattern", `api_key: "sk-LEAKED"`, "LEAKED", "api_key", false},
+		{"type", `api_key: 9876543`, "9876543", "api_key", false},
+		{"enum, no did-you-mean", `signing_mode: "hmacLEAKED"`, "LEAKED", "signing_mode", false},
+		{"range", `pin: 987654`, "987654", "pin", false},
+		{"unique items", `recovery: ["LEAKED", "LEAKED"]`, "LEAKED", "recovery", false},
+		{"fixed field", `token: "LEAKED"`, "LEAKED", "token", false},
+		{"in a map entry", "mappings: devs: {group: \"d\", credential: \"LEAKED-1\"}", "LEAKED", "mappings.devs.credential", false},
+		{"in a list item", `keys: [{material: "LEAKED-1"}]`, "LEAKED", "keys.0.material", false},
+		{"set twice", "api_key: \"ak-LEAKEDa\"\napi_key: \"ak-LEAKEDb\"", "LEAKED", "api_key", true},
+		{"unquoted", "api_key: LEAKED", "LEAKED", "api_key", true},
 	}
-	got := l.Focus("environments/prod.cue").Without(List{{Path: "vpc_cidrr"}})
-	want := List{l[0], l[2]}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Focus then Without (-want +got):\n%s", diff)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := cuecontext.New()
+			schema := ctx.CompileString(testSchema, cue.Filename("schema.cue"))
+			if err := schema.Err(); err != nil {
+				t.Fatal(err)
+			}
+			def := schema.LookupPath(cue.ParsePath("#E"))
+			src := valid + tt.env + "\n"
+			env := ctx.CompileString(src, cue.Filename("env.cue"))
+			sch := Schema{Def: def}
+			err := env.Validate()
+			if tt.alone {
+				sch = Schema{Secrets: def}
+			} else {
+				err = def.Unify(env).Validate(cue.Concrete(true))
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			got := Translate(err, Input{File: "env.cue", Src: []byte(src)}, sch)
+			reported := false
+			for _, d := range got {
+				if strings.Contains(d.String(), tt.leak) {
+					t.Errorf("the secret is quoted: %s", d)
+				}
+				reported = reported || d.Path == tt.path && d.Pos.Line >= 3
+			}
+			if !reported {
+				t.Errorf("no diagnostic for %s at its line:\n%s", tt.path, got)
+			}
+		})
 	}
 }

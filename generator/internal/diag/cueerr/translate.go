@@ -1,38 +1,49 @@
-package diag
+// Package cueerr translates CUE evaluation errors into the generator's
+// diagnostics (package diag): one message per field, at the line the user
+// wrote, naming the rule that was broken in the words of the environment
+// file rather than of CUE's evaluator. It reads CUE's messages, whose
+// recognised kinds are listed in Kinds, and the schema the value was
+// checked against; it reads no file: the loader hands it the bytes of the
+// file it already read.
+package cueerr
 
 import (
 	"fmt"
-	"os"
-	"sort"
-	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
+
+	"github.com/coder-eks/coder-eks/generator/internal/diag"
 )
 
-// FromCUE turns a CUE evaluation error into diagnostics. Positions are made
-// relative to root and, where the error touches the environment file being
-// evaluated (envFile), that file's position is the one reported: it is the
+// Input is what the errors are reported against. Positions are made
+// relative to Root and, where an error touches the environment file being
+// evaluated (File), that file's position is the one reported: it is the
 // line the user wrote and can change.
-func FromCUE(err error, root, envFile string) List {
-	return FromCUEWithSchema(err, root, envFile, cue.Value{})
+type Input struct {
+	Root string // the repository root
+	File string // the environment file, as CUE names it; "" for none
+	// Src is File's content, as the loader read it: a message quotes the
+	// value as written from it. Nil when File is "" or was not read.
+	Src []byte
 }
 
-// FromCUEWithSchema is FromCUE knowing the definition the file was checked
-// against (def), which lets a message name what the schema expects: the
-// nearest valid name for an unknown field, the type a field takes, the
-// value a fixed field must have. Paths are reported relative to def, so
-// "#Environment.vpc_cidr" reads "vpc_cidr". A nil err gives no diagnostics.
-func FromCUEWithSchema(err error, root, envFile string, def cue.Value) List {
-	return FromCUEWithHints(err, root, envFile, def, Hints{})
-}
-
-// Hints are what the schema says beside its constraints that helps a
-// message: the written form of its value types, the names a map's keys
-// may take.
-type Hints struct {
+// Schema is what the translation knows of the schema beside the errors.
+// The zero Schema is fine: messages then say less.
+type Schema struct {
+	// Def is the definition the value was checked against. It lets a
+	// message name what the schema expects: the nearest valid name for
+	// an unknown field, the type a field takes, the value a fixed field
+	// must have. Paths are reported relative to it, so
+	// "#Environment.vpc_cidr" reads "vpc_cidr".
+	Def cue.Value
+	// Secrets is the definition whose fields marked @secret() (see
+	// schemainfo.Secret) never have their value quoted; Def when zero. A
+	// file checked on its own, without Def, still names the secrets.
+	Secrets cue.Value
+	// Forms are how values of the schema's named types are written.
 	Forms []Form
 	// KeyNames are, by the name of a map field (capabilities), the keys
 	// its key pattern allows, for did-you-mean.
@@ -44,20 +55,24 @@ type Hints struct {
 // expected form and an example say more than the regular expression.
 type Form struct {
 	Name, Form, Example string
-	From, To            Position // the type's expression in the schema
+	From, To            diag.Position // the type's expression in the schema
 }
 
-func (f Form) contains(p Position) bool {
-	after := func(a, b Position) bool { return a.Line > b.Line || a.Line == b.Line && a.Col >= b.Col }
+func (f Form) contains(p diag.Position) bool {
+	after := func(a, b diag.Position) bool { return a.Line > b.Line || a.Line == b.Line && a.Col >= b.Col }
 	return p.File == f.From.File && after(p, f.From) && after(f.To, p)
 }
 
-// FromCUEWithHints is FromCUEWithSchema knowing the schema's hints.
-func FromCUEWithHints(err error, root, envFile string, def cue.Value, h Hints) List {
+// Translate turns a CUE error into diagnostics, sorted. A nil err gives
+// none.
+func Translate(err error, in Input, sch Schema) diag.List {
 	if err == nil {
 		return nil
 	}
-	src := source{root: root, envFile: envFile, def: def, hints: h}
+	if !sch.Secrets.Exists() {
+		sch.Secrets = sch.Def
+	}
+	src := source{root: in.Root, envFile: in.File, lines: lines(in.Src), def: sch.Def, schema: sch}
 	byPath := map[string][]errors.Error{}
 	var paths []string
 	for _, e := range errors.Errors(err) {
@@ -70,9 +85,11 @@ func FromCUEWithHints(err error, root, envFile string, def cue.Value, h Hints) L
 	// A group that only repeats another error's consequence (a list
 	// compared with its default list) is dropped once another group says
 	// what is wrong.
-	var out, noise List
+	var out, noise diag.List
+	var shadowed []errors.Error
 	for _, p := range paths {
 		if shadowedNotAllowed(p, byPath[p], paths) {
+			shadowed = append(shadowed, byPath[p]...)
 			continue
 		}
 		if l, isNoise := src.fromGroup(p, byPath[p]); isNoise {
@@ -82,9 +99,26 @@ func FromCUEWithHints(err error, root, envFile string, def cue.Value, h Hints) L
 		}
 	}
 	if len(out) == 0 {
-		out = noise
+		out, noise = noise, nil
 	}
-	return DropConsequences(out, def).Sorted()
+	// What was dropped was recognised too: the diagnostics kept account
+	// for it.
+	dropped := kindsOf(shadowed...)
+	for _, d := range noise {
+		dropped = diag.JoinKinds(dropped, d.Kinds)
+	}
+	for i := range out {
+		out[i].Kinds = diag.JoinKinds(out[i].Kinds, dropped)
+	}
+	return src.oneReferencePerLine(DropConsequences(out, sch.Def).Sorted())
+}
+
+// lines splits a file's content into its lines; nil for no content.
+func lines(src []byte) []string {
+	if src == nil {
+		return nil
+	}
+	return strings.Split(string(src), "\n")
 }
 
 // format is e's message with its own arguments: the %d of "incompatible
@@ -96,19 +130,12 @@ func format(e errors.Error) string {
 
 // written is the value as the user wrote it at pos: the rest of that line
 // of the environment file, when it is a single literal.
-func (s source) written(pos Position) string {
-	if s.envFile == "" || pos.File != Relative(s.root, s.envFile) || pos.Line < 1 {
+func (s source) written(pos diag.Position) string {
+	line, ok := s.line(pos)
+	if !ok || pos.Col-1 > len(line) {
 		return ""
 	}
-	data, err := os.ReadFile(s.envFile)
-	if err != nil {
-		return ""
-	}
-	lines := strings.Split(string(data), "\n")
-	if pos.Line > len(lines) || pos.Col-1 > len(lines[pos.Line-1]) {
-		return ""
-	}
-	text := lines[pos.Line-1][pos.Col-1:]
+	text := line[pos.Col-1:]
 	if i := strings.Index(text, "//"); i >= 0 {
 		text = text[:i]
 	}
@@ -119,12 +146,12 @@ func (s source) written(pos Position) string {
 // is one: a field reported missing although the schema gives it a value
 // (its default was derived from the broken field), and errors inside
 // hidden helper fields (_defaults...), which the user never wrote.
-func DropConsequences(l List, def cue.Value) List {
+func DropConsequences(l diag.List, def cue.Value) diag.List {
 	paths := map[string]bool{}
 	for _, d := range l {
 		paths[d.Path] = true
 	}
-	var real List
+	var real diag.List
 	for _, d := range l {
 		if !strings.HasPrefix(d.Path, "_") && !(strings.HasPrefix(d.Msg, missing) && hasValue(def, d.Path)) &&
 			!elementOfFailedList(d, paths) {
@@ -141,7 +168,7 @@ func DropConsequences(l List, def cue.Value) List {
 // that has an error of its own: a list that fails its constraint
 // (list.UniqueItems) is also compared element by element with the
 // default list, and those conflicts are not the user's mistake.
-func elementOfFailedList(d Diagnostic, paths map[string]bool) bool {
+func elementOfFailedList(d diag.Diagnostic, paths map[string]bool) bool {
 	i := strings.LastIndex(d.Path, ".")
 	return i > 0 && isIndex(d.Path[i+1:]) && paths[d.Path[:i]] && strings.HasPrefix(d.Msg, "conflicting values")
 }
@@ -162,13 +189,22 @@ func hasValue(def cue.Value, path string) bool {
 // source is what a message is made relative to.
 type source struct {
 	root, envFile string
+	lines         []string  // the environment file's, nil when not given
 	def           cue.Value // zero when unknown
-	hints         Hints
+	schema        Schema
+}
+
+// line is the line of the environment file at pos, as written.
+func (s source) line(pos diag.Position) (string, bool) {
+	if s.envFile == "" || pos.File != diag.Relative(s.root, s.envFile) || pos.Line < 1 || pos.Line > len(s.lines) {
+		return "", false
+	}
+	return s.lines[pos.Line-1], true
 }
 
 // formAt is the form whose type's expression holds p.
-func (s source) formAt(p Position) (Form, bool) {
-	for _, f := range s.hints.Forms {
+func (s source) formAt(p diag.Position) (Form, bool) {
+	for _, f := range s.schema.Forms {
 		if f.contains(p) {
 			return f, true
 		}
@@ -192,7 +228,7 @@ func joinPath(p []string) string {
 // inside it, and only the latter helps.
 func shadowedNotAllowed(path string, errs []errors.Error, paths []string) bool {
 	for _, e := range errs {
-		if f, _ := msg(e); f != "field not allowed" && !isDisjunctionHeader(f) {
+		if !kindNotAllowed.is(e) && !kindEmptyDisjunction.is(e) {
 			return false
 		}
 	}
@@ -217,7 +253,6 @@ func classify(errs []errors.Error) group {
 	var g group
 	seen := map[string]bool{}
 	for _, e := range errs {
-		f, _ := msg(e)
 		// The same error often comes once per path that reaches it.
 		if text := format(e); seen[text] {
 			continue
@@ -225,17 +260,17 @@ func classify(errs []errors.Error) group {
 			seen[text] = true
 		}
 		switch {
-		case isDisjunctionHeader(f):
-		case f == "conflicting values %s and %s (mismatched types %s and %s)":
+		case kindEmptyDisjunction.is(e):
+		case kindMismatchedTypes.is(e):
 			g.mismatches = append(g.mismatches, e)
-		case f == "conflicting values %s and %s":
+		case kindConflict.is(e):
 			g.conflicts = append(g.conflicts, e)
-		case f == "field not allowed":
+		case kindNotAllowed.is(e):
 			g.notAllowed = append(g.notAllowed, e)
-		case strings.Contains(format(e), "_|_"), strings.HasPrefix(f, "invalid interpolation"),
+		case kindBottom.is(e), kindInterpolation.is(e),
 			// A list that fails a constraint is also compared with the
 			// default list; the other error says what is wrong.
-			strings.HasPrefix(f, "incompatible list lengths"):
+			kindListLengths.is(e):
 			g.noise = append(g.noise, e)
 		default:
 			g.others = append(g.others, e)
@@ -249,31 +284,39 @@ func classify(errs []errors.Error) group {
 // default ("conflicting values 200 and 500") and once against the
 // constraint; only the second says what is wrong. When every branch is a
 // conflict, the field is an enum and the branches are its allowed values.
-func (s source) fromGroup(path string, errs []errors.Error) (out List, noise bool) {
+func (s source) fromGroup(path string, errs []errors.Error) (out diag.List, noise bool) {
 	g := classify(errs)
 	for _, e := range g.notAllowed {
-		out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
+		out = append(out, diag.Diagnostic{Pos: s.position(e), Path: path, Msg: s.unknownField(path)})
 	}
 	for _, e := range g.others {
-		d := Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)}
+		d := diag.Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)}
 		if strings.HasPrefix(d.Msg, missing) && s.envFile != "" {
-			d.Pos = Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
+			d.Pos = diag.Position{File: diag.Relative(s.root, s.envFile), Line: 1, Col: 1}
 		}
 		out = append(out, d)
 	}
 	switch {
 	case len(out) > 0:
 	case len(g.mismatches) > 0:
-		out = append(out, s.typeDiagnostic(path, g.mismatches))
+		// A value of the wrong type is wrong whatever the pattern: the
+		// pattern's default it was also compared with is no rule of it.
+		d := s.typeDiagnostic(path, g.mismatches)
+		d.Kinds = kindsOf(errs...)
+		return append(out, d), false
 	case len(g.conflicts) == 1:
 		out = append(out, s.fixedDiagnostic(path, g.conflicts[0]))
 	case len(g.conflicts) > 1:
 		out = append(out, s.enumDiagnostic(path, g.conflicts))
 	default:
 		for _, e := range g.noise {
-			out = append(out, Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
+			out = append(out, diag.Diagnostic{Pos: s.position(e), Path: path, Msg: s.rule(path, e)})
 			noise = true
 		}
+	}
+	kinds := kindsOf(errs...)
+	for i := range out {
+		out[i].Kinds = kinds
 	}
 	if note, at := s.patternNote(errs); note != "" {
 		for i := range out {
@@ -296,8 +339,8 @@ const patternsFile = "schema/patterns.cue"
 func (s source) patternNote(errs []errors.Error) (note, at string) {
 	for _, e := range errs {
 		for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
-			if p.IsValid() && Relative(s.root, p.Filename()) == patternsFile {
-				at = FromPos(s.root, p).String()
+			if p.IsValid() && diag.Relative(s.root, p.Filename()) == patternsFile {
+				at = diag.FromPos(s.root, p).String()
 				return fmt.Sprintf(" (required by the environment's pattern, %s)", at), at
 			}
 		}
@@ -307,7 +350,7 @@ func (s source) patternNote(errs []errors.Error) (note, at string) {
 
 // enumDiagnostic reports a value outside an enum as the value and the
 // allowed ones, instead of one conflict per allowed value.
-func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic {
+func (s source) enumDiagnostic(path string, conflicts []errors.Error) diag.Diagnostic {
 	given, allowed := commonArg(conflicts)
 	// CUE reports a handful of a large disjunction's branches: the
 	// schema's value lists them all, which the rule and the nearest
@@ -317,16 +360,16 @@ func (s source) enumDiagnostic(path string, conflicts []errors.Error) Diagnostic
 	}
 	sortValues(allowed)
 	m := fmt.Sprintf("%s is not one of the allowed values (rule: %s)", s.show(path, given), strings.Join(allowed, " | "))
-	if near, ok := NearestValue(given, allowed); ok && !sensitive(path) {
+	if near, ok := diag.NearestValue(given, allowed); ok && !s.secret(path) {
 		m += fmt.Sprintf("; did you mean %s?", near)
 	}
-	return Diagnostic{Pos: s.position(conflicts[0]), Path: path, Msg: m}
+	return diag.Diagnostic{Pos: s.position(conflicts[0]), Path: path, Msg: m}
 }
 
 // typeDiagnostic reports a value of the wrong type ("yes" for a bool).
 // The type the schema gives the field tells which side of the conflict
 // was given; without the schema, the value every conflict shares.
-func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnostic {
+func (s source) typeDiagnostic(path string, mismatches []errors.Error) diag.Diagnostic {
 	_, args := msg(mismatches[0])
 	given, givenKind, want := args[0], args[2], args[3]
 	if k, ok := s.kindAt(path); ok {
@@ -337,7 +380,7 @@ func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnosti
 	} else if common, _ := commonArg(mismatches); common == args[1] {
 		given, givenKind, want = args[1], args[3], args[2]
 	}
-	return Diagnostic{
+	return diag.Diagnostic{
 		Pos:  s.position(mismatches[0]),
 		Path: path,
 		Msg:  fmt.Sprintf("%s is a %s, the field takes %s (rule: type %s)", s.show(path, given), givenKind, article(want), want),
@@ -347,14 +390,14 @@ func (s source) typeDiagnostic(path string, mismatches []errors.Error) Diagnosti
 // fixedDiagnostic reports a value that conflicts with one the schema sets:
 // a field fixed to one value (coder_admin_token: "") or derived from
 // other fields (aws_partition from aws_region).
-func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
+func (s source) fixedDiagnostic(path string, e errors.Error) diag.Diagnostic {
 	_, args := msg(e)
 	fixed, given := args[0], args[1]
 	if v, ok := s.concreteAt(path); ok {
 		if v == given {
 			fixed, given = given, fixed
 		}
-		return Diagnostic{Pos: s.position(e), Path: path,
+		return diag.Diagnostic{Pos: s.position(e), Path: path,
 			Msg: fmt.Sprintf("%s is not allowed: the schema fixes this field to %s (rule: %s, declared at %s)",
 				s.show(path, given), fixed, fixed, s.schemaPosition(e))}
 	}
@@ -363,17 +406,22 @@ func (s source) fixedDiagnostic(path string, e errors.Error) Diagnostic {
 		if w == fixed {
 			fixed, given = given, fixed
 		}
-		m := fmt.Sprintf("%s is not allowed here: the schema requires %s", s.show(path, given), fixed)
+		// The other value may be the file's too (a field set twice): a
+		// secret's is not quoted either.
+		if s.secret(path) {
+			return diag.Diagnostic{Pos: pos, Path: path, Msg: "the value given is not allowed here: the schema requires another value"}
+		}
+		m := fmt.Sprintf("%s is not allowed here: the schema requires %s", given, fixed)
 		if p := s.schemaPosition(e); p.File != "" {
 			m += fmt.Sprintf(" (rule: %s, declared at %s)", fixed, p)
 		}
-		return Diagnostic{Pos: pos, Path: path, Msg: m}
+		return diag.Diagnostic{Pos: pos, Path: path, Msg: m}
 	}
 	m := fmt.Sprintf("conflicting values %s and %s: the field holds one value and both are set", s.show(path, fixed), s.show(path, given))
 	if p := s.schemaPosition(e); p.File != "" {
 		m += fmt.Sprintf(" (the schema's rule is at %s)", p)
 	}
-	return Diagnostic{Pos: s.position(e), Path: path, Msg: m}
+	return diag.Diagnostic{Pos: s.position(e), Path: path, Msg: m}
 }
 
 // commonArg splits the conflicts' values into the one every conflict
@@ -409,24 +457,12 @@ func msg(e errors.Error) (string, []string) {
 	return f, out
 }
 
-func isDisjunctionHeader(format string) bool {
-	return strings.HasSuffix(format, "errors in empty disjunction:")
-}
-
-func anys(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
 // position picks the most useful place for an error: the last position in
 // the environment file (the field's value, not the line that embeds the
 // schema), else the error's own position, else the first input position.
 // An error with no position in the environment file but about it (a
 // missing field) points at the file's first line.
-func (s source) position(e errors.Error) Position {
+func (s source) position(e errors.Error) diag.Position {
 	var best token.Pos
 	all := append([]token.Pos{e.Position()}, e.InputPositions()...)
 	for _, p := range all {
@@ -435,8 +471,8 @@ func (s source) position(e errors.Error) Position {
 		}
 	}
 	if !best.IsValid() {
-		if f, _ := msg(e); strings.HasPrefix(f, "incomplete value") && s.envFile != "" {
-			return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
+		if kindIncomplete.is(e) && s.envFile != "" {
+			return diag.Position{File: diag.Relative(s.root, s.envFile), Line: 1, Col: 1}
 		}
 		for _, p := range all {
 			if p.IsValid() {
@@ -446,115 +482,55 @@ func (s source) position(e errors.Error) Position {
 		}
 	}
 	if !best.IsValid() {
-		return Position{File: Relative(s.root, s.envFile), Line: 1, Col: 1}
+		return diag.Position{File: diag.Relative(s.root, s.envFile), Line: 1, Col: 1}
 	}
-	return FromPos(s.root, best)
+	return diag.FromPos(s.root, best)
 }
 
 // schemaPosition is the first position of e outside the environment file:
 // where the schema states the rule that was broken.
-func (s source) schemaPosition(e errors.Error) Position {
+func (s source) schemaPosition(e errors.Error) diag.Position {
 	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
 		if p.IsValid() && p.Filename() != s.envFile {
-			return FromPos(s.root, p)
+			return diag.FromPos(s.root, p)
 		}
 	}
-	return Position{}
+	return diag.Position{}
 }
 
-// FromPos converts a CUE position.
-func FromPos(root string, p token.Pos) Position {
-	if !p.IsValid() {
-		return Position{}
+// quoteHint is, for a reference at pos that is the whole value of its
+// line ("owner: platform"), the line as it reads with the value quoted:
+// an unquoted string is the usual cause.
+func (s source) quoteHint(pos diag.Position) string {
+	line, ok := s.line(pos)
+	if !ok {
+		return ""
 	}
-	return Position{File: Relative(root, p.Filename()), Line: p.Line(), Col: p.Column()}
+	label, value, ok := strings.Cut(line, ":")
+	value = strings.TrimSpace(value)
+	if i := strings.Index(value, "//"); i >= 0 {
+		value = strings.TrimSpace(value[:i])
+	}
+	if !ok || value == "" || strings.ContainsAny(value, "\"[{") {
+		return ""
+	}
+	return fmt.Sprintf(" (rule: a value is a literal; a text value is quoted: %s: %q)", strings.TrimSpace(label), value)
 }
 
-// Focus drops, for every field that has a diagnostic in file, its
-// diagnostics elsewhere: those are consequences in the schema of the value
-// the file gave (an interpolation of a rejected value), not a second
-// mistake.
-func (l List) Focus(file string) List {
-	inFile := map[string]bool{}
+// oneReferencePerLine keeps the first of the unresolved references on a
+// line of the environment file: "platform-engineering" unquoted is two
+// references and one mistake.
+func (s source) oneReferencePerLine(l diag.List) diag.List {
+	out := l[:0]
+	seen := map[int]bool{}
 	for _, d := range l {
-		if d.Pos.File == file {
-			inFile[d.Path] = true
-		}
-	}
-	var out List
-	for _, d := range l {
-		if d.Pos.File == file || !inFile[d.Path] {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// Without returns l less the diagnostics for the paths of other and what
-// they hold (a list's items): a check that reported a field already needs
-// no second report of it from CUE.
-func (l List) Without(other List) List {
-	drop := map[string]bool{}
-	for _, d := range other {
-		drop[d.Path] = true
-	}
-	var out List
-	for _, d := range l {
-		if !drop[d.Path] && !dropsParent(drop, d.Path) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// dropsParent is whether a field holding path is in drop.
-func dropsParent(drop map[string]bool, path string) bool {
-	for i := strings.LastIndex(path, "."); i > 0; i = strings.LastIndex(path[:i], ".") {
-		if drop[path[:i]] {
-			return true
-		}
-	}
-	return false
-}
-
-// sortValues orders allowed values numerically when they are numbers,
-// else as text, so "90 | 120 | 365" reads in order.
-func sortValues(v []string) {
-	sort.SliceStable(v, func(i, j int) bool {
-		a, aok := number(v[i])
-		b, bok := number(v[j])
-		if aok && bok {
-			return a < b
-		}
-		return v[i] < v[j]
-	})
-}
-
-// allowedAt lists the literal values the schema's disjunction at path
-// allows (a field's enum, its default included), as CUE prints the
-// evaluated disjunction; nil when the field is not an enum of literals.
-func (s source) allowedAt(path string) []string {
-	v, ok := s.lookup(path)
-	if !ok || v.IncompleteKind()&(cue.StructKind|cue.ListKind) != 0 {
-		return nil
-	}
-	text := fmt.Sprint(v)
-	if strings.ContainsAny(text, "\n{[") {
-		return nil
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, part := range strings.Split(text, " | ") {
-		part = strings.TrimPrefix(strings.TrimSpace(part), "*")
-		if _, err := strconv.Unquote(part); err != nil {
-			if _, isNum := number(part); !isNum {
+		if _, inFile := s.line(d.Pos); inFile && strings.Contains(" "+d.Kinds+" ", " "+kindReference.Name+" ") {
+			if seen[d.Pos.Line] {
 				continue
 			}
+			seen[d.Pos.Line] = true
 		}
-		if !seen[part] {
-			seen[part] = true
-			out = append(out, part)
-		}
+		out = append(out, d)
 	}
 	return out
 }
