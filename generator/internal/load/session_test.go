@@ -73,3 +73,31 @@ func TestSessionReportsEachBadEnvironment(t *testing.T) {
 		t.Errorf("Load(b) after a failed load: %v", err)
 	}
 }
+
+// TestSessionReadsItsOwnLayers: each session evaluates the layers of its
+// own root. Two roots alike but for a bases file the second cannot read
+// (a link to nothing) do not share a result: the second reports the file
+// by name. (The error CUE wraps from Go has an empty message; it was
+// reported as "-: ".)
+func TestSessionReadsItsOwnLayers(t *testing.T) {
+	copyRoot := func() string {
+		dir := t.TempDir()
+		for _, d := range []string{SchemaDir, "cue.mod", ToolchainsDir, BasesDir, EnvironmentsDir} {
+			if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(root, d))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	good, bad := copyRoot(), copyRoot()
+	if err := os.Symlink(filepath.Join(bad, "missing.cue"), filepath.Join(bad, BasesDir, "zz-unreadable.cue")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSession(good).Load("prod"); err != nil {
+		t.Fatalf("Load(prod) in the good root: %v", err)
+	}
+	_, err := NewSession(bad).Load("prod")
+	if err == nil || !strings.Contains(err.Error(), "zz-unreadable.cue") {
+		t.Errorf("Load(prod) in a root with an unreadable bases file = %v, want an error naming it", err)
+	}
+}

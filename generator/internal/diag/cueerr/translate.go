@@ -125,7 +125,13 @@ func lines(src []byte) []string {
 // list lengths" needs the numbers, not their text.
 func format(e errors.Error) string {
 	f, args := e.Msg()
-	return fmt.Sprintf(f, args...)
+	if m := fmt.Sprintf(f, args...); m != "" {
+		return m
+	}
+	// An error CUE wraps from Go (BuildInstance failing to stat a file
+	// of the package, a link to nothing) has an empty message: its text
+	// is in Error alone. Without it the diagnostic read "-: ".
+	return e.Error()
 }
 
 // written is the value as the user wrote it at pos: the rest of that line
