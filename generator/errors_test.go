@@ -20,7 +20,10 @@ import (
 // TestErrorCases runs the CLI over each bad environment in
 // testdata/errors/*.txtar. An archive's sections:
 //
-//	-- args --               the command line (after -root)
+//	-- args --               the command line (after -root); several
+//	                         lines are several runs, each checked alike,
+//	                         "(none)" a run without arguments (the
+//	                         default when the section is absent)
 //	-- replace ENV.cue --    "old" and "new" text, split by a line "=>"
 //	-- replace DIR/F.cue --  the same in another input file (toolchains/...)
 //	-- append ENV.cue --     lines added to the end of the file
@@ -50,13 +53,14 @@ func TestErrorCases(t *testing.T) {
 			r := newTestRepo(t)
 			copyDir(t, filepath.Join(repoRoot, "rendered"), filepath.Join(r.root, "rendered"))
 			before := r.rendered()
-			var args, want, notWant, kinds []string
+			runs := [][]string{nil}
+			var want, notWant, kinds []string
 			for _, f := range a.Files {
 				kind, target, _ := strings.Cut(f.Name, " ")
 				env := strings.TrimSuffix(target, ".cue")
 				switch kind {
 				case "args":
-					args = strings.Fields(string(f.Data))
+					runs = commandLines(f.Data)
 				case "replace":
 					old, new, ok := strings.Cut(string(f.Data), "\n=>\n")
 					if !ok {
@@ -91,23 +95,31 @@ func TestErrorCases(t *testing.T) {
 					t.Fatalf("unknown section %q", f.Name)
 				}
 			}
-			code, _, stderr := r.run(args...)
-			if code != exitError {
-				t.Errorf("exit %d, want %d", code, exitError)
-			}
-			if !reflect.DeepEqual(before, r.rendered()) {
-				t.Errorf("rendered/ changed on a failed run")
-			}
-			for _, w := range want {
-				if !containsLine(stderr, w) {
-					t.Errorf("stderr lacks the line\n  %s", w)
+			var stderr string
+			for _, args := range runs {
+				var code int
+				code, _, stderr = r.run(args...)
+				if code != exitError {
+					t.Errorf("%v: exit %d, want %d", args, code, exitError)
+				}
+				if !reflect.DeepEqual(before, r.rendered()) {
+					t.Errorf("%v: rendered/ changed on a failed run", args)
+				}
+				for _, w := range want {
+					if !containsLine(stderr, w) {
+						t.Errorf("%v: stderr lacks the line\n  %s", args, w)
+					}
+				}
+				for _, w := range notWant {
+					if strings.Contains(stderr, w) {
+						t.Errorf("%v: stderr contains %q", args, w)
+					}
+				}
+				if t.Failed() {
+					break
 				}
 			}
-			for _, w := range notWant {
-				if strings.Contains(stderr, w) {
-					t.Errorf("stderr contains %q", w)
-				}
-			}
+			args := runs[0]
 			if os.Getenv("SHOW_KINDS") != "" {
 				t.Logf("kinds: %s", strings.Join(slices.Sorted(maps.Keys(recognisedKinds(t, r.root, args))), " "))
 			}
@@ -191,6 +203,23 @@ func TestCUEKindsPinned(t *testing.T) {
 			t.Errorf("%s name the kind %s, which cueerr.Kinds does not have", strings.Join(cases, ", "), k)
 		}
 	}
+}
+
+// commandLines are the runs of an args section: a line each, split at
+// spaces; "(none)" is a run without arguments.
+func commandLines(b []byte) [][]string {
+	var out [][]string
+	for _, l := range lines(b) {
+		if strings.TrimSpace(l) == "(none)" {
+			out = append(out, nil)
+			continue
+		}
+		out = append(out, strings.Fields(l))
+	}
+	if len(out) == 0 {
+		return [][]string{nil}
+	}
+	return out
 }
 
 func lines(b []byte) []string {
