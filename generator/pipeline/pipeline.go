@@ -225,15 +225,15 @@ type Output struct {
 }
 
 // Generate renders the named environments and, with opt.Docs, the
-// reference pages. A CUE context is not safe for concurrent use, so the
-// steps that read CUE values (load, plan, validate) run in sessions, one
-// goroutine each, every session evaluating the schema once; the model and
-// render steps, which read only Go values, run meanwhile on workers of
-// their own. For a few environments one session is best (the schema's
-// evaluation is the largest single cost, and the pages reuse it); for many,
-// evaluation is the longer path and a session per CPU shortens it (see
-// checkSessions). Errors of all environments are returned together, in
-// name order, so one run reports every mistake.
+// reference pages, all from one evaluation of the schema. A CUE context
+// is not safe for concurrent use, so the steps that read CUE values (load,
+// plan, validate) run one environment after another on this goroutine, in
+// one session; the model and render steps, which read only Go values, run
+// meanwhile on workers of their own. Measured against a session per CPU
+// (docs/performance.md), one session costs less CPU and no more wall time,
+// for 4 environments and for 50: a second session evaluates the schema,
+// the layers and every composition again. Errors of all environments are
+// returned together, in name order, so one run reports every mistake.
 func Generate(root string, names []string, opt Options) (Output, error) {
 	results := make([]Result, len(names))
 	errs := make([]error, len(names))
@@ -241,42 +241,32 @@ func Generate(root string, names []string, opt Options) (Output, error) {
 		i       int
 		checked *plan.Environment
 	}
-	queue := make(chan int, len(names))
-	for i := range names {
-		queue <- i
-	}
-	close(queue)
 	jobs := make(chan job, len(names))
-	var renderers, checkers sync.WaitGroup
+	var wg sync.WaitGroup
 	for range renderWorkers(len(names)) {
-		renderers.Go(func() {
+		wg.Go(func() {
 			for j := range jobs {
 				results[j.i].Files, errs[j.i] = render(names[j.i], j.checked)
 			}
 		})
 	}
+	s := load.NewSession(root)
+	for i, name := range names {
+		checked, r, err := check(s, name, opt)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		results[i] = r
+		jobs <- job{i, checked}
+	}
 	var docs FileSet
 	var docsErr error
-	for k := range checkSessions(len(names)) {
-		checkers.Go(func() {
-			s := load.NewSession(root)
-			for i := range queue {
-				checked, r, err := check(s, names[i], opt)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				results[i] = r
-				jobs <- job{i, checked}
-			}
-			if k == 0 && opt.Docs {
-				docs, docsErr = renderDocs(s)
-			}
-		})
+	if opt.Docs {
+		docs, docsErr = renderDocs(s)
 	}
-	checkers.Wait()
 	close(jobs)
-	renderers.Wait()
+	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return Output{}, err
 	}
@@ -318,21 +308,9 @@ func capacityReport(env *plan.Environment) report.Input {
 	return in
 }
 
-// envsPerSession is how many environments make another CUE session
-// worth its schema evaluation: one evaluation costs about what two
-// environments' do, and while one session evaluates, the render workers
-// keep the other CPUs busy, so a second session shortens a run only once
-// evaluation is clearly the longer path.
-const envsPerSession = 8
-
-// checkSessions is how many sessions evaluate environments: one, plus one
-// per envsPerSession environments, at most one per CPU.
-func checkSessions(envs int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), 1+envs/envsPerSession))
-}
-
-// renderWorkers is how many goroutines render while the sessions
-// evaluate: the CPUs the sessions leave, at least one.
+// renderWorkers is how many goroutines render while this one evaluates:
+// one CPU is left to the evaluation, the longer of the two, so that
+// rendering never delays it; at least one.
 func renderWorkers(envs int) int {
-	return max(1, min(runtime.GOMAXPROCS(0)-checkSessions(envs), envs))
+	return max(1, min(runtime.GOMAXPROCS(0)-1, envs))
 }
