@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Measures the generator binary as docs/performance.md reports it: wall
-# time (hyperfine) and peak RSS (/usr/bin/time -v) for rendering, -check
-# and -diff on the shipped environments and on 50 synthetic ones, next to
-# `cue export` of the same CUE inputs.
+# and CPU time (user + system) and peak RSS, from GNU time, of rendering
+# and -check on the shipped environments and on 50 synthetic ones, next to
+# `cue export` of the same CUE inputs, the commands alternating (A B C A B
+# C ...) so that a change in the machine's load falls on all of them;
+# medians, and each median's ratio to cue export's.
 #
-# Needs hyperfine, GNU time and a cue binary of the version in go.mod:
+# Needs GNU time and a cue binary of the version in go.mod:
 #   GOBIN=/tmp/bin go install cuelang.org/go/cmd/cue@v0.17.1
-# Usage: scripts/perf.sh [CUE_BINARY]   (from the repository root)
+# Usage: scripts/perf.sh [CUE_BINARY] [RUNS]   (from the repository root)
 set -euo pipefail
 
 repo=$(pwd)
 cue=${1:-cue}
+runs=${2:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/generator" ./generator
@@ -52,18 +55,27 @@ for set in shipped fifty; do
 	cue_inputs "$work/$set"
 	"$work/generator" >/dev/null # fifty has no committed output yet
 	echo "== $set: $(ls environments | wc -l) environment(s), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-	hyperfine -N --warmup 3 --runs 30 --export-json "$work/$set.json" \
-		"$work/generator" "$work/generator -check" "$work/generator -diff" "$cue export ./cueall" >/dev/null
-	python3 - "$work/$set.json" <<'PY'
-import json, statistics, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    t = sorted(r["times"])
-    print(f'{r["command"].split("/")[-1]:40} min {t[0]*1e3:7.1f} ms  median {statistics.median(t)*1e3:7.1f} ms  '
-          f'cpu (user+sys) {(r["user"]+r["system"])*1e3:7.1f} ms')
-PY
-	for cmd in "$work/generator" "$work/generator -check" "$cue export ./cueall"; do
-		rss=$( { /usr/bin/time -v $cmd >/dev/null; } 2>&1 | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print $2}')
-		printf '%-40s peak RSS %6.1f MB\n' "${cmd##*/}" "$(echo "$rss / 1024" | bc -l)"
+	times=$work/$set.times
+	for i in $(seq "$runs"); do
+		# render: a regenerate with nothing to change (it writes nothing);
+		# render-new: every file written, into a new -out directory.
+		/usr/bin/time -f "render %e %U %S %M" -a -o "$times" "$work/generator" >/dev/null
+		/usr/bin/time -f "render-new %e %U %S %M" -a -o "$times" "$work/generator" -out "$work/$set.out$i" >/dev/null
+		rm -rf "$work/$set.out$i"
+		/usr/bin/time -f "check %e %U %S %M" -a -o "$times" "$work/generator" -check >/dev/null
+		/usr/bin/time -f "cue-export %e %U %S %M" -a -o "$times" "$cue" export ./cueall >/dev/null
 	done
+	python3 - "$times" <<'PY'
+import collections, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, wall, user, sys_, rss = line.split()
+    runs[name].append((float(wall), float(user) + float(sys_), int(rss) / 1024))
+med = {k: [statistics.median(r[i] for r in v) for i in range(3)] for k, v in runs.items()}
+cue = med["cue-export"]
+for name, (wall, cpu, rss) in med.items():
+    print(f"{name:11} wall {wall*1e3:6.0f} ms  cpu {cpu*1e3:6.0f} ms  peak RSS {rss:5.0f} MiB"
+          f"  ratio to cue export: wall {wall/cue[0]:4.2f}x  cpu {cpu/cue[1]:4.2f}x")
+PY
 	cd "$repo"
 done
