@@ -11,11 +11,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/coder-eks/coder-eks/test/tfmodule"
 )
 
 // Body is a Terraform JSON block.
@@ -41,39 +42,18 @@ type Env struct {
 // LoadEnv reads rendered/<env>/terraform/*/*.tf.json.
 func LoadEnv(root, env string) (*Env, error) {
 	e := &Env{Name: env, Modules: map[string]*Module{}, Root: filepath.Join(root, env)}
-	files, err := filepath.Glob(filepath.Join(root, env, "terraform", "*", "*.tf.json"))
+	mods, err := tfmodule.Load(filepath.Join(root, env, "terraform", "*", "*.tf.json"))
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
+	if len(mods) == 0 {
 		return nil, fmt.Errorf("no rendered Terraform under %s", filepath.Join(root, env))
 	}
-	for _, f := range files {
-		name := filepath.Base(filepath.Dir(f))
-		m := e.Modules[name]
-		if m == nil {
-			m = &Module{Env: env, Name: name, Resources: map[string]map[string]Body{}, Data: map[string]map[string]Body{}, Outputs: map[string]Body{}}
-			e.Modules[name] = m
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var doc struct {
-			Resource map[string]map[string]Body `json:"resource"`
-			Data     map[string]map[string]Body `json:"data"`
-			Provider map[string][]Body          `json:"provider"`
-			Output   map[string]Body            `json:"output"`
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for k, v := range doc.Output {
-			m.Outputs[k] = v
-		}
-		merge(m.Resources, doc.Resource)
-		merge(m.Data, doc.Data)
-		for _, p := range doc.Provider["aws"] {
+	for _, tm := range mods {
+		name := filepath.Base(tm.Dir)
+		m := &Module{Env: env, Name: name, Resources: tm.Resource, Data: tm.Data, Outputs: tm.Output}
+		e.Modules[name] = m
+		for _, p := range tm.Provider["aws"] {
 			if _, aliased := p["alias"]; aliased {
 				continue
 			}
@@ -98,17 +78,6 @@ func LoadEnv(root, env string) (*Env, error) {
 		}
 	}
 	return e, nil
-}
-
-func merge(dst, src map[string]map[string]Body) {
-	for typ, byName := range src {
-		if dst[typ] == nil {
-			dst[typ] = map[string]Body{}
-		}
-		for n, b := range byName {
-			dst[typ][n] = b
-		}
-	}
 }
 
 // PartitionOf is the partition a region belongs to.
