@@ -20,16 +20,14 @@ import (
 )
 
 // Body is a Terraform JSON block.
-type Body = map[string]any
+type Body = tfmodule.Body
 
-// Module is one rendered root module: its resources and data sources by
-// type and name.
+// Module is one rendered root module (its resources, data sources and
+// outputs by type and name) in its environment.
 type Module struct {
+	*tfmodule.Module
 	Env, Name string // "prod", "infra"
 	Region    string // the aws provider's region
-	Resources map[string]map[string]Body
-	Data      map[string]map[string]Body
-	Outputs   map[string]Body
 }
 
 // Env is one rendered environment.
@@ -51,7 +49,7 @@ func LoadEnv(root, env string) (*Env, error) {
 	}
 	for _, tm := range mods {
 		name := filepath.Base(tm.Dir)
-		m := &Module{Env: env, Name: name, Resources: tm.Resource, Data: tm.Data, Outputs: tm.Output}
+		m := &Module{Module: tm, Env: env, Name: name}
 		e.Modules[name] = m
 		for _, p := range tm.Provider["aws"] {
 			if _, aliased := p["alias"]; aliased {
@@ -277,7 +275,7 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 	case "db_user":
 		// The database user coderd connects as: the module's db_username
 		// output.
-		v, _ := m.Outputs["db_username"]["value"].(string)
+		v, _ := m.Output["db_username"]["value"].(string)
 		if v == "" {
 			return "", fmt.Errorf("${db_user}: %s/%s has no db_username output", m.Env, m.Name)
 		}
@@ -303,7 +301,7 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 	if isData {
 		body, ok = m.Data[typ][name]
 	} else {
-		body, ok = m.Resources[typ][name]
+		body, ok = m.Resource[typ][name]
 	}
 	if !ok {
 		return "", fmt.Errorf("${%s}: %s/%s declares no %s", expr, m.Env, m.Name, strings.TrimSuffix(a[1]+typ+"."+name, "."))

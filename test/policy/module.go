@@ -12,14 +12,13 @@ import (
 )
 
 // Body is a resource's arguments as decoded from JSON.
-type Body = map[string]any
+type Body = tfmodule.Body
 
-// Module is one root module: every *.tf.json file of a directory merged.
+// Module is one root module (every *.tf.json file of a directory merged)
+// with its S3 backend's settings, if any.
 type Module struct {
-	Dir       string
-	Resources map[string]map[string]Body // type → name → body
-	Providers map[string][]Body          // provider configurations by name
-	Backend   Body                       // the S3 backend's settings, if any
+	*tfmodule.Module
+	Backend Body
 }
 
 // LoadModules reads every directory matching pattern that holds *.tf.json
@@ -31,7 +30,7 @@ func LoadModules(pattern string) ([]*Module, error) {
 	}
 	out := make([]*Module, 0, len(mods))
 	for _, tm := range mods {
-		m := &Module{Dir: tm.Dir, Resources: tm.Resource, Providers: tm.Provider}
+		m := &Module{Module: tm}
 		for _, tf := range tm.Terraform {
 			for _, be := range Blocks(tf, "backend") {
 				for _, s3 := range Blocks(be, "s3") {
@@ -46,13 +45,13 @@ func LoadModules(pattern string) ([]*Module, error) {
 
 // Each calls fn for every resource of a type, in name order.
 func (m *Module) Each(typ string, fn func(name string, b Body)) {
-	names := make([]string, 0, len(m.Resources[typ]))
-	for n := range m.Resources[typ] {
+	names := make([]string, 0, len(m.Resource[typ]))
+	for n := range m.Resource[typ] {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fn(n, m.Resources[typ][n])
+		fn(n, m.Resource[typ][n])
 	}
 }
 
@@ -128,7 +127,7 @@ func (m *Module) RefersTo(v, typ string) (Body, bool) {
 	if !ok || t != typ {
 		return nil, false
 	}
-	b, ok := m.Resources[typ][name]
+	b, ok := m.Resource[typ][name]
 	return b, ok
 }
 

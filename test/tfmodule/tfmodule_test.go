@@ -1,7 +1,6 @@
 package tfmodule
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,22 +12,7 @@ import (
 // in file-name order (a later block of the same name wins, providers and
 // terraform blocks accumulate), and directories come back sorted.
 func TestLoadMergesFilesByDirectory(t *testing.T) {
-	root := t.TempDir()
-	files := map[string]string{
-		"b/main.tf.json": `{"resource":{"aws_s3_bucket":{"x":{"bucket":"b"}}}}`,
-		"a/1.tf.json":    `{"resource":{"aws_s3_bucket":{"x":{"bucket":"old"}}},"provider":{"aws":[{"region":"eu-west-1"}]},"terraform":{"backend":{"s3":{}}}}`,
-		"a/2.tf.json":    `{"resource":{"aws_s3_bucket":{"x":{"bucket":"new"}}},"data":{"aws_iam_policy_document":{"p":{}}},"provider":{"aws":[{"alias":"dr"}]},"output":{"o":{"value":1}},"terraform":{"required_version":">= 1"}}`,
-		"a/ignored.tf":   `not json`,
-	}
-	for name, body := range files {
-		p := filepath.Join(root, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root := filepath.Join("testdata", "merge")
 	mods, err := Load(filepath.Join(root, "*", "*.tf.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,12 +36,8 @@ func TestLoadMergesFilesByDirectory(t *testing.T) {
 
 // TestLoadNamesTheBadFile: a file that is not JSON fails with its path.
 func TestLoadNamesTheBadFile(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "main.tf.json")
-	if err := os.WriteFile(bad, []byte("{"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, err := Load(filepath.Join(dir, "*.tf.json"))
+	bad := filepath.Join("testdata", "bad", "main.tf.json")
+	_, err := Load(bad)
 	if err == nil || !strings.Contains(err.Error(), bad) {
 		t.Fatalf("Load: got %v, want an error naming %s", err, bad)
 	}
