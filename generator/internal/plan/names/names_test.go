@@ -120,3 +120,23 @@ func TestFor(t *testing.T) {
 		}
 	}
 }
+
+// TestIAMRolesListsEveryField: Roles returns each field of IAM once, so
+// every role is in the checks that loop over it; the group holds only
+// role names (strings), which Roles relies on.
+func TestIAMRolesListsEveryField(t *testing.T) {
+	typ := reflect.TypeFor[IAM]()
+	var i IAM
+	v := reflect.ValueOf(&i).Elem()
+	var want []string
+	for f := range typ.NumField() {
+		if typ.Field(f).Type.Kind() != reflect.String {
+			t.Fatalf("IAM.%s is a %s: the group holds role names only", typ.Field(f).Name, typ.Field(f).Type)
+		}
+		v.Field(f).SetString("role-" + typ.Field(f).Name)
+		want = append(want, "role-"+typ.Field(f).Name)
+	}
+	if d := cmp.Diff(want, i.Roles()); d != "" {
+		t.Errorf("Roles (-want +got):\n%s", d)
+	}
+}
