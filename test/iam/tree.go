@@ -11,9 +11,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/test/tfmodule"
@@ -90,14 +91,7 @@ func PartitionOf(region string) string {
 }
 
 // Names returns the sorted names of a map's keys.
-func Names[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Names[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Policy is an IAM policy document as AWS reads it.
 type Policy map[string]any

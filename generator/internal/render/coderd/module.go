@@ -14,7 +14,8 @@ package coderd
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
@@ -195,7 +196,7 @@ func (b *module) key(f *tfjson.File, name, secretName, provider string, k model.
 func (b *module) templates(f *tfjson.File) {
 	tags := b.m.ProvisionerKey.Tags
 	var ptags []tfjson.Body
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		ptags = append(ptags, tfjson.Body{"name": k, "value": tags[k]})
 	}
 	for _, t := range b.m.Templates {
@@ -284,15 +285,6 @@ func (b *module) readme() []byte {
 	w("Rotate the provisioner key early with `terraform apply -replace='time_rotating.provisioner_key[0]'`;\n")
 	w("`terraform output provisioner_key_expires_at` says when it rotates next.\n")
 	return []byte(s.String())
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func join[T any](xs []T, f func(T) string) string {
