@@ -99,14 +99,7 @@ func TestDiffReplacement(t *testing.T) {
 			if code != exitDiff {
 				t.Fatalf("-diff: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitDiff, out, errs)
 			}
-			rest := out
-			for _, w := range tt.want {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Fatalf("output lacks %q (after the lines before it)\n%s", w, out)
-				}
-				rest = rest[i+len(w):]
-			}
+			wantInOrder(t, out, tt.want)
 			want := exitDiff
 			if tt.wantDenied {
 				want = exitDenied
