@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/coder-eks/coder-eks/test/jsondoc"
 )
 
 // TestDiffReplacement: -diff names what Terraform will do to each changed
@@ -119,15 +121,8 @@ func TestDiffReplacement(t *testing.T) {
 // older generator might have named it.
 func renameBlock(t *testing.T, file, typ, from, to string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	blocks := doc["resource"].(map[string]any)[typ].(map[string]any)
+	doc := jsondoc.Read(t, file)
+	blocks, _ := jsondoc.Dig(doc, "resource", typ).(map[string]any)
 	if _, ok := blocks[from]; !ok {
 		t.Fatalf("%s has no resource %s.%s", file, typ, from)
 	}
