@@ -9,6 +9,7 @@ import (
 
 	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -100,7 +101,7 @@ func principalKey(service string) string {
 
 // managedPolicy is the ARN of an AWS managed policy in this partition.
 func managedPolicy(name string) string {
-	return "arn:" + partition + ":iam::aws:policy/" + name
+	return names.ARN(partition, "iam", "", "aws", "policy/"+name)
 }
 
 // dashed turns a resource key into a name part: "nlb_logs" → "nlb-logs".
