@@ -3,7 +3,7 @@ package coderd
 import (
 	"encoding/json"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,7 +159,7 @@ func TestModule(t *testing.T) {
 				t.Errorf("group %v has no quota_allowance", get(g, "name"))
 			}
 		}
-		if diff := cmp.Diff([]string{"developers", "platform-admins", "template-admins"}, sortedStrings(names)); diff != "" {
+		if diff := cmp.Diff([]string{"developers", "platform-admins", "template-admins"}, slices.Sorted(slices.Values(names))); diff != "" {
 			t.Errorf("groups (-want +got):\n%s", diff)
 		}
 	})
@@ -179,12 +179,6 @@ func TestModule(t *testing.T) {
 			t.Errorf("secret_string = %v", got)
 		}
 	})
-}
-
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
 }
 
 // TestWorkspaceProxies: one coderd_workspace_proxy per secondary region,
