@@ -109,14 +109,7 @@ func TestDiff(t *testing.T) {
 			if code != tt.wantCode {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errs)
 			}
-			rest := out
-			for _, w := range tt.want {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Fatalf("output lacks %q (after the lines before it)\n%s", w, out)
-				}
-				rest = rest[i+len(w):]
-			}
+			wantInOrder(t, out, tt.want)
 		})
 	}
 }
@@ -202,5 +195,18 @@ func removeBlock(t *testing.T, file, kind, typ, name string) {
 	}
 	if err := os.WriteFile(file, out, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// wantInOrder fails t unless out holds each of want, in that order.
+func wantInOrder(t *testing.T, out string, want []string) {
+	t.Helper()
+	rest := out
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("output lacks %q (after the lines before it)\n%s", w, out)
+		}
+		rest = rest[i+len(w):]
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/coder-eks/coder-eks/test/jsondoc"
 )
 
 // TestDiffReplacement: -diff names what Terraform will do to each changed
@@ -99,14 +101,7 @@ func TestDiffReplacement(t *testing.T) {
 			if code != exitDiff {
 				t.Fatalf("-diff: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, exitDiff, out, errs)
 			}
-			rest := out
-			for _, w := range tt.want {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Fatalf("output lacks %q (after the lines before it)\n%s", w, out)
-				}
-				rest = rest[i+len(w):]
-			}
+			wantInOrder(t, out, tt.want)
 			want := exitDiff
 			if tt.wantDenied {
 				want = exitDenied
@@ -126,15 +121,8 @@ func TestDiffReplacement(t *testing.T) {
 // older generator might have named it.
 func renameBlock(t *testing.T, file, typ, from, to string) {
 	t.Helper()
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	blocks := doc["resource"].(map[string]any)[typ].(map[string]any)
+	doc := jsondoc.Read(t, file)
+	blocks, _ := jsondoc.Dig(doc, "resource", typ).(map[string]any)
 	if _, ok := blocks[from]; !ok {
 		t.Fatalf("%s has no resource %s.%s", file, typ, from)
 	}

@@ -16,37 +16,21 @@ const renderedDir = "../rendered"
 // TestRenderedTerraformValidates runs `terraform validate` on every rendered
 // root module against the real provider schemas (see tfvalidate).
 func TestRenderedTerraformValidates(t *testing.T) {
-	roots, err := tfvalidate.RootModules(renderedDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(roots) == 0 {
-		// A test that validates nothing cannot fail.
-		t.Fatalf("no Terraform root modules (*.tf.json or *.tf outside modules/) under %s: render them first", renderedDir)
-	}
-	h := tfvalidate.Setup(t)
-	for _, root := range roots {
-		rel, err := filepath.Rel(renderedDir, root)
+	tfvalidate.EachRootModule(t, renderedDir, func(t *testing.T, h *tfvalidate.Harness, root string) {
+		diags, err := h.Validate(root)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			t.Parallel()
-			diags, err := h.Validate(root)
-			if err != nil {
-				t.Fatal(err)
+		if len(diags) == 0 {
+			return
+		}
+		var lines []string
+		for _, d := range diags {
+			if d.Filename != "" {
+				d.Filename = filepath.Join(root, d.Filename)
 			}
-			if len(diags) == 0 {
-				return
-			}
-			var lines []string
-			for _, d := range diags {
-				if d.Filename != "" {
-					d.Filename = filepath.Join(root, d.Filename)
-				}
-				lines = append(lines, d.String())
-			}
-			t.Fatalf("terraform validate %s: %d errors:\n%s", root, len(diags), strings.Join(lines, "\n"))
-		})
-	}
+			lines = append(lines, d.String())
+		}
+		t.Fatalf("terraform validate %s: %d errors:\n%s", root, len(diags), strings.Join(lines, "\n"))
+	})
 }

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
+	"github.com/coder-eks/coder-eks/test/jsondoc"
 )
 
 // These tests read the committed tree (rendered/, kept current by
@@ -42,30 +42,6 @@ func yamlDocs(t *testing.T, path string) []map[string]any {
 			out = append(out, d)
 		}
 	}
-}
-
-func tfJSON(t *testing.T, path string) map[string]any {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return doc
-}
-
-func dig(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
 }
 
 func strs(v any) []string {
@@ -127,17 +103,17 @@ func TestExternalSecretsCallsAllowed(t *testing.T) {
 	calls := env.Catalog.ExternalSecretsCalls
 	for _, tree := range clusterTrees(t) {
 		t.Run(tree.k8s, func(t *testing.T) {
-			iam := tfJSON(t, filepath.Join(tree.infra, "iam.tf.json"))
+			iam := jsondoc.Read(t, filepath.Join(tree.infra, "iam.tf.json"))
 			var stmts []map[string]any
-			for _, s := range dig(iam, "data", "aws_iam_policy_document", "external_secrets", "statement").([]any) {
+			for _, s := range jsondoc.Dig(iam, "data", "aws_iam_policy_document", "external_secrets", "statement").([]any) {
 				stmts = append(stmts, s.(map[string]any))
 			}
 			byAddr := map[string]string{}
 			files, _ := filepath.Glob(filepath.Join(tree.infra, "*.tf.json"))
 			for _, f := range files {
-				secrets, _ := dig(tfJSON(t, f), "resource", "aws_secretsmanager_secret").(map[string]any)
+				secrets, _ := jsondoc.Dig(jsondoc.Read(t, f), "resource", "aws_secretsmanager_secret").(map[string]any)
 				for k, v := range secrets {
-					byAddr["aws_secretsmanager_secret."+k], _ = dig(v, "name").(string)
+					byAddr["aws_secretsmanager_secret."+k], _ = jsondoc.Dig(v, "name").(string)
 				}
 			}
 			allowed := func(action, secret string) bool {
@@ -157,7 +133,7 @@ func TestExternalSecretsCallsAllowed(t *testing.T) {
 				if doc["kind"] != "ExternalSecret" {
 					continue
 				}
-				name := dig(doc, "metadata", "name")
+				name := jsondoc.Dig(doc, "metadata", "name")
 				check := func(ref, secret string) {
 					c, ok := calls[ref]
 					if !ok {
@@ -175,19 +151,19 @@ func TestExternalSecretsCallsAllowed(t *testing.T) {
 						}
 					}
 				}
-				data, _ := dig(doc, "spec", "data").([]any)
+				data, _ := jsondoc.Dig(doc, "spec", "data").([]any)
 				for _, d := range data {
-					key, _ := dig(d, "remoteRef", "key").(string)
+					key, _ := jsondoc.Dig(d, "remoteRef", "key").(string)
 					check("data.remoteRef", key)
 				}
-				df, _ := dig(doc, "spec", "dataFrom").([]any)
+				df, _ := jsondoc.Dig(doc, "spec", "dataFrom").([]any)
 				for _, d := range df {
-					if key, ok := dig(d, "extract", "key").(string); ok {
+					if key, ok := jsondoc.Dig(d, "extract", "key").(string); ok {
 						check("dataFrom.extract", key)
 					}
-					if dig(d, "find", "tags") != nil {
+					if jsondoc.Dig(d, "find", "tags") != nil {
 						check("dataFrom.find.tags", "")
-					} else if dig(d, "find", "name") != nil {
+					} else if jsondoc.Dig(d, "find", "name") != nil {
 						check("dataFrom.find.name", "")
 					}
 				}
@@ -212,9 +188,9 @@ func TestCoderdConnectsWithIAMAuth(t *testing.T) {
 			dir := filepath.Join(renderedRoot, e)
 			values := yamlDocs(t, filepath.Join(dir, "helm", "coder.values.yaml"))[0]
 			vars := map[string]string{}
-			for _, v := range dig(values, "coder", "env").([]any) {
-				n, _ := dig(v, "name").(string)
-				val, _ := dig(v, "value").(string)
+			for _, v := range jsondoc.Dig(values, "coder", "env").([]any) {
+				n, _ := jsondoc.Dig(v, "name").(string)
+				val, _ := jsondoc.Dig(v, "value").(string)
 				vars[n] = val
 			}
 			if got := vars[db.CoderAuth.Env]; got != db.CoderAuth.Value {
@@ -224,17 +200,17 @@ func TestCoderdConnectsWithIAMAuth(t *testing.T) {
 				t.Errorf("coder env has no AWS_REGION: the awsiamrds driver signs tokens for the SDK's default region")
 			}
 			mounted := false
-			mounts, _ := dig(values, "coder", "volumeMounts").([]any)
+			mounts, _ := jsondoc.Dig(values, "coder", "volumeMounts").([]any)
 			for _, m := range mounts {
-				mounted = mounted || dig(m, "mountPath") == db.CABundleDir
+				mounted = mounted || jsondoc.Dig(m, "mountPath") == db.CABundleDir
 			}
 			if !mounted {
 				t.Errorf("coderd container mounts nothing at %s, where sslrootcert points", db.CABundleDir)
 			}
 			var url string
 			for _, doc := range yamlDocs(t, filepath.Join(dir, "k8s", "external-secrets.yaml")) {
-				if dig(doc, "metadata", "name") == "coder-db-url" {
-					url, _ = dig(doc, "spec", "target", "template", "data", "url").(string)
+				if jsondoc.Dig(doc, "metadata", "name") == "coder-db-url" {
+					url, _ = jsondoc.Dig(doc, "spec", "target", "template", "data", "url").(string)
 				}
 			}
 			for _, want := range []string{"sslmode=verify-full", "sslrootcert=" + db.CABundlePath()} {
@@ -245,16 +221,16 @@ func TestCoderdConnectsWithIAMAuth(t *testing.T) {
 			if strings.Contains(url, "password") {
 				t.Errorf("coder-db-url template %q carries a password; IAM auth puts a token in per connection", url)
 			}
-			aurora := tfJSON(t, filepath.Join(dir, "terraform", "infra", "aurora.tf.json"))
-			secret, _ := dig(aurora, "resource", "aws_secretsmanager_secret_version", "db", "secret_string").(string)
+			aurora := jsondoc.Read(t, filepath.Join(dir, "terraform", "infra", "aurora.tf.json"))
+			secret, _ := jsondoc.Dig(aurora, "resource", "aws_secretsmanager_secret_version", "db", "secret_string").(string)
 			if !strings.Contains(secret, `username = "`+db.AppUser+`"`) {
 				t.Errorf("DB secret %s does not name %s as username", secret, db.AppUser)
 			}
-			iam := tfJSON(t, filepath.Join(dir, "terraform", "infra", "iam.tf.json"))
+			iam := jsondoc.Read(t, filepath.Join(dir, "terraform", "infra", "iam.tf.json"))
 			found := false
-			for _, s := range dig(iam, "data", "aws_iam_policy_document", "coderd", "statement").([]any) {
-				if slices.Contains(strs(dig(s, "actions")), "rds-db:connect") {
-					for _, r := range strs(dig(s, "resources")) {
+			for _, s := range jsondoc.Dig(iam, "data", "aws_iam_policy_document", "coderd", "statement").([]any) {
+				if slices.Contains(strs(jsondoc.Dig(s, "actions")), "rds-db:connect") {
+					for _, r := range strs(jsondoc.Dig(s, "resources")) {
 						found = found || strings.HasSuffix(r, "/"+db.AppUser)
 					}
 				}
@@ -276,18 +252,18 @@ func TestSecretStoreNamespacesExist(t *testing.T) {
 			exists := map[string]bool{"flux-system": true}
 			for _, doc := range yamlDocs(t, filepath.Join(tree.k8s, "namespaces.yaml")) {
 				if doc["kind"] == "Namespace" {
-					exists[dig(doc, "metadata", "name").(string)] = true
+					exists[jsondoc.Dig(doc, "metadata", "name").(string)] = true
 				}
 			}
 			for _, doc := range yamlDocs(t, filepath.Join(tree.k8s, "external-secrets.yaml")) {
 				if doc["kind"] != "ClusterSecretStore" {
 					continue
 				}
-				conds, _ := dig(doc, "spec", "conditions").([]any)
+				conds, _ := jsondoc.Dig(doc, "spec", "conditions").([]any)
 				for _, c := range conds {
-					for _, ns := range strs(dig(c, "namespaces")) {
+					for _, ns := range strs(jsondoc.Dig(c, "namespaces")) {
 						if !exists[ns] {
-							t.Errorf("ClusterSecretStore %v admits namespace %s, which this cluster's tree does not create", dig(doc, "metadata", "name"), ns)
+							t.Errorf("ClusterSecretStore %v admits namespace %s, which this cluster's tree does not create", jsondoc.Dig(doc, "metadata", "name"), ns)
 						}
 					}
 				}
@@ -308,15 +284,15 @@ func TestBucketNamesCarryTheAccount(t *testing.T) {
 		}
 		files, _ := filepath.Glob(filepath.Join(renderedRoot, e, "terraform", "*", "*.tf.json"))
 		for _, f := range files {
-			doc := tfJSON(t, f)
-			buckets, _ := dig(doc, "resource", "aws_s3_bucket").(map[string]any)
+			doc := jsondoc.Read(t, f)
+			buckets, _ := jsondoc.Dig(doc, "resource", "aws_s3_bucket").(map[string]any)
 			for k, b := range buckets {
-				name, _ := dig(b, "bucket").(string)
+				name, _ := jsondoc.Dig(b, "bucket").(string)
 				if !strings.HasSuffix(name, "-"+env.Config.AccountID) {
 					t.Errorf("%s: aws_s3_bucket.%s bucket %q does not end in the account ID %s", f, k, name, env.Config.AccountID)
 				}
 			}
-			if backend, ok := dig(doc, "terraform", "backend", "s3").(map[string]any); ok {
+			if backend, ok := jsondoc.Dig(doc, "terraform", "backend", "s3").(map[string]any); ok {
 				if name, _ := backend["bucket"].(string); !strings.HasSuffix(name, "-"+env.Config.AccountID) {
 					t.Errorf("%s: state bucket %q does not end in the account ID", f, name)
 				}

@@ -37,7 +37,7 @@ type step struct {
 var steps = []step{
 	{name: "shared", packages: []string{"config", "diag", "diag/cueerr", "cidr", "schemainfo", "layout"}},
 	{name: "load", reads: []string{"shared"}, packages: []string{"load", "tfvars", "envimport"}},
-	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan", "plan/capacity", "plan/quota", "plan/names", "plan/network"}},
+	{name: "plan", reads: []string{"shared", "load"}, packages: []string{"plan", "plan/capacity", "plan/quota", "plan/names", "plan/network", "plan/plantest"}},
 	{name: "validate", reads: []string{"shared", "load", "plan"}, packages: []string{"validate"}},
 	{name: "model", reads: []string{"shared", "plan"}, packages: []string{
 		"model/coderd", "model/flux", "model/helm", "model/infra", "model/k8s", "model/templates",

@@ -10,6 +10,7 @@ package homes
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -257,7 +258,7 @@ func (t *template) mocks(workspaceID string) string {
 	b.WriteString("mock_provider \"coder\" {\n")
 	fmt.Fprintf(&b, "  override_data {\n    target = data.coder_workspace.me\n    values = { id = %q, name = \"dev\", transition = \"start\", start_count = 1, access_url = \"https://coder.example.com\" }\n  }\n", workspaceID)
 	b.WriteString("  override_data {\n    target = data.coder_workspace_owner.me\n    values = { id = \"owner-1\", name = \"alice\", full_name = \"Alice\", email = \"alice@example.com\" }\n  }\n")
-	for _, name := range sortedKeys(t.Data["coder_parameter"]) {
+	for _, name := range slices.Sorted(maps.Keys(t.Data["coder_parameter"])) {
 		p := t.Data["coder_parameter"][name]
 		def := fmt.Sprint(p["default"])
 		fmt.Fprintf(&b, "  override_data {\n    target = data.coder_parameter.%s\n    values = { value = %q }\n  }\n", name, def)
@@ -289,13 +290,4 @@ func hclList(ss []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

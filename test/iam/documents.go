@@ -45,8 +45,8 @@ func (m *Module) Documents(e *Env) ([]*Doc, error) {
 	var order []string
 	for _, typ := range Names(policyAttrs) {
 		pa := policyAttrs[typ]
-		for _, n := range Names(m.Resources[typ]) {
-			v, ok := m.Resources[typ][n][pa.attr]
+		for _, n := range Names(m.Resource[typ]) {
+			v, ok := m.Resource[typ][n][pa.attr]
 			if !ok {
 				continue
 			}
@@ -122,8 +122,8 @@ var roleRefRE = regexp.MustCompile(`^\$\{aws_iam_role\.([a-z0-9_]+)\.(id|name)\}
 // RolePolicies are the inline policies attached to aws_iam_role.<key>,
 // and the managed policy ARNs attached to it.
 func (m *Module) RolePolicies(e *Env, key string) (inline []NamedPolicy, managed []string, err error) {
-	for _, n := range Names(m.Resources["aws_iam_role_policy"]) {
-		b := m.Resources["aws_iam_role_policy"][n]
+	for _, n := range Names(m.Resource["aws_iam_role_policy"]) {
+		b := m.Resource["aws_iam_role_policy"][n]
 		if r := roleRefRE.FindStringSubmatch(str(b, "role")); r != nil && r[1] == key {
 			p, err := m.PolicyOf(e, b["policy"])
 			if err != nil {
@@ -132,8 +132,8 @@ func (m *Module) RolePolicies(e *Env, key string) (inline []NamedPolicy, managed
 			inline = append(inline, NamedPolicy{Name: "aws_iam_role_policy." + n, Policy: p})
 		}
 	}
-	for _, n := range Names(m.Resources["aws_iam_role_policy_attachment"]) {
-		b := m.Resources["aws_iam_role_policy_attachment"][n]
+	for _, n := range Names(m.Resource["aws_iam_role_policy_attachment"]) {
+		b := m.Resource["aws_iam_role_policy_attachment"][n]
 		if r := roleRefRE.FindStringSubmatch(str(b, "role")); r != nil && r[1] == key {
 			arn, err := m.Resolve(e, str(b, "policy_arn"))
 			if err != nil {

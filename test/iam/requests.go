@@ -47,7 +47,7 @@ func (m *Module) has(addr string) bool {
 		return ok
 	}
 	typ, name, _ := strings.Cut(addr, ".")
-	_, ok := m.Resources[typ][name]
+	_, ok := m.Resource[typ][name]
 	return ok
 }
 
@@ -127,7 +127,7 @@ func forEach(m *Module, r Request) ([]Request, error) {
 	if r.ForEach == "" {
 		return []Request{r}, nil
 	}
-	names := Names(m.Resources[r.ForEach])
+	names := Names(m.Resource[r.ForEach])
 	if len(names) == 0 {
 		return nil, fmt.Errorf("for_each %s: the module has none", r.ForEach)
 	}
@@ -174,7 +174,7 @@ func (c *Case) build(e *Env, pm, rm *Module, principal string, identity []NamedP
 	}
 	var policy Policy
 	if k := kmsKeyRef.FindStringSubmatch(c.Request.Resource); k != nil {
-		key := rm.Resources["aws_kms_key"][k[1]]
+		key := rm.Resource["aws_kms_key"][k[1]]
 		if key["policy"] == nil {
 			return fmt.Errorf("aws_kms_key.%s has no key policy", k[1])
 		}
@@ -183,8 +183,8 @@ func (c *Case) build(e *Env, pm, rm *Module, principal string, identity []NamedP
 		}
 	}
 	if b := bucketRef.FindStringSubmatch(c.Request.Resource); b != nil {
-		for _, n := range Names(rm.Resources["aws_s3_bucket_policy"]) {
-			bp := rm.Resources["aws_s3_bucket_policy"][n]
+		for _, n := range Names(rm.Resource["aws_s3_bucket_policy"]) {
+			bp := rm.Resource["aws_s3_bucket_policy"][n]
 			if str(bp, "bucket") == "${aws_s3_bucket."+b[1]+".id}" {
 				if policy, err = rm.PolicyOf(e, bp["policy"]); err != nil {
 					return err

@@ -108,7 +108,7 @@ func TestCatalogueCoversEveryRole(t *testing.T) {
 	}
 	for _, e := range renderedEnvs(t) {
 		for _, m := range e.PrincipalModules() {
-			for _, role := range Names(m.Resources["aws_iam_role"]) {
+			for _, role := range Names(m.Resource["aws_iam_role"]) {
 				p, ok := byRole[role]
 				switch {
 				case !ok:

@@ -11,24 +11,24 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/coder-eks/coder-eks/test/tfmodule"
 )
 
 // Body is a Terraform JSON block.
-type Body = map[string]any
+type Body = tfmodule.Body
 
-// Module is one rendered root module: its resources and data sources by
-// type and name.
+// Module is one rendered root module (its resources, data sources and
+// outputs by type and name) in its environment.
 type Module struct {
+	*tfmodule.Module
 	Env, Name string // "prod", "infra"
 	Region    string // the aws provider's region
-	Resources map[string]map[string]Body
-	Data      map[string]map[string]Body
-	Outputs   map[string]Body
 }
 
 // Env is one rendered environment.
@@ -41,39 +41,18 @@ type Env struct {
 // LoadEnv reads rendered/<env>/terraform/*/*.tf.json.
 func LoadEnv(root, env string) (*Env, error) {
 	e := &Env{Name: env, Modules: map[string]*Module{}, Root: filepath.Join(root, env)}
-	files, err := filepath.Glob(filepath.Join(root, env, "terraform", "*", "*.tf.json"))
+	mods, err := tfmodule.Load(filepath.Join(root, env, "terraform", "*", "*.tf.json"))
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
+	if len(mods) == 0 {
 		return nil, fmt.Errorf("no rendered Terraform under %s", filepath.Join(root, env))
 	}
-	for _, f := range files {
-		name := filepath.Base(filepath.Dir(f))
-		m := e.Modules[name]
-		if m == nil {
-			m = &Module{Env: env, Name: name, Resources: map[string]map[string]Body{}, Data: map[string]map[string]Body{}, Outputs: map[string]Body{}}
-			e.Modules[name] = m
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var doc struct {
-			Resource map[string]map[string]Body `json:"resource"`
-			Data     map[string]map[string]Body `json:"data"`
-			Provider map[string][]Body          `json:"provider"`
-			Output   map[string]Body            `json:"output"`
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		for k, v := range doc.Output {
-			m.Outputs[k] = v
-		}
-		merge(m.Resources, doc.Resource)
-		merge(m.Data, doc.Data)
-		for _, p := range doc.Provider["aws"] {
+	for _, tm := range mods {
+		name := filepath.Base(tm.Dir)
+		m := &Module{Module: tm, Env: env, Name: name}
+		e.Modules[name] = m
+		for _, p := range tm.Provider["aws"] {
 			if _, aliased := p["alias"]; aliased {
 				continue
 			}
@@ -100,17 +79,6 @@ func LoadEnv(root, env string) (*Env, error) {
 	return e, nil
 }
 
-func merge(dst, src map[string]map[string]Body) {
-	for typ, byName := range src {
-		if dst[typ] == nil {
-			dst[typ] = map[string]Body{}
-		}
-		for n, b := range byName {
-			dst[typ][n] = b
-		}
-	}
-}
-
 // PartitionOf is the partition a region belongs to.
 func PartitionOf(region string) string {
 	switch {
@@ -123,14 +91,7 @@ func PartitionOf(region string) string {
 }
 
 // Names returns the sorted names of a map's keys.
-func Names[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Names[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // Policy is an IAM policy document as AWS reads it.
 type Policy map[string]any
@@ -308,7 +269,7 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 	case "db_user":
 		// The database user coderd connects as: the module's db_username
 		// output.
-		v, _ := m.Outputs["db_username"]["value"].(string)
+		v, _ := m.Output["db_username"]["value"].(string)
 		if v == "" {
 			return "", fmt.Errorf("${db_user}: %s/%s has no db_username output", m.Env, m.Name)
 		}
@@ -334,7 +295,7 @@ func (m *Module) value(e *Env, expr string) (string, error) {
 	if isData {
 		body, ok = m.Data[typ][name]
 	} else {
-		body, ok = m.Resources[typ][name]
+		body, ok = m.Resource[typ][name]
 	}
 	if !ok {
 		return "", fmt.Errorf("${%s}: %s/%s declares no %s", expr, m.Env, m.Name, strings.TrimSuffix(a[1]+typ+"."+name, "."))

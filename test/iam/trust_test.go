@@ -18,7 +18,7 @@ func trustCases(t *testing.T, e *Env, m *Module, p Principal) []Case {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust, err := m.PolicyOf(e, m.Resources["aws_iam_role"][p.Role]["assume_role_policy"])
+	trust, err := m.PolicyOf(e, m.Resource["aws_iam_role"][p.Role]["assume_role_policy"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +72,8 @@ func trustCases(t *testing.T, e *Env, m *Module, p Principal) []Case {
 // Helm values annotate the service account with, or an EKS add-on uses.
 func checkAnnotated(t *testing.T, e *Env, m *Module, p Principal, roleARN string) {
 	t.Helper()
-	for _, n := range Names(m.Resources["aws_eks_addon"]) {
-		if str(m.Resources["aws_eks_addon"][n], "service_account_role_arn") == "${aws_iam_role."+p.Role+".arn}" {
+	for _, n := range Names(m.Resource["aws_eks_addon"]) {
+		if str(m.Resource["aws_eks_addon"][n], "service_account_role_arn") == "${aws_iam_role."+p.Role+".arn}" {
 			return
 		}
 	}

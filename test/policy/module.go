@@ -4,96 +4,54 @@
 package policy
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/coder-eks/coder-eks/test/tfmodule"
 )
 
 // Body is a resource's arguments as decoded from JSON.
-type Body = map[string]any
+type Body = tfmodule.Body
 
-// Module is one root module: every *.tf.json file of a directory merged.
+// Module is one root module (every *.tf.json file of a directory merged)
+// with its S3 backend's settings, if any.
 type Module struct {
-	Dir       string
-	Resources map[string]map[string]Body // type → name → body
-	Providers map[string][]Body          // provider configurations by name
-	Backend   Body                       // the S3 backend's settings, if any
+	*tfmodule.Module
+	Backend Body
 }
 
-// LoadModules reads every directory under root that holds *.tf.json
-// files (rendered/<env>/terraform/<module>).
+// LoadModules reads every directory matching pattern that holds *.tf.json
+// files (rendered/<env>/terraform/<module>/*.tf.json), sorted by directory.
 func LoadModules(pattern string) ([]*Module, error) {
-	files, err := filepath.Glob(pattern)
+	mods, err := tfmodule.Load(pattern)
 	if err != nil {
 		return nil, err
 	}
-	byDir := map[string][]string{}
-	for _, f := range files {
-		byDir[filepath.Dir(f)] = append(byDir[filepath.Dir(f)], f)
-	}
-	var out []*Module
-	for dir, fs := range byDir {
-		m := &Module{Dir: dir, Resources: map[string]map[string]Body{}}
-		for _, f := range fs {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return nil, err
-			}
-			if err := m.Add(data); err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
+	out := make([]*Module, 0, len(mods))
+	for _, tm := range mods {
+		m := &Module{Module: tm}
+		for _, tf := range tm.Terraform {
+			for _, be := range Blocks(tf, "backend") {
+				for _, s3 := range Blocks(be, "s3") {
+					m.Backend = s3
+				}
 			}
 		}
 		out = append(out, m)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
 	return out, nil
-}
-
-// Add merges one file's resources into the module.
-func (m *Module) Add(data []byte) error {
-	var doc struct {
-		Resource  map[string]map[string]Body `json:"resource"`
-		Provider  map[string][]Body          `json:"provider"`
-		Terraform Body                       `json:"terraform"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return err
-	}
-	if m.Providers == nil {
-		m.Providers = map[string][]Body{}
-	}
-	for name, configs := range doc.Provider {
-		m.Providers[name] = append(m.Providers[name], configs...)
-	}
-	for _, be := range Blocks(doc.Terraform, "backend") {
-		for _, s3 := range Blocks(be, "s3") {
-			m.Backend = s3
-		}
-	}
-	for typ, byName := range doc.Resource {
-		if m.Resources[typ] == nil {
-			m.Resources[typ] = map[string]Body{}
-		}
-		for name, body := range byName {
-			m.Resources[typ][name] = body
-		}
-	}
-	return nil
 }
 
 // Each calls fn for every resource of a type, in name order.
 func (m *Module) Each(typ string, fn func(name string, b Body)) {
-	names := make([]string, 0, len(m.Resources[typ]))
-	for n := range m.Resources[typ] {
+	names := make([]string, 0, len(m.Resource[typ]))
+	for n := range m.Resource[typ] {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fn(n, m.Resources[typ][n])
+		fn(n, m.Resource[typ][n])
 	}
 }
 
@@ -169,7 +127,7 @@ func (m *Module) RefersTo(v, typ string) (Body, bool) {
 	if !ok || t != typ {
 		return nil, false
 	}
-	b, ok := m.Resources[typ][name]
+	b, ok := m.Resource[typ][name]
 	return b, ok
 }
 

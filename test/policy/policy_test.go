@@ -64,7 +64,7 @@ func prodInfra(t *testing.T) *Module {
 
 func res(t *testing.T, m *Module, typ, name string) Body {
 	t.Helper()
-	b, ok := m.Resources[typ][name]
+	b, ok := m.Resource[typ][name]
 	if !ok {
 		t.Fatalf("rendered prod infra has no %s.%s", typ, name)
 	}
@@ -94,7 +94,7 @@ func TestRulesCatchViolations(t *testing.T) {
 			first(t, res(t, m, "aws_launch_template", "control"), "metadata_options")["http_put_response_hop_limit"] = 2.0
 		}},
 		{"CKV_AWS_79/AVD-AWS-0130", func(t *testing.T, m *Module) {
-			m.Resources["aws_instance"] = map[string]Body{"bastion": {"ami": "ami-123"}}
+			m.Resource["aws_instance"] = map[string]Body{"bastion": {"ami": "ami-123"}}
 		}},
 		{"CKV_AWS_3/AVD-AWS-0027", func(t *testing.T, m *Module) {
 			bd := first(t, res(t, m, "aws_launch_template", "prov"), "block_device_mappings")
@@ -141,13 +141,13 @@ func TestRulesCatchViolations(t *testing.T) {
 			res(t, m, "aws_rds_cluster_instance", "reader_1")["publicly_accessible"] = true
 		}},
 		{"CKV2_AWS_11/AVD-AWS-0178", func(t *testing.T, m *Module) {
-			delete(m.Resources, "aws_flow_log")
+			delete(m.Resource, "aws_flow_log")
 		}},
 		{"CKV2_AWS_12", func(t *testing.T, m *Module) {
 			res(t, m, "aws_default_security_group", "this")["ingress"] = []any{map[string]any{"protocol": "-1", "self": true}}
 		}},
 		{"CKV_AWS_260/AVD-AWS-0107", func(t *testing.T, m *Module) {
-			m.Resources["aws_vpc_security_group_ingress_rule"]["ssh"] = Body{
+			m.Resource["aws_vpc_security_group_ingress_rule"]["ssh"] = Body{
 				"security_group_id": "${aws_security_group.coderd_nodes.id}",
 				"ip_protocol":       "tcp", "from_port": 22.0, "to_port": 22.0, "cidr_ipv4": "0.0.0.0/0",
 			}

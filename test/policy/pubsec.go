@@ -13,7 +13,7 @@ const FIPSPolicy = "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04"
 // primary region's module; the trail is multi-region).
 func PubSecViolations(m *Module) []string {
 	var v []string
-	for _, p := range m.Providers["aws"] {
+	for _, p := range m.Provider["aws"] {
 		if !True(p, "use_fips_endpoint") {
 			v = append(v, "provider aws: use_fips_endpoint is not true")
 		}
@@ -43,7 +43,7 @@ func PubSecViolations(m *Module) []string {
 			v = append(v, addr("aws_cloudwatch_log_group", name)+": retention below 365 days")
 		}
 	})
-	if len(m.Resources["aws_rds_cluster"]) > 0 && len(m.Resources["aws_cloudtrail"]) == 0 {
+	if len(m.Resource["aws_rds_cluster"]) > 0 && len(m.Resource["aws_cloudtrail"]) == 0 {
 		v = append(v, "no CloudTrail trail")
 	}
 	m.Each("aws_vpc_endpoint", func(name string, b Body) {

@@ -1,7 +1,6 @@
 package templates
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +8,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/coder-eks/coder-eks/test/jsondoc"
 )
 
 // TestBuildsGoWhereTheyCanBeBuilt follows each composed template's builds
@@ -34,7 +35,7 @@ func TestBuildsGoWhereTheyCanBeBuilt(t *testing.T) {
 		env := filepath.Base(envDir)
 		for name, dir := range templateDirs(t, f) {
 			t.Run(env+"/"+name, func(t *testing.T) {
-				tpl := readJSON(t, filepath.Join(envDir, "templates", dir, "main.tf.json"))
+				tpl := jsondoc.Read(t, filepath.Join(envDir, "templates", dir, "main.tf.json"))
 				for _, p := range buildProblems(t, envDir, primaryRegion(t, f), tpl, versionRegions(t, f, name)) {
 					t.Error(p)
 				}
@@ -56,7 +57,7 @@ func TestRegionChoiceWithoutItsInfrastructureIsRefused(t *testing.T) {
 	}
 	for _, name := range []string{"ec2-datasci", "pod-swdev"} {
 		t.Run(name, func(t *testing.T) {
-			tpl := readJSON(t, filepath.Join(envDir, "templates", name, "main.tf.json"))
+			tpl := jsondoc.Read(t, filepath.Join(envDir, "templates", name, "main.tf.json"))
 			data := tpl["data"].(map[string]any)
 			options := []any{map[string]any{"name": "primary", "value": primaryRegion(t, coderd)}}
 			for _, r := range secondary {
@@ -99,18 +100,18 @@ func buildProblems(t *testing.T, envDir, primary string, tpl map[string]any, reg
 		}
 		res, _ := tpl["resource"].(map[string]any)
 		if _, ec2 := res["aws_instance"]; ec2 {
-			sg, _ := nested(tpl, "data", "aws_security_group", "workspace", "name").(string)
+			sg, _ := jsondoc.Dig(tpl, "data", "aws_security_group", "workspace", "name").(string)
 			if !hasSecurityGroup(t, infra, sg) {
 				out = append(out, fmt.Sprintf("EC2 builds go to region %s, whose infra module (%s) has no security group %q", r, filepath.Base(infra), sg))
 			}
-			for _, p := range list(nested(tpl, "provider", "aws")) {
+			for _, p := range list(jsondoc.Dig(tpl, "provider", "aws")) {
 				if p["region"] != r {
 					out = append(out, fmt.Sprintf("EC2 builds go to region %s, but the template's aws provider creates instances in %v", r, p["region"]))
 				}
 			}
 			continue
 		}
-		endpoint, _ := nested(tpl, "locals", "agent_endpoint").(string)
+		endpoint, _ := jsondoc.Dig(tpl, "locals", "agent_endpoint").(string)
 		if host, ok := strings.CutPrefix(endpoint, "http://"); ok && strings.Contains(host, ".svc.cluster.local") {
 			if proxy := isWorkspaceProxy(t, helm); proxy {
 				out = append(out, fmt.Sprintf("pod builds go to region %s, where the agent endpoint %s is a workspace proxy, not coderd", r, endpoint))
@@ -123,7 +124,7 @@ func buildProblems(t *testing.T, envDir, primary string, tpl map[string]any, reg
 // templateDirs maps each coderd_template to its version's directory name.
 func templateDirs(t *testing.T, coderd string) map[string]string {
 	out := map[string]string{}
-	for _, tmpl := range nested(readJSON(t, coderd), "resource", "coderd_template").(map[string]any) {
+	for _, tmpl := range jsondoc.Dig(jsondoc.Read(t, coderd), "resource", "coderd_template").(map[string]any) {
 		m := tmpl.(map[string]any)
 		for _, v := range list(m["versions"]) {
 			out[m["name"].(string)] = filepath.Base(v["directory"].(string))
@@ -135,7 +136,7 @@ func templateDirs(t *testing.T, coderd string) map[string]string {
 // versionRegions are the region tags of the template's versions.
 func versionRegions(t *testing.T, coderd, name string) []string {
 	var out []string
-	for _, tmpl := range nested(readJSON(t, coderd), "resource", "coderd_template").(map[string]any) {
+	for _, tmpl := range jsondoc.Dig(jsondoc.Read(t, coderd), "resource", "coderd_template").(map[string]any) {
 		m := tmpl.(map[string]any)
 		if m["name"] != name {
 			continue
@@ -161,9 +162,9 @@ func versionRegions(t *testing.T, coderd, name string) []string {
 // reads.
 func workspaceTagRegions(t *testing.T, tpl map[string]any) []string {
 	var out []string
-	tags, _ := nested(tpl, "data", "coder_workspace_tags").(map[string]any)
+	tags, _ := jsondoc.Dig(tpl, "data", "coder_workspace_tags").(map[string]any)
 	for _, wt := range tags {
-		v, ok := nested(wt, "tags", "region").(string)
+		v, ok := jsondoc.Dig(wt, "tags", "region").(string)
 		if !ok {
 			continue
 		}
@@ -173,7 +174,7 @@ func workspaceTagRegions(t *testing.T, tpl map[string]any) []string {
 			continue
 		}
 		param = strings.TrimSuffix(param, ".value}")
-		opts := list(nested(tpl, "data", "coder_parameter", param, "option"))
+		opts := list(jsondoc.Dig(tpl, "data", "coder_parameter", param, "option"))
 		if len(opts) == 0 {
 			t.Errorf("coder_workspace_tags region reads parameter %s, which has no options: any region could be typed in", param)
 		}
@@ -185,7 +186,7 @@ func workspaceTagRegions(t *testing.T, tpl map[string]any) []string {
 }
 
 func primaryRegion(t *testing.T, coderd string) string {
-	for _, p := range list(nested(readJSON(t, filepath.Join(filepath.Dir(coderd), "versions.tf.json")), "provider", "aws")) {
+	for _, p := range list(jsondoc.Dig(jsondoc.Read(t, filepath.Join(filepath.Dir(coderd), "versions.tf.json")), "provider", "aws")) {
 		if _, alias := p["alias"]; !alias {
 			if r, ok := p["region"].(string); ok {
 				return r
@@ -211,7 +212,7 @@ func secondaryRegions(t *testing.T, envDir string) []string {
 func hasSecurityGroup(t *testing.T, infra, name string) bool {
 	files, _ := filepath.Glob(filepath.Join(infra, "*.tf.json"))
 	for _, f := range files {
-		sgs, _ := nested(readJSON(t, f), "resource", "aws_security_group").(map[string]any)
+		sgs, _ := jsondoc.Dig(jsondoc.Read(t, f), "resource", "aws_security_group").(map[string]any)
 		for _, sg := range sgs {
 			if sg.(map[string]any)["name"] == name {
 				return true
@@ -242,29 +243,6 @@ func isWorkspaceProxy(t *testing.T, helm string) bool {
 		}
 	}
 	return false
-}
-
-func readJSON(t *testing.T, path string) map[string]any {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m
-}
-
-func nested(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
 }
 
 func list(v any) []map[string]any {

@@ -1,7 +1,6 @@
 package tfplan_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,25 +18,10 @@ const renderedDir = "../../rendered"
 // an index into an empty list or a failing check block fails here with
 // Terraform's own message.
 func TestRenderedTerraformPlans(t *testing.T) {
-	roots, err := tfvalidate.RootModules(renderedDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(roots) == 0 {
-		t.Fatalf("no Terraform root modules under %s: render them first", renderedDir)
-	}
-	h := tfvalidate.Setup(t)
-	for _, root := range roots {
-		rel, err := filepath.Rel(renderedDir, root)
-		if err != nil {
-			t.Fatal(err)
+	tfvalidate.EachRootModule(t, renderedDir, func(t *testing.T, h *tfvalidate.Harness, root string) {
+		result := tfplan.Run(t, h, root, true)
+		if result.Failed() {
+			t.Fatalf("terraform test %s: runs %v\n%s", root, result.Runs, strings.Join(tfplan.Lines(result, root), "\n"))
 		}
-		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			t.Parallel()
-			result := tfplan.Run(t, h, root, true)
-			if result.Failed() {
-				t.Fatalf("terraform test %s: runs %v\n%s", root, result.Runs, strings.Join(tfplan.Lines(result, root), "\n"))
-			}
-		})
-	}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
 )
 
 // RootModules returns every directory under renderedDir (itself included)
@@ -37,4 +38,30 @@ func RootModules(renderedDir string) ([]string, error) {
 	})
 	sort.Strings(roots)
 	return roots, err
+}
+
+// EachRootModule runs fn in a parallel subtest, named by the path relative
+// to dir, for every root module under dir (RootModules), with the test
+// binary's shared Harness. No root module fails t: a walk over nothing
+// cannot fail.
+func EachRootModule(t *testing.T, dir string, fn func(t *testing.T, h *Harness, root string)) {
+	t.Helper()
+	roots, err := RootModules(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roots) == 0 {
+		t.Fatalf("no Terraform root modules (*.tf.json or *.tf outside modules/) under %s: render them first", dir)
+	}
+	h := Setup(t)
+	for _, root := range roots {
+		rel, err := filepath.Rel(dir, root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			t.Parallel()
+			fn(t, h, root)
+		})
+	}
 }

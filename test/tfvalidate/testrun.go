@@ -47,16 +47,10 @@ func (r *TestResult) Failed() bool {
 // The error result is for failures to run Terraform at all; a failing run
 // is reported in the result.
 func (h *Harness) Test(moduleDir string, files map[string][]byte) (*TestResult, error) {
-	workDir, dataDir, cleanup, err := h.scratchCopy(moduleDir, "test-", files)
+	stdout, stderr, runErr, err := h.runOnCopy(moduleDir, files, "test")
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup()
-	env, err := h.withTypes(h.env(dataDir), scratchSource(dataDir))
-	if err != nil {
-		return nil, err
-	}
-	stdout, stderr, runErr := h.run(workDir, env, "test", "-json", "-no-color")
 	result, err := parseTestOutput(stdout)
 	if err != nil {
 		return nil, fmt.Errorf("terraform test in %s: %v (exit: %v)\n%s%s", moduleDir, err, runErr, stdout, stderr)

@@ -50,16 +50,10 @@ func (d Diagnostic) String() string {
 // of the local child modules it calls (see copyModuleTree). Diagnostics name
 // files relative to moduleDir all the same.
 func (h *Harness) Validate(moduleDir string) ([]Diagnostic, error) {
-	workDir, dataDir, cleanup, err := h.scratchCopy(moduleDir, "validate-", nil)
+	stdout, stderr, runErr, err := h.runOnCopy(moduleDir, nil, "validate")
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup()
-	env, err := h.withTypes(h.env(dataDir), scratchSource(dataDir))
-	if err != nil {
-		return nil, err
-	}
-	stdout, stderr, runErr := h.run(workDir, env, "validate", "-json", "-no-color")
 	var out tfjson.ValidateOutput
 	if err := json.Unmarshal(stdout, &out); err != nil {
 		return nil, fmt.Errorf("terraform validate in %s: %v (exit: %v)\n%s%s", moduleDir, err, runErr, stdout, stderr)
@@ -127,6 +121,25 @@ func (h *Harness) scratchCopy(moduleDir, prefix string, files map[string][]byte)
 		return fail(err)
 	}
 	return workDir, dataDir, cleanup, nil
+}
+
+// runOnCopy runs `terraform <command> -json -no-color` on a scratch copy
+// of the root module in moduleDir with files added (scratchCopy), with the
+// harness's environment and the provider types the copy uses, and removes
+// the copy. err is for failing to set the run up; runErr is Terraform's
+// exit, which the caller weighs against the JSON on stdout.
+func (h *Harness) runOnCopy(moduleDir string, files map[string][]byte, command string) (stdout, stderr []byte, runErr, err error) {
+	workDir, dataDir, cleanup, err := h.scratchCopy(moduleDir, command+"-", files)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer cleanup()
+	env, err := h.withTypes(h.env(dataDir), scratchSource(dataDir))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stdout, stderr, runErr = h.run(workDir, env, command, "-json", "-no-color")
+	return stdout, stderr, runErr, nil
 }
 
 // scratchSource is the copied tree of a scratch copy (root module, local

@@ -7,24 +7,10 @@ import (
 	"testing"
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
-	"github.com/coder-eks/coder-eks/generator/pipeline"
+	"github.com/coder-eks/coder-eks/generator/pipeline/pipelinetest"
 )
 
 const repoRoot = "../../.."
-
-// renderShipped renders every shipped environment.
-func renderShipped(t *testing.T) map[string]pipeline.FileSet {
-	t.Helper()
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets, err := pipeline.RenderAll(repoRoot, envs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sets
-}
 
 // placed reports whether file p of an environment's tree is where the
 // layout puts files: it rebuilds p with the package's functions and
@@ -100,7 +86,7 @@ var (
 // Kustomization and Terraform paths, configMapGenerator values files,
 // coderd_template directories) names what another package wrote.
 func TestRenderedTreeFollowsLayout(t *testing.T) {
-	for env, fs := range renderShipped(t) {
+	for env, fs := range pipelinetest.Shipped(t, repoRoot) {
 		dirs := map[string]bool{} // every folder holding a file
 		for p := range fs {
 			if !placed(p) {

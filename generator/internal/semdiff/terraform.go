@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // headerItem names the "//" comment of a generated file: listed when it
@@ -24,21 +25,21 @@ func terraformBlocks(data []byte) (*namedValues, error) {
 		return nil, fmt.Errorf("parse Terraform JSON: %w", err)
 	}
 	out := &namedValues{}
-	for _, key := range sortedKeys(doc) {
+	for _, key := range slices.Sorted(maps.Keys(doc)) {
 		body := doc[key]
 		switch key {
 		case "resource", "data":
-			for _, typ := range sortedKeys(asMap(body)) {
-				for _, name := range sortedKeys(asMap(asMap(body)[typ])) {
+			for _, typ := range slices.Sorted(maps.Keys(asMap(body))) {
+				for _, name := range slices.Sorted(maps.Keys(asMap(asMap(body)[typ]))) {
 					out.add(fmt.Sprintf("%s %s.%s", key, typ, name), asMap(asMap(body)[typ])[name])
 				}
 			}
 		case "variable", "output", "module", "check", "provider":
-			for _, name := range sortedKeys(asMap(body)) {
+			for _, name := range slices.Sorted(maps.Keys(asMap(body))) {
 				out.add(key+" "+name, asMap(body)[name])
 			}
 		case "locals":
-			for _, name := range sortedKeys(asMap(body)) {
+			for _, name := range slices.Sorted(maps.Keys(asMap(body))) {
 				out.add("local "+name, asMap(body)[name])
 			}
 		case "//":
@@ -53,13 +54,4 @@ func terraformBlocks(data []byte) (*namedValues, error) {
 func asMap(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

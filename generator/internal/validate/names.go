@@ -26,14 +26,13 @@ func checkNameLengths(env *load.Environment) diag.List {
 }
 
 func nameLengths(env *load.Environment, n names.Names) diag.List {
-	limits := []struct {
+	type limit struct {
 		name string
 		max  int
-	}{
-		{n.Network.NLB, elbNameMax}, {n.Network.CoderdTargetGroup, elbNameMax}, {n.Network.STUNTargetGroup, elbNameMax},
-		{n.IAM.Coderd, iamRoleNameMax}, {n.IAM.Provisioner, iamRoleNameMax}, {n.IAM.EBSCSI, iamRoleNameMax},
-		{n.IAM.LBController, iamRoleNameMax}, {n.IAM.FluentBit, iamRoleNameMax}, {n.IAM.Autoscaler, iamRoleNameMax},
-		{n.IAM.CloudWatchAgent, iamRoleNameMax}, {n.IAM.Prometheus, iamRoleNameMax}, {n.IAM.WorkspaceInstance, iamRoleNameMax},
+	}
+	limits := []limit{{n.Network.NLB, elbNameMax}, {n.Network.CoderdTargetGroup, elbNameMax}, {n.Network.STUNTargetGroup, elbNameMax}}
+	for _, role := range n.IAM.Roles() {
+		limits = append(limits, limit{role, iamRoleNameMax})
 	}
 	var errs diag.List
 	for _, l := range limits {

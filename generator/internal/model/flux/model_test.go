@@ -8,7 +8,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	"github.com/coder-eks/coder-eks/generator/internal/model/helm"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 )
 
 const repoRoot = "../../../.."
@@ -25,17 +25,7 @@ func TestLayerOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range names {
-		env, err := load.Load(repoRoot, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		derived, err := plan.Derive(env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p := derived.Problems(); len(p) > 0 {
-			t.Fatal(p)
-		}
+		derived := plantest.Derive(t, repoRoot, name)
 		releases, err := helm.Build(derived)
 		if err != nil {
 			t.Fatal(err)

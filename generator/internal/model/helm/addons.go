@@ -2,7 +2,8 @@ package helm
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -59,7 +60,7 @@ func fipsEnv(c *config.Environment, f config.FIPS) map[string]string {
 func fipsEnvList(c *config.Environment, f config.FIPS) []corev1.EnvVar {
 	env := fipsEnv(c, f)
 	var out []corev1.EnvVar
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		out = append(out, value(k, env[k]))
 	}
 	return out
@@ -263,13 +264,4 @@ func section(name string, kv [][2]string) string {
 		fmt.Fprintf(&b, "    %-20s %s\n", p[0], p[1])
 	}
 	return b.String()
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

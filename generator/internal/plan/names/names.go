@@ -5,6 +5,7 @@
 package names
 
 import (
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,6 +198,19 @@ type IAM struct {
 	// assume through IRSA (EC2 workspaces get WorkspaceInstance's
 	// instance profile).
 	Workspace string
+}
+
+// Roles are every IAM role name of the group, in field order: each string
+// field is one role. Read by reflection so that a role added to the group
+// is in every check over its names (validate's length limit) without a
+// second list to keep in step.
+func (i IAM) Roles() []string {
+	v := reflect.ValueOf(i)
+	out := make([]string, 0, v.NumField())
+	for f := range v.NumField() {
+		out = append(out, v.Field(f).String())
+	}
+	return out
 }
 
 // Network are the VPC, the load balancer and the security groups.

@@ -1,7 +1,13 @@
 package names
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,5 +124,60 @@ func TestFor(t *testing.T) {
 				t.Errorf("%s.%s is %q in both regions: it is global", av.Type().Name(), av.Type().Field(i).Name, av.Field(i).String())
 			}
 		}
+	}
+}
+
+// TestIAMRolesListsEveryField: Roles returns each field of IAM once, so
+// every role is in the checks that loop over it; the group holds only
+// role names (strings), which Roles relies on.
+func TestIAMRolesListsEveryField(t *testing.T) {
+	typ := reflect.TypeFor[IAM]()
+	var i IAM
+	v := reflect.ValueOf(&i).Elem()
+	var want []string
+	for f := range typ.NumField() {
+		if typ.Field(f).Type.Kind() != reflect.String {
+			t.Fatalf("IAM.%s is a %s: the group holds role names only", typ.Field(f).Name, typ.Field(f).Type)
+		}
+		v.Field(f).SetString("role-" + typ.Field(f).Name)
+		want = append(want, "role-"+typ.Field(f).Name)
+	}
+	if d := cmp.Diff(want, i.Roles()); d != "" {
+		t.Errorf("Roles (-want +got):\n%s", d)
+	}
+}
+
+// TestARNsAreBuiltByARN: no code under generator/internal spells an ARN
+// by hand; each goes through ARN (or a helper built on it), so partition,
+// region and account are always in their places. A string literal starting
+// "arn:" outside this package fails here.
+func TestARNsAreBuiltByARN(t *testing.T) {
+	var found []string
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		if filepath.Dir(path) == filepath.Join("..", "..", "plan", "names") {
+			return nil // this package: the builder itself
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil && strings.HasPrefix(s, "arn:") {
+					found = append(found, filepath.ToSlash(path)+": "+lit.Value)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("ARNs spelled by hand (use names.ARN):\n%s", strings.Join(found, "\n"))
 	}
 }

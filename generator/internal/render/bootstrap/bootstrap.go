@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -61,7 +62,7 @@ func stateKey(f *tfjson.File, m model.Infra) {
 			"sid":        "AccountAdministration",
 			"actions":    []string{"kms:*"},
 			"resources":  []string{"*"},
-			"principals": []tfjson.Body{{"type": "AWS", "identifiers": []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
+			"principals": []tfjson.Body{{"type": "AWS", "identifiers": []string{names.ARN(partition, "iam", "", accountID, "root")}}},
 		}},
 	})
 	f.Resource("aws_kms_key", "state", tfjson.Body{

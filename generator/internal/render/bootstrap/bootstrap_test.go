@@ -8,9 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
-	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 	"github.com/coder-eks/coder-eks/generator/internal/render/infra"
 )
 
@@ -36,17 +35,7 @@ func decode(t *testing.T, data []byte) doc {
 func TestBackendPointsAtBootstrap(t *testing.T) {
 	for _, env := range []string{"prod", "staging"} {
 		t.Run(env, func(t *testing.T) {
-			e, err := load.Load("../../../..", env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			derived, err := plan.Derive(e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p := derived.Problems(); len(p) > 0 {
-				t.Fatal(p)
-			}
+			derived := plantest.Derive(t, "../../../..", env)
 			m := model.Build(derived)
 			boot, err := Render(m)
 			if err != nil {

@@ -14,7 +14,8 @@ package coderd
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
@@ -32,38 +33,25 @@ const (
 )
 
 type module struct {
-	m     model.Coderd
-	files map[string]*tfjson.File
-}
-
-func (b *module) file(name string) *tfjson.File {
-	if f, ok := b.files[name]; ok {
-		return f
-	}
-	f := tfjson.Generated(b.m.Source)
-	b.files[name] = f
-	return f
+	m  model.Coderd
+	tf *tfjson.Module
 }
 
 // Render returns the module's files keyed by path relative to the
 // environment's rendered directory.
 func Render(m model.Coderd) (map[string][]byte, error) {
-	b := &module{m: m, files: map[string]*tfjson.File{}}
-	b.versions(b.file("versions.tf.json"))
-	b.license(b.file("license.tf.json"))
-	b.groups(b.file("groups.tf.json"))
-	b.provisionerKey(b.file("provisioner.tf.json"))
-	b.templates(b.file("templates.tf.json"))
+	b := &module{m: m, tf: tfjson.NewModule(m.Source)}
+	b.versions(b.tf.File("versions.tf.json"))
+	b.license(b.tf.File("license.tf.json"))
+	b.groups(b.tf.File("groups.tf.json"))
+	b.provisionerKey(b.tf.File("provisioner.tf.json"))
+	b.templates(b.tf.File("templates.tf.json"))
 	if len(m.Proxies) > 0 {
-		b.proxies(b.file("proxies.tf.json"))
+		b.proxies(b.tf.File("proxies.tf.json"))
 	}
-	out := make(map[string][]byte, len(b.files)+1)
-	for name, f := range b.files {
-		data, err := f.Encode()
-		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", layout.Coderd, name, err)
-		}
-		out[layout.Coderd+"/"+name] = data
+	out := make(map[string][]byte, b.tf.Len()+1)
+	if err := b.tf.Encode(layout.Coderd, out); err != nil {
+		return nil, err
 	}
 	out[layout.Coderd+"/README.md"] = b.readme()
 	return out, nil
@@ -208,7 +196,7 @@ func (b *module) key(f *tfjson.File, name, secretName, provider string, k model.
 func (b *module) templates(f *tfjson.File) {
 	tags := b.m.ProvisionerKey.Tags
 	var ptags []tfjson.Body
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		ptags = append(ptags, tfjson.Body{"name": k, "value": tags[k]})
 	}
 	for _, t := range b.m.Templates {
@@ -297,15 +285,6 @@ func (b *module) readme() []byte {
 	w("Rotate the provisioner key early with `terraform apply -replace='time_rotating.provisioner_key[0]'`;\n")
 	w("`terraform output provisioner_key_expires_at` says when it rotates next.\n")
 	return []byte(s.String())
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func join[T any](xs []T, f func(T) string) string {

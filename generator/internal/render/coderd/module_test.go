@@ -3,17 +3,16 @@ package coderd
 import (
 	"encoding/json"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
-	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/coderd"
 	templatesm "github.com/coder-eks/coder-eks/generator/internal/model/templates"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 	templatesr "github.com/coder-eks/coder-eks/generator/internal/render/templates"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -23,20 +22,11 @@ const repoRoot = "../../../.."
 // render renders an environment's coderd module and templates.
 func render(t *testing.T, env string, enabled bool) (coderd, templates map[string][]byte) {
 	t.Helper()
-	e, err := load.Load(repoRoot, env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	derived, err := plan.Derive(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := derived.Problems(); len(p) > 0 {
-		t.Fatal(p)
-	}
+	derived := plantest.Derive(t, repoRoot, env)
 	ts := templatesm.Build(derived)
 	m := model.Build(derived, ts)
 	m.Enabled = enabled
+	var err error
 	if coderd, err = Render(m); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +159,7 @@ func TestModule(t *testing.T) {
 				t.Errorf("group %v has no quota_allowance", get(g, "name"))
 			}
 		}
-		if diff := cmp.Diff([]string{"developers", "platform-admins", "template-admins"}, sortedStrings(names)); diff != "" {
+		if diff := cmp.Diff([]string{"developers", "platform-admins", "template-admins"}, slices.Sorted(slices.Values(names))); diff != "" {
 			t.Errorf("groups (-want +got):\n%s", diff)
 		}
 	})
@@ -189,12 +179,6 @@ func TestModule(t *testing.T) {
 			t.Errorf("secret_string = %v", got)
 		}
 	})
-}
-
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
 }
 
 // TestWorkspaceProxies: one coderd_workspace_proxy per secondary region,

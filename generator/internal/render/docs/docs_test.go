@@ -2,8 +2,10 @@ package docs
 
 import (
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,14 +71,6 @@ func TestRenderNeedsCapabilityTable(t *testing.T) {
 		}
 	}
 	if got, err := Render(in); err == nil || !strings.Contains(err.Error(), "no capability_values table") {
-		t.Errorf("Render() = %v, %v; want an error naming the table", keys(got), err)
+		t.Errorf("Render() = %v, %v; want an error naming the table", slices.Sorted(maps.Keys(got)), err)
 	}
-}
-
-func keys(m map[string][]byte) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

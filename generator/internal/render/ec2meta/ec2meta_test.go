@@ -10,7 +10,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/render/ec2meta"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
-	"github.com/coder-eks/coder-eks/generator/pipeline"
+	"github.com/coder-eks/coder-eks/generator/pipeline/pipelinetest"
 )
 
 const repoRoot = "../../../.."
@@ -50,14 +50,7 @@ var launchers = []string{"aws_instance", "aws_launch_template"}
 // chose: one that spelled the block by hand (a missing http_tokens, an
 // extra setting) or none at all fails here.
 func TestEveryInstanceIsIMDSv2(t *testing.T) {
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets, err := pipeline.RenderAll(repoRoot, envs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := pipelinetest.Shipped(t, repoRoot)
 	seen := map[string]int{} // top folder → instances checked
 	for env, fs := range sets {
 		for p, data := range fs {

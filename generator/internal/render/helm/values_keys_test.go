@@ -16,6 +16,7 @@ import (
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/helm"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
+	"github.com/coder-eks/coder-eks/generator/pipeline/pipelinetest"
 )
 
 const repoRoot = "../../../.."
@@ -106,60 +107,50 @@ func readYAML(t *testing.T, data []byte, what string) map[string]any {
 // TestValuesKeys fails if a rendered values file uses a key its chart does
 // not have, and if a release is neither checked nor listed as unchecked.
 func TestValuesKeys(t *testing.T) {
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, env := range envs {
-		t.Run(env, func(t *testing.T) {
-			fs, err := pipeline.Render(repoRoot, env)
+	pipelinetest.EachShipped(t, repoRoot, func(t *testing.T, env string, fs pipeline.FileSet) {
+		charts := map[string]map[string]any{}
+		version := coderVersion(t, fs)
+		for release, pattern := range chartValues {
+			file := fmt.Sprintf(pattern, version)
+			data, err := os.ReadFile(filepath.FromSlash(file))
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("coder_version %s: no chart values to check against (copy helm/*/values.yaml of github.com/coder/coder/v2@v%s): %v", version, version, err)
 			}
-			charts := map[string]map[string]any{}
-			version := coderVersion(t, fs)
-			for release, pattern := range chartValues {
-				file := fmt.Sprintf(pattern, version)
-				data, err := os.ReadFile(filepath.FromSlash(file))
-				if err != nil {
-					t.Fatalf("coder_version %s: no chart values to check against (copy helm/*/values.yaml of github.com/coder/coder/v2@v%s): %v", version, version, err)
+			charts[release] = readYAML(t, data, file)
+		}
+		seen := map[string]int{} // values files per cluster root
+		for p, data := range fs {
+			root, file, ok := valuesFile(p)
+			if !ok {
+				continue
+			}
+			release := strings.TrimSuffix(file, ".values.yaml")
+			seen[root]++
+			chart, checked := charts[release]
+			if !checked {
+				if !unchecked[release] {
+					t.Errorf("%s: release %q has no chart values file to check against and is not listed as unchecked", p, release)
 				}
-				charts[release] = readYAML(t, data, file)
+				continue
 			}
-			seen := map[string]int{} // values files per cluster root
-			for p, data := range fs {
-				root, file, ok := valuesFile(p)
-				if !ok {
-					continue
-				}
-				release := strings.TrimSuffix(file, ".values.yaml")
-				seen[root]++
-				chart, checked := charts[release]
-				if !checked {
-					if !unchecked[release] {
-						t.Errorf("%s: release %q has no chart values file to check against and is not listed as unchecked", p, release)
-					}
-					continue
-				}
-				if bad := unknownKeys(chart, readYAML(t, data, p), ""); len(bad) > 0 {
-					t.Errorf("%s: keys the %s chart does not have: %s", p, release, strings.Join(bad, ", "))
-				}
+			if bad := unknownKeys(chart, readYAML(t, data, p), ""); len(bad) > 0 {
+				t.Errorf("%s: keys the %s chart does not have: %s", p, release, strings.Join(bad, ", "))
 			}
-			if seen[""] != len(chartValues)+len(unchecked) {
-				t.Errorf("rendered %d values files, want %d", seen[""], len(chartValues)+len(unchecked))
+		}
+		if seen[""] != len(chartValues)+len(unchecked) {
+			t.Errorf("rendered %d values files, want %d", seen[""], len(chartValues)+len(unchecked))
+		}
+		// A secondary cluster: the controllers but tofu-controller, the
+		// coder chart in proxy mode and the region's provisioners.
+		for root, n := range seen {
+			if want := len(unchecked) - 1 /* tofu-controller */ + 2; /* coder, coder-provisioner */ root != "" && n != want {
+				t.Errorf("%s: rendered %d values files, want %d", root, n, want)
 			}
-			// A secondary cluster: the controllers but tofu-controller, the
-			// coder chart in proxy mode and the region's provisioners.
-			for root, n := range seen {
-				if want := len(unchecked) - 1 /* tofu-controller */ + 2; /* coder, coder-provisioner */ root != "" && n != want {
-					t.Errorf("%s: rendered %d values files, want %d", root, n, want)
-				}
-			}
-			if want := len(wantRegions[env]); len(seen)-1 != want {
-				t.Errorf("values of %d secondary clusters, want %d", len(seen)-1, want)
-			}
-		})
-	}
+		}
+		if want := len(wantRegions[env]); len(seen)-1 != want {
+			t.Errorf("values of %d secondary clusters, want %d", len(seen)-1, want)
+		}
+	})
 }
 
 // wantRegions are the shipped environments' secondary regions.
@@ -224,48 +215,38 @@ var chartOwnedEnv = []string{
 // TestCoderEnv checks coderd's environment: no chart-owned variable, no
 // duplicate, and secrets only by reference.
 func TestCoderEnv(t *testing.T) {
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, env := range envs {
-		t.Run(env, func(t *testing.T) {
-			fs, err := pipeline.Render(repoRoot, env)
-			if err != nil {
-				t.Fatal(err)
+	pipelinetest.EachShipped(t, repoRoot, func(t *testing.T, _ string, fs pipeline.FileSet) {
+		var values struct {
+			Coder struct {
+				Env []corev1.EnvVar `json:"env"`
+			} `json:"coder"`
+		}
+		if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, e := range values.Coder.Env {
+			if seen[e.Name] {
+				t.Errorf("%s set twice", e.Name)
 			}
-			var values struct {
-				Coder struct {
-					Env []corev1.EnvVar `json:"env"`
-				} `json:"coder"`
-			}
-			if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
-				t.Fatal(err)
-			}
-			seen := map[string]bool{}
-			for _, e := range values.Coder.Env {
-				if seen[e.Name] {
-					t.Errorf("%s set twice", e.Name)
-				}
-				seen[e.Name] = true
-				for _, owned := range chartOwnedEnv {
-					if e.Name == owned {
-						t.Errorf("%s is set by the chart and cannot be overridden", e.Name)
-					}
-				}
-				secret := strings.Contains(e.Name, "SECRET") || strings.Contains(e.Name, "PG_CONNECTION")
-				if secret && (e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
-					t.Errorf("%s must come from a Secret, not a literal value", e.Name)
+			seen[e.Name] = true
+			for _, owned := range chartOwnedEnv {
+				if e.Name == owned {
+					t.Errorf("%s is set by the chart and cannot be overridden", e.Name)
 				}
 			}
-			for _, want := range []string{"CODER_ACCESS_URL", "CODER_WILDCARD_ACCESS_URL", "CODER_PG_CONNECTION_URL",
-				"CODER_OIDC_CLIENT_SECRET", "CODER_PROVISIONER_DAEMONS", "CODER_DERP_SERVER_STUN_ADDRESSES"} {
-				if !seen[want] {
-					t.Errorf("%s is not set", want)
-				}
+			secret := strings.Contains(e.Name, "SECRET") || strings.Contains(e.Name, "PG_CONNECTION")
+			if secret && (e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+				t.Errorf("%s must come from a Secret, not a literal value", e.Name)
 			}
-		})
-	}
+		}
+		for _, want := range []string{"CODER_ACCESS_URL", "CODER_WILDCARD_ACCESS_URL", "CODER_PG_CONNECTION_URL",
+			"CODER_OIDC_CLIENT_SECRET", "CODER_PROVISIONER_DAEMONS", "CODER_DERP_SERVER_STUN_ADDRESSES"} {
+			if !seen[want] {
+				t.Errorf("%s is not set", want)
+			}
+		}
+	})
 }
 
 // coderVersion is the coder chart version the environment's Flux
@@ -303,37 +284,27 @@ func coderVersion(t *testing.T, fs map[string][]byte) string {
 // that URL is https and r.TLS is nil: with CODER_REDIRECT_TO_ACCESS_URL
 // on, every user request would loop on a 307 to itself.
 func TestNoRedirectLoopBehindNLB(t *testing.T) {
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, env := range envs {
-		t.Run(env, func(t *testing.T) {
-			fs, err := pipeline.Render(repoRoot, env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var values struct {
-				Coder struct {
-					Env []corev1.EnvVar `json:"env"`
-					TLS struct {
-						SecretNames []string `json:"secretNames"`
-					} `json:"tls"`
-				} `json:"coder"`
-			}
-			if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
-				t.Fatal(err)
-			}
-			env := map[string]string{}
-			for _, e := range values.Coder.Env {
-				env[e.Name] = e.Value
-			}
-			if !strings.HasPrefix(env["CODER_ACCESS_URL"], "https://") || len(values.Coder.TLS.SecretNames) > 0 {
-				t.Fatalf("want an https access URL served by coderd over plain HTTP; got %q, tls %v", env["CODER_ACCESS_URL"], values.Coder.TLS.SecretNames)
-			}
-			if v := env["CODER_REDIRECT_TO_ACCESS_URL"]; v == "true" {
-				t.Errorf("CODER_REDIRECT_TO_ACCESS_URL=%s with access URL %s and TLS ended at the NLB: coderd answers every request with a 307 to itself", v, env["CODER_ACCESS_URL"])
-			}
-		})
-	}
+	pipelinetest.EachShipped(t, repoRoot, func(t *testing.T, _ string, fs pipeline.FileSet) {
+		var values struct {
+			Coder struct {
+				Env []corev1.EnvVar `json:"env"`
+				TLS struct {
+					SecretNames []string `json:"secretNames"`
+				} `json:"tls"`
+			} `json:"coder"`
+		}
+		if err := yaml.Unmarshal(fs[layout.ValuesFile("", model.ReleaseCoder)], &values); err != nil {
+			t.Fatal(err)
+		}
+		env := map[string]string{}
+		for _, e := range values.Coder.Env {
+			env[e.Name] = e.Value
+		}
+		if !strings.HasPrefix(env["CODER_ACCESS_URL"], "https://") || len(values.Coder.TLS.SecretNames) > 0 {
+			t.Fatalf("want an https access URL served by coderd over plain HTTP; got %q, tls %v", env["CODER_ACCESS_URL"], values.Coder.TLS.SecretNames)
+		}
+		if v := env["CODER_REDIRECT_TO_ACCESS_URL"]; v == "true" {
+			t.Errorf("CODER_REDIRECT_TO_ACCESS_URL=%s with access URL %s and TLS ended at the NLB: coderd answers every request with a 307 to itself", v, env["CODER_ACCESS_URL"])
+		}
+	})
 }

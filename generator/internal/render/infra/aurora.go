@@ -190,6 +190,6 @@ const masterSecretARN = auroraCluster + ".master_user_secret[0].secret_arn"
 // dbUserARN is what rds-db:connect is granted on: the database user coderd
 // connects as with an IAM auth token.
 func (b *module) dbUserARN() string {
-	return "arn:" + partition + ":rds-db:" + region + ":" + accountID + ":dbuser:" +
-		tfjson.Attr(auroraCluster, "cluster_resource_id") + "/" + b.m.Database.AppUser
+	return names.ARN(partition, "rds-db", region, accountID,
+		"dbuser:"+tfjson.Attr(auroraCluster, "cluster_resource_id")+"/"+b.m.Database.AppUser)
 }

@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/s3bucket"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -10,7 +11,7 @@ import (
 // <project>-<env>-cloudtrail-logs bucket.
 func (b *module) cloudTrail(f *tfjson.File) {
 	o := b.m.Observability
-	trailARN := "arn:" + partition + ":cloudtrail:" + region + ":" + accountID + ":trail/" + o.CloudTrail
+	trailARN := names.ARN(partition, "cloudtrail", region, accountID, "trail/"+o.CloudTrail)
 	arn := tfjson.Attr("aws_s3_bucket.cloudtrail", "arn")
 	principal := []tfjson.Body{{"type": "Service", "identifiers": []string{b.principal("cloudtrail")}}}
 	source := tfjson.Body{"test": "StringEquals", "variable": "aws:SourceArn", "values": []string{trailARN}}

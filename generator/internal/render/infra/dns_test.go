@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 )
 
 // TestGovCloudPublicDNSInCommercialPartition (issue 10 item 7): AWS
@@ -16,17 +15,7 @@ import (
 // partition, and its records are not aliases (which cannot cross
 // partitions).
 func TestGovCloudPublicDNSInCommercialPartition(t *testing.T) {
-	env, err := load.Load(repoRoot, "pubsec")
-	if err != nil {
-		t.Fatal(err)
-	}
-	derived, err := plan.Derive(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := derived.Problems(); len(p) > 0 {
-		t.Fatal(p)
-	}
+	derived := plantest.Derive(t, repoRoot, "pubsec")
 	m := model.Build(derived)
 	aliases := map[string]string{}
 	type block = map[string]map[string]map[string]any

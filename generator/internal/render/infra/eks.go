@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/plan/network"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
@@ -74,7 +75,7 @@ func (b *module) adminAccess(f *tfjson.File, i int, arn string) {
 	f.Resource("aws_eks_access_policy_association", name, tfjson.Body{
 		"cluster_name":  tfjson.Attr(cluster, "name"),
 		"principal_arn": tfjson.Attr(entry, "principal_arn"),
-		"policy_arn":    "arn:" + partition + ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+		"policy_arn":    names.ARN(partition, "eks", "", "aws", "cluster-access-policy/AmazonEKSClusterAdminPolicy"),
 		"access_scope":  []tfjson.Body{{"type": "cluster"}},
 	})
 }

@@ -111,7 +111,7 @@ func (b *module) workspaceProxyPolicy() []tfjson.Body {
 
 // ec2ARN is an EC2 resource ARN of this account and region.
 func ec2ARN(resource string) string {
-	return "arn:" + partition + ":ec2:" + region + ":" + accountID + ":" + resource
+	return names.ARN(partition, "ec2", region, accountID, resource)
 }
 
 // provisionerPolicy is what the composed EC2 templates need: launch
@@ -134,8 +134,8 @@ func (b *module) provisionerPolicy() []tfjson.Body {
 		allow("LaunchIntoWorkspaceNetwork", []string{"ec2:RunInstances"},
 			append(b.workspaceSubnetARNs(), append(b.workspaceSecurityGroupARNs(), ec2ARN("network-interface/*"))...)),
 		allow("LaunchFromImages", []string{"ec2:RunInstances"}, []string{
-			"arn:" + partition + ":ec2:" + region + "::image/*",
-			"arn:" + partition + ":ec2:" + region + "::snapshot/*",
+			names.ARN(partition, "ec2", region, "", "image/*"),
+			names.ARN(partition, "ec2", region, "", "snapshot/*"),
 		}),
 		cond(allow("TagOnCreate", []string{"ec2:CreateTags"}, tagged),
 			"StringEquals", "ec2:CreateAction", "RunInstances", "CreateVolume"),
@@ -212,8 +212,8 @@ func (b *module) autoscalerPolicy() []tfjson.Body {
 	var asgs, groups []string
 	for _, g := range b.m.NodeGroups {
 		group := "aws_eks_node_group." + g.Key
-		asgs = append(asgs, "arn:"+partition+":autoscaling:"+region+":"+accountID+
-			":autoScalingGroup:*:autoScalingGroupName/"+tfjson.Ref(group+".resources[0].autoscaling_groups[0].name"))
+		asgs = append(asgs, names.ARN(partition, "autoscaling", region, accountID,
+			"autoScalingGroup:*:autoScalingGroupName/"+tfjson.Ref(group+".resources[0].autoscaling_groups[0].name")))
 		groups = append(groups, tfjson.Attr(group, "arn"))
 	}
 	return []tfjson.Body{
@@ -281,7 +281,7 @@ func (b *module) stateKey(f *tfjson.File) {
 // provider's aws_secretsmanager_secret data source reads the secret's
 // resource policy (GetResourcePolicy).
 func (b *module) tofuRunnerPolicy() []tfjson.Body {
-	bucket := "arn:" + partition + ":s3:::" + b.m.Backend.Bucket
+	bucket := names.ARN(partition, "s3", "", "", b.m.Backend.Bucket)
 	key := bucket + "/" + names.CoderdStateKey
 	secret := []string{tfjson.Attr("aws_secretsmanager_secret.provisioner_key", "arn")}
 	return append([]tfjson.Body{
@@ -304,11 +304,11 @@ func (b *module) proxyTokenWrites() []tfjson.Body {
 	var out []tfjson.Body
 	for i, s := range b.m.ProxyTokens {
 		sid := fmt.Sprintf("ProxyToken%d", i)
-		arn := "arn:" + partition + ":secretsmanager:" + s.Region + ":" + accountID + ":secret:" + s.Name + "-??????"
+		arn := secretARN(s.Region, s.Name)
 		out = append(out,
 			allow(sid, []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"}, []string{arn}),
 			cond(allow(sid+"Key", []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"},
-				[]string{"arn:" + partition + ":kms:" + s.Region + ":" + accountID + ":key/*"}),
+				[]string{names.ARN(partition, "kms", s.Region, accountID, "key/*")}),
 				"StringEquals", "kms:ViaService", "secretsmanager."+s.Region+"."+dnsSuffix))
 	}
 	return out
@@ -319,9 +319,15 @@ func (b *module) proxyTokenWrites() []tfjson.Body {
 func (b *module) proxyTokenSecretARNs() []string {
 	var arns []string
 	for _, name := range b.m.CoderdSecrets {
-		arns = append(arns, "arn:"+partition+":secretsmanager:"+region+":"+accountID+":secret:"+name+"-??????")
+		arns = append(arns, secretARN(region, name))
 	}
 	return arns
+}
+
+// secretARN matches a Secrets Manager secret by name: Secrets Manager
+// appends "-" and six random characters to a secret's ARN.
+func secretARN(region, name string) string {
+	return names.ARN(partition, "secretsmanager", region, accountID, "secret:"+name+"-??????")
 }
 
 // prometheusPolicy remote-writes to the environment's AMP workspace.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -56,17 +56,7 @@ func shippedModules(t *testing.T) map[string]map[string][]byte {
 	}
 	out := map[string]map[string][]byte{}
 	for _, name := range envs {
-		env, err := load.Load(repoRoot, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checked, err := plan.Derive(env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p := checked.Problems(); len(p) > 0 {
-			t.Fatal(p)
-		}
+		checked := plantest.Derive(t, repoRoot, name)
 		out[name] = render(t, model.Build(checked))
 		for _, r := range checked.Secondaries {
 			out[name+"/"+r.Config.AWSRegion] = render(t, model.BuildRegion(checked, r))

@@ -1,6 +1,9 @@
 package infra
 
-import "github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+import (
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
+	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
+)
 
 // kmsKey is one customer-managed key: what it protects and the statements
 // its policy adds to account administration.
@@ -33,7 +36,7 @@ func (b *module) kms(f *tfjson.File) {
 			withCondition(serviceUse("CloudWatchLogs", "Service", "logs."+b.m.Region+"."+dnsSuffix,
 				"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"),
 				"ArnLike", "kms:EncryptionContext:aws:logs:arn",
-				"arn:"+partition+":logs:"+b.m.Region+":"+accountID+":log-group:*"),
+				names.ARN(partition, "logs", b.m.Region, accountID, "log-group:*")),
 		}},
 		// Secrets Manager (and RDS) use keys with the caller's IAM
 		// permissions, which the account statement delegates to IAM.
@@ -56,7 +59,7 @@ func (b *module) kms(f *tfjson.File) {
 		keys = append(keys, kmsKey{key: "cloudtrail", purpose: "CloudTrail logs", extra: []tfjson.Body{
 			withCondition(serviceUse("CloudTrailEncrypt", "Service", b.principal("cloudtrail"), "kms:GenerateDataKey*"),
 				"StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
-				"arn:"+partition+":cloudtrail:*:"+accountID+":trail/*"),
+				names.ARN(partition, "cloudtrail", "*", accountID, "trail/*")),
 			serviceUse("CloudTrailDescribe", "Service", b.principal("cloudtrail"), "kms:DescribeKey"),
 		}})
 	}
@@ -71,7 +74,7 @@ func (b *module) kmsKey(f *tfjson.File, k kmsKey) {
 		"sid":        "AccountAdministration",
 		"actions":    []string{"kms:*"},
 		"resources":  []string{"*"},
-		"principals": []tfjson.Body{{"type": "AWS", "identifiers": []string{"arn:" + partition + ":iam::" + accountID + ":root"}}},
+		"principals": []tfjson.Body{{"type": "AWS", "identifiers": []string{names.ARN(partition, "iam", "", accountID, "root")}}},
 	}
 	policy := f.Data("aws_iam_policy_document", "kms_"+k.key, tfjson.Body{
 		"statement": append([]tfjson.Body{admin}, k.extra...),
@@ -105,7 +108,7 @@ func serviceUse(sid, principalType, principal string, actions ...string) tfjson.
 }
 
 // autoScalingServiceRoleARN is Auto Scaling's service-linked role.
-const autoScalingServiceRoleARN = "arn:" + partition + ":iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+var autoScalingServiceRoleARN = names.ARN(partition, "iam", "", accountID, "role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
 
 func withConditions(s tfjson.Body, conds ...tfjson.Body) tfjson.Body {
 	s["condition"] = conds

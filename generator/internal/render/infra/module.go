@@ -4,12 +4,12 @@
 package infra
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/names"
 	"github.com/coder-eks/coder-eks/generator/internal/render/tfjson"
 )
 
@@ -24,19 +24,10 @@ const (
 
 // module collects the files while they are built.
 type module struct {
-	m     model.Infra
-	files map[string]*tfjson.File
+	m  model.Infra
+	tf *tfjson.Module
 	// principals are the AWS services whose principal the module names.
 	principals map[string]bool
-}
-
-func (b *module) file(name string) *tfjson.File {
-	if f, ok := b.files[name]; ok {
-		return f
-	}
-	f := tfjson.Generated(b.m.Source)
-	b.files[name] = f
-	return f
 }
 
 // Render returns the module's files keyed by path relative to the
@@ -48,34 +39,30 @@ func Render(m model.Infra) (map[string][]byte, error) {
 	if m.Secondary {
 		dir = tree.RegionInfra(m.Region)
 	}
-	b := &module{m: m, files: map[string]*tfjson.File{}, principals: map[string]bool{}}
-	b.versions(b.file("versions.tf.json"))
-	b.kms(b.file("kms.tf.json"))
-	b.vpc(b.file("vpc.tf.json"))
-	b.eks(b.file("eks.tf.json"))
-	b.operatorAccess(b.file("access.tf.json"))
-	b.nodeGroups(b.file("nodegroups.tf.json"))
+	b := &module{m: m, tf: tfjson.NewModule(m.Source), principals: map[string]bool{}}
+	b.versions(b.tf.File("versions.tf.json"))
+	b.kms(b.tf.File("kms.tf.json"))
+	b.vpc(b.tf.File("vpc.tf.json"))
+	b.eks(b.tf.File("eks.tf.json"))
+	b.operatorAccess(b.tf.File("access.tf.json"))
+	b.nodeGroups(b.tf.File("nodegroups.tf.json"))
 	if m.Database != nil {
-		b.aurora(b.file("aurora.tf.json"))
+		b.aurora(b.tf.File("aurora.tf.json"))
 	}
 	if m.Backup != nil {
-		b.backup(b.file("backup.tf.json"))
+		b.backup(b.tf.File("backup.tf.json"))
 	}
-	b.nlb(b.file("nlb.tf.json"))
-	b.dns(b.file("dns.tf.json"))
-	b.iam(b.file("iam.tf.json"))
-	b.observability(b.file("observability.tf.json"))
-	b.quotas(b.file("quota.tf.json"))
-	b.outputs(b.file("outputs.tf.json"))
-	b.servicePrincipals(b.file("versions.tf.json"))
-	out := make(map[string][]byte, len(b.files)+1)
+	b.nlb(b.tf.File("nlb.tf.json"))
+	b.dns(b.tf.File("dns.tf.json"))
+	b.iam(b.tf.File("iam.tf.json"))
+	b.observability(b.tf.File("observability.tf.json"))
+	b.quotas(b.tf.File("quota.tf.json"))
+	b.outputs(b.tf.File("outputs.tf.json"))
+	b.servicePrincipals(b.tf.File("versions.tf.json"))
+	out := make(map[string][]byte, b.tf.Len()+1)
 	out[dir+"/"+tree.PreflightScript] = b.preflight()
-	for name, f := range b.files {
-		data, err := f.Encode()
-		if err != nil {
-			return nil, fmt.Errorf("render %s/%s: %w", dir, name, err)
-		}
-		out[dir+"/"+name] = data
+	if err := b.tf.Encode(dir, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -114,7 +101,7 @@ func principalKey(service string) string {
 
 // managedPolicy is the ARN of an AWS managed policy in this partition.
 func managedPolicy(name string) string {
-	return "arn:" + partition + ":iam::aws:policy/" + name
+	return names.ARN(partition, "iam", "", "aws", "policy/"+name)
 }
 
 // dashed turns a resource key into a name part: "nlb_logs" → "nlb-logs".

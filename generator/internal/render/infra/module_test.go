@@ -13,9 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	tree "github.com/coder-eks/coder-eks/generator/internal/layout"
-	"github.com/coder-eks/coder-eks/generator/internal/load"
 	model "github.com/coder-eks/coder-eks/generator/internal/model/infra"
-	"github.com/coder-eks/coder-eks/generator/internal/plan"
+	"github.com/coder-eks/coder-eks/generator/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -25,17 +24,7 @@ const repoRoot = "../../../.."
 // prodModel is the model of the repository's prod environment.
 func prodModel(t *testing.T) model.Infra {
 	t.Helper()
-	env, err := load.Load(repoRoot, "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	derived, err := plan.Derive(env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := derived.Problems(); len(p) > 0 {
-		t.Fatal(p)
-	}
+	derived := plantest.Derive(t, repoRoot, "prod")
 	m := model.Build(derived)
 	return m
 }

@@ -113,11 +113,11 @@ func (b *module) k8sWorkspaces(f *tfjson.File) {
 // falls back to a demo licence that expires.
 func dcvLicenseRead() tfjson.Body {
 	return allow("ReadDCVLicense", []string{"s3:GetObject"},
-		[]string{"arn:" + partition + ":s3:::dcv-license." + region + "/*"})
+		[]string{names.ARN(partition, "s3", "", "", "dcv-license."+region+"/*")})
 }
 
 func (b *module) workspaceSecretsPolicy() []tfjson.Body {
-	prefix := "arn:" + partition + ":secretsmanager:" + region + ":" + accountID + ":secret:" + b.m.Workspaces.SecretsPrefix + "*"
+	prefix := names.ARN(partition, "secretsmanager", region, accountID, "secret:"+b.m.Workspaces.SecretsPrefix+"*")
 	return []tfjson.Body{
 		allow("ReadWorkspaceSecrets", []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, []string{prefix}),
 		cond(allow("DecryptSecrets", []string{"kms:Decrypt"}, []string{kmsARN("secrets")}),

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/coder-eks/coder-eks/generator/pipeline"
+	"github.com/coder-eks/coder-eks/generator/pipeline/pipelinetest"
 )
 
 const repoRoot = "../../../.."
@@ -100,21 +101,11 @@ func sgUDP(t *testing.T, files map[string][]byte) []string {
 // UDP on Kubernetes (the coder-ws baseline NetworkPolicy) as on EC2 (the
 // https-only security group), in every shipped environment.
 func TestWorkspaceUDPEgressAgrees(t *testing.T) {
-	envs, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, env := range envs {
-		t.Run(env, func(t *testing.T) {
-			fs, err := pipeline.Render(repoRoot, env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			k8s := policyUDP(t, fs["k8s/network-policies.yaml"])
-			ec2 := sgUDP(t, fs)
-			if diff := cmp.Diff(ec2, k8s); diff != "" {
-				t.Errorf("https-only UDP egress differs between EC2 (-) and Kubernetes (+) workspaces:\n%s", diff)
-			}
-		})
-	}
+	pipelinetest.EachShipped(t, repoRoot, func(t *testing.T, _ string, fs pipeline.FileSet) {
+		k8s := policyUDP(t, fs["k8s/network-policies.yaml"])
+		ec2 := sgUDP(t, fs)
+		if diff := cmp.Diff(ec2, k8s); diff != "" {
+			t.Errorf("https-only UDP egress differs between EC2 (-) and Kubernetes (+) workspaces:\n%s", diff)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/coder-eks/coder-eks/generator/internal/layout"
 	"github.com/coder-eks/coder-eks/generator/pipeline"
+	"github.com/coder-eks/coder-eks/generator/pipeline/pipelinetest"
 )
 
 const repoRoot = "../../../.."
@@ -28,62 +29,52 @@ var (
 // what is needed, the cost total is the sum of its lines, and there is one
 // section per region, the primary first.
 func TestRenderedReport(t *testing.T) {
-	names, err := pipeline.Environments(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sets, err := pipeline.RenderAll(repoRoot, names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			md, ok := sets[name][layout.CapacityReport]
-			if !ok {
-				t.Fatalf("no %s rendered", layout.CapacityReport)
+	pipelinetest.EachShipped(t, repoRoot, func(t *testing.T, name string, fs pipeline.FileSet) {
+		md, ok := fs[layout.CapacityReport]
+		if !ok {
+			t.Fatalf("no %s rendered", layout.CapacityReport)
+		}
+		var regions []string
+		var checked, totals int
+		sum := 0
+		for _, line := range strings.Split(string(md), "\n") {
+			if m := regionHdr.FindStringSubmatch(line); m != nil {
+				regions = append(regions, m[2])
+				sum = 0
 			}
-			var regions []string
-			var checked, totals int
-			sum := 0
-			for _, line := range strings.Split(string(md), "\n") {
-				if m := regionHdr.FindStringSubmatch(line); m != nil {
-					regions = append(regions, m[2])
-					sum = 0
-				}
-				if m := nodeRow.FindStringSubmatch(line); m != nil {
-					checked++
-					if need, limit, head := atoi(m[2]), atoi(m[3]), atoi(m[4]); head != limit-need {
-						t.Errorf("%s nodes: headroom %d, but limit %d − needed %d = %d", m[1], head, limit, need, limit-need)
-					}
-				}
-				if m := ipRow.FindStringSubmatch(line); m != nil {
-					checked++
-					if need, usable, head := atoi(m[1]), atoi(m[2]), atoi(m[3]); head != usable-need {
-						t.Errorf("%q: headroom %d, but %d usable − %d needed = %d", line, head, usable, need, usable-need)
-					}
-				}
-				if m := costRow.FindStringSubmatch(line); m != nil {
-					sum += atoi(m[1])
-				}
-				if m := totalRow.FindStringSubmatch(line); m != nil {
-					totals++
-					// Each line and the total are rounded to the dollar.
-					if total := atoi(m[1]); abs(total-sum) > 5 {
-						t.Errorf("cost total $%d, but the lines add up to $%d", total, sum)
-					}
+			if m := nodeRow.FindStringSubmatch(line); m != nil {
+				checked++
+				if need, limit, head := atoi(m[2]), atoi(m[3]), atoi(m[4]); head != limit-need {
+					t.Errorf("%s nodes: headroom %d, but limit %d − needed %d = %d", m[1], head, limit, need, limit-need)
 				}
 			}
-			if checked == 0 || totals == 0 {
-				t.Fatalf("found %d check rows and %d cost totals: the report's layout changed, update the patterns", checked, totals)
+			if m := ipRow.FindStringSubmatch(line); m != nil {
+				checked++
+				if need, usable, head := atoi(m[1]), atoi(m[2]), atoi(m[3]); head != usable-need {
+					t.Errorf("%q: headroom %d, but %d usable − %d needed = %d", line, head, usable, need, usable-need)
+				}
 			}
-			if len(regions) == 0 || regions[0] != "primary" || strings.Count(strings.Join(regions, " "), "primary") != 1 {
-				t.Errorf("region sections %v: want the primary first, once", regions)
+			if m := costRow.FindStringSubmatch(line); m != nil {
+				sum += atoi(m[1])
 			}
-			if totals != len(regions) {
-				t.Errorf("%d cost totals for %d regions", totals, len(regions))
+			if m := totalRow.FindStringSubmatch(line); m != nil {
+				totals++
+				// Each line and the total are rounded to the dollar.
+				if total := atoi(m[1]); abs(total-sum) > 5 {
+					t.Errorf("cost total $%d, but the lines add up to $%d", total, sum)
+				}
 			}
-		})
-	}
+		}
+		if checked == 0 || totals == 0 {
+			t.Fatalf("found %d check rows and %d cost totals: the report's layout changed, update the patterns", checked, totals)
+		}
+		if len(regions) == 0 || regions[0] != "primary" || strings.Count(strings.Join(regions, " "), "primary") != 1 {
+			t.Errorf("region sections %v: want the primary first, once", regions)
+		}
+		if totals != len(regions) {
+			t.Errorf("%d cost totals for %d regions", totals, len(regions))
+		}
+	})
 }
 
 func atoi(s string) int {

@@ -2,7 +2,6 @@ package templates
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/coder-eks/coder-eks/generator/internal/config"
@@ -186,13 +185,4 @@ func (b *template) metadata(resourceID string, count any, extra ...tfjson.Body) 
 		body["count"] = count
 	}
 	b.f.Resource("coder_metadata", "workspace", body)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -54,13 +55,13 @@ func prodEnv(t testing.TB) *plan.Environment {
 // rejected ones; the other half draw from everything the contract allows.
 func pairingGen(env *plan.Environment) *rapid.Generator[config.Pairing] {
 	layers := env.Layers
-	toolchains := sortedKeys(layers.Toolchains)
-	capabilities := sortedKeys(env.Catalog.CapabilityValues)
-	oses := sortedKeys(env.Catalog.OSVariants)
+	toolchains := slices.Sorted(maps.Keys(layers.Toolchains))
+	capabilities := slices.Sorted(maps.Keys(env.Catalog.CapabilityValues))
+	oses := slices.Sorted(maps.Keys(env.Catalog.OSVariants))
 	return rapid.Custom(func(t *rapid.T) config.Pairing {
 		lean := rapid.Bool().Draw(t, "lean")
 		tc := layers.Toolchains[rapid.SampledFrom(toolchains).Draw(t, "toolchain")]
-		bases := sortedKeys(layers.Bases)
+		bases := slices.Sorted(maps.Keys(layers.Bases))
 		if lean {
 			bases = slices.DeleteFunc(bases, func(b string) bool { return layers.Bases[b].OSFamily != tc.OSFamily })
 		}
@@ -226,7 +227,7 @@ func expectedFaults(env *plan.Environment, p config.Pairing) []string {
 	if profile["storage_gib"] < minDisk {
 		faults["compute_profile.storage_gib"] = true
 	}
-	return sortedKeys(faults)
+	return slices.Sorted(maps.Keys(faults))
 }
 
 func anyInstanceFits(env *plan.Environment, base config.Base, profile map[string]int, gpu bool) bool {

@@ -1,8 +1,10 @@
 package templates
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,7 +25,7 @@ const drawnPerBase = 2
 func TestDrawnTemplatesPassTerraformValidate(t *testing.T) {
 	env := prodEnv(t)
 	h := tfvalidate.Setup(t)
-	for _, base := range sortedKeys(env.Layers.Bases) {
+	for _, base := range slices.Sorted(maps.Keys(env.Layers.Bases)) {
 		accepted := pairingGen(env).Filter(func(p config.Pairing) bool {
 			if p.Base != base {
 				return false

@@ -104,28 +104,17 @@ func TestViewValidates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	roots, err := tfvalidate.RootModules(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(roots) == 0 {
-		t.Fatal("the native-syntax view holds no root module")
-	}
-	h := tfvalidate.Setup(t)
-	for _, root := range roots {
+	tfvalidate.EachRootModule(t, dir, func(t *testing.T, h *tfvalidate.Harness, root string) {
 		rel, _ := filepath.Rel(dir, root)
-		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			t.Parallel()
-			if matches, _ := filepath.Glob(filepath.Join(root, "*.tf.json")); len(matches) > 0 {
-				t.Fatalf("%s still holds JSON files %v", rel, matches)
-			}
-			diags, err := h.Validate(root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range diags {
-				t.Errorf("%s/%s", rel, d)
-			}
-		})
-	}
+		if matches, _ := filepath.Glob(filepath.Join(root, "*.tf.json")); len(matches) > 0 {
+			t.Fatalf("%s still holds JSON files %v", rel, matches)
+		}
+		diags, err := h.Validate(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diags {
+			t.Errorf("%s/%s", rel, d)
+		}
+	})
 }

@@ -139,6 +139,45 @@ func (f *File) Encode() ([]byte, error) {
 	return Marshal(doc)
 }
 
+// Module is a root module's files while they are built, by file name:
+// each started on first use, all encoded together.
+type Module struct {
+	source string
+	files  map[string]*File
+}
+
+// NewModule starts a module whose files are marked as generated from an
+// environment file (Generated).
+func NewModule(source string) *Module {
+	return &Module{source: source, files: map[string]*File{}}
+}
+
+// File is the module's file name (such as "versions.tf.json"), started on
+// first use.
+func (m *Module) File(name string) *File {
+	f, ok := m.files[name]
+	if !ok {
+		f = Generated(m.source)
+		m.files[name] = f
+	}
+	return f
+}
+
+// Encode adds every file to out at dir/<name>.
+func (m *Module) Encode(dir string, out map[string][]byte) error {
+	for name, f := range m.files {
+		data, err := f.Encode()
+		if err != nil {
+			return fmt.Errorf("render %s/%s: %w", dir, name, err)
+		}
+		out[dir+"/"+name] = data
+	}
+	return nil
+}
+
+// Len is the number of files started.
+func (m *Module) Len() int { return len(m.files) }
+
 // Marshal encodes v as indented JSON without HTML escaping (Terraform
 // expressions use < and >), ending in a newline.
 func Marshal(v any) ([]byte, error) {

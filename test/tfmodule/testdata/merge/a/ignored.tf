@@ -1,0 +1,1 @@
+not json: only *.tf.json files are read
