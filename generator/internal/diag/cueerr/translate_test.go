@@ -90,12 +90,7 @@ func TestTranslate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := cuecontext.New()
-			schema := ctx.CompileString(testSchema, cue.Filename("schema.cue"))
-			if err := schema.Err(); err != nil {
-				t.Fatal(err)
-			}
-			def := schema.LookupPath(cue.ParsePath("#E"))
+			ctx, def := testDefinition(t)
 			env := ctx.CompileString(tt.env, cue.Filename("env.cue"))
 			err := def.Unify(env).Validate(cue.Concrete(true))
 			if err == nil {
@@ -142,12 +137,7 @@ func TestSecretNeverQuoted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx := cuecontext.New()
-			schema := ctx.CompileString(testSchema, cue.Filename("schema.cue"))
-			if err := schema.Err(); err != nil {
-				t.Fatal(err)
-			}
-			def := schema.LookupPath(cue.ParsePath("#E"))
+			ctx, def := testDefinition(t)
 			src := valid + tt.env + "\n"
 			env := ctx.CompileString(src, cue.Filename("env.cue"))
 			sch := Schema{Def: def}
@@ -173,4 +163,16 @@ func TestSecretNeverQuoted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testDefinition compiles testSchema in a new context and returns the
+// context and its #E.
+func testDefinition(t *testing.T) (*cue.Context, cue.Value) {
+	t.Helper()
+	ctx := cuecontext.New()
+	schema := ctx.CompileString(testSchema, cue.Filename("schema.cue"))
+	if err := schema.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, schema.LookupPath(cue.ParsePath("#E"))
 }
