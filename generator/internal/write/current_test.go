@@ -3,6 +3,7 @@ package write
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -41,6 +42,15 @@ func TestCommitCurrentWritesNothing(t *testing.T) {
 		{name: "a file is gone", tree: Tree{"prod/a": []byte("a"), "staging/c": []byte("c")}, files: docs, written: true},
 		{name: "a page differs", tree: rendered, files: Tree{"docs/a.md": []byte("page A")}, written: true},
 		{name: "a managed page is no longer generated", tree: rendered, files: Tree{}, written: true},
+		{name: "a file's mode differs", tree: rendered, files: docs, written: true, mutate: func(r repo) {
+			must(t, os.Chmod(filepath.Join(r.dir(), "prod/a"), 0o600))
+		}},
+		{name: "a page's mode differs", tree: rendered, files: docs, written: true, mutate: func(r repo) {
+			must(t, os.Chmod(filepath.Join(r.root, "docs/a.md"), 0o755))
+		}},
+		{name: "an empty directory is left", tree: rendered, files: docs, written: true, mutate: func(r repo) {
+			must(t, os.MkdirAll(filepath.Join(r.dir(), "prod/stray/deeper"), 0o755))
+		}},
 		{name: "a file on disk is a link", tree: rendered, files: docs, written: true, mutate: func(r repo) {
 			p := filepath.Join(r.dir(), "prod/a")
 			must(t, os.Remove(p))
@@ -80,5 +90,15 @@ func TestCommitCurrentWritesNothing(t *testing.T) {
 				t.Errorf("left behind: %v", l)
 			}
 		})
+	}
+}
+
+// TestCommitCurrentRefusesEscapingPaths: a plan with a path outside the
+// output directory is an error even when the disk happens to match it.
+func TestCommitCurrentRefusesEscapingPaths(t *testing.T) {
+	r := newRepo(t, Tree{"prod/a": []byte("a")}, Tree{"x.md": []byte("x")})
+	err := Commit(Plan{Dir: r.dir(), Tree: Tree{"prod/a": []byte("a")}, Root: r.root, Files: Tree{"docs/../x.md": []byte("x")}})
+	if err == nil || !strings.Contains(err.Error(), "escapes") {
+		t.Errorf("Commit = %v, want an error: the path escapes the repository", err)
 	}
 }
