@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/coder-eks/coder-eks/generator/pipeline"
 )
 
 // TestAllErrorsReported checks one run reports every broken field of every
@@ -185,5 +187,27 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEnvironmentCount: the collector setting follows the environments a
+// command line renders; what does not parse counts as a large run.
+func TestEnvironmentCount(t *testing.T) {
+	shipped, err := pipeline.Environments(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-root", repoRoot}, len(shipped)},
+		{[]string{"-root", repoRoot, "-check", "-env", "prod", "-env", "staging"}, 2},
+		{[]string{"import-tfvars", "x.tfvars"}, smallRun + 1},
+		{[]string{"-root", t.TempDir()}, smallRun + 1},
+	} {
+		if got := environmentCount(tc.args); got != tc.want {
+			t.Errorf("environmentCount(%q) = %d, want %d", tc.args, got, tc.want)
+		}
 	}
 }
