@@ -100,4 +100,7 @@ func TestSessionReadsItsOwnLayers(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "zz-unreadable.cue") {
 		t.Errorf("Load(prod) in a root with an unreadable bases file = %v, want an error naming it", err)
 	}
+	if err != nil && strings.Contains(err.Error(), bad) {
+		t.Errorf("the error names the file by its absolute path: %v", err)
+	}
 }

@@ -9,6 +9,7 @@ package cueerr
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -109,6 +110,11 @@ func Translate(err error, in Input, sch Schema) diag.List {
 	}
 	for i := range out {
 		out[i].Kinds = diag.JoinKinds(out[i].Kinds, dropped)
+		// A Go error CUE wraps names files by absolute path; the
+		// message names them as the positions do, from the root.
+		if in.Root != "" {
+			out[i].Msg = strings.ReplaceAll(out[i].Msg, filepath.Clean(in.Root)+string(filepath.Separator), "")
+		}
 	}
 	return src.oneReferencePerLine(DropConsequences(out, sch.Def).Sorted())
 }
@@ -131,7 +137,10 @@ func format(e errors.Error) string {
 	// An error CUE wraps from Go (BuildInstance failing to stat a file
 	// of the package, a link to nothing) has an empty message: its text
 	// is in Error alone. Without it the diagnostic read "-: ".
-	return e.Error()
+	if m := e.Error(); m != "" {
+		return m
+	}
+	return "CUE reported an error without a message"
 }
 
 // written is the value as the user wrote it at pos: the rest of that line
