@@ -19,6 +19,10 @@ import (
 )
 
 // Environment is a loaded environment with what is derived from it.
+// The model and render steps read it on other goroutines than the CUE
+// session that loaded it (pipeline.Generate), so after Derive and validate
+// only its Go values may be read: never the embedded environment's CUE
+// values (Value, Pos, FieldPos) nor its Layers.
 type Environment struct {
 	*load.Environment
 	Subnets cidr.Plan
