@@ -6,6 +6,7 @@
 package schemainfo
 
 import (
+	"iter"
 	"regexp"
 	"sort"
 	"strings"
@@ -330,12 +331,7 @@ func conditionalRules(lit *ast.StructLit) map[string][]string {
 		if !ok || len(conds) == 0 {
 			continue
 		}
-		for _, e := range body.Elts {
-			f, ok := e.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, _ := ast.LabelName(f.Label)
+		for name, f := range namedFields(body) {
 			out[name] = append(out[name], "if "+strings.Join(conds, " && ")+": "+source(f.Value))
 		}
 	}
@@ -461,4 +457,22 @@ func FieldNames(v cue.Value) []string {
 		}
 	}
 	return out
+}
+
+// namedFields yields the fields of a struct literal with their labels'
+// names (as ast.LabelName gives them), passing over what is not a field:
+// embeddings, comprehensions, attributes.
+func namedFields(lit *ast.StructLit) iter.Seq2[string, *ast.Field] {
+	return func(yield func(string, *ast.Field) bool) {
+		for _, e := range lit.Elts {
+			f, ok := e.(*ast.Field)
+			if !ok {
+				continue
+			}
+			name, _, _ := ast.LabelName(f.Label)
+			if !yield(name, f) {
+				return
+			}
+		}
+	}
 }

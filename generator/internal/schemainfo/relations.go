@@ -85,12 +85,7 @@ func ElementTypes(files []*ast.File, label string) map[string][]string {
 
 func elementTypes(lit *ast.StructLit) map[string][]string {
 	out := map[string][]string{}
-	for _, elt := range lit.Elts {
-		f, ok := elt.(*ast.Field)
-		if !ok {
-			continue
-		}
-		name, _, _ := ast.LabelName(f.Label)
+	for name, f := range namedFields(lit) {
 		for _, d := range disjuncts(f.Value) {
 			l, ok := d.(*ast.ListLit)
 			if !ok || len(l.Elts) != 1 {
@@ -330,12 +325,7 @@ func ElementDefaultSources(files []*ast.File, label string) map[string]map[strin
 				if !ok {
 					continue
 				}
-				for _, elt := range hidden.Elts {
-					f, ok := elt.(*ast.Field)
-					if !ok {
-						continue
-					}
-					name, _, _ := ast.LabelName(f.Label)
+				for name, f := range namedFields(hidden) {
 					for _, d := range disjuncts(f.Value) {
 						if u, ok := d.(*ast.UnaryExpr); ok && u.Op == token.MUL {
 							if src, ok := operandField(u.X, lit); ok {
@@ -366,12 +356,7 @@ func References(files []*ast.File, label string) map[string][]string {
 				fields[name] = true
 			}
 		}
-		for _, elt := range lit.Elts {
-			f, ok := elt.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, _ := ast.LabelName(f.Label)
+		for name, f := range namedFields(lit) {
 			for _, id := range allIdents(f.Value) {
 				if id != name && fields[id] && !strings.HasPrefix(id, "_") && !strings.HasPrefix(id, "#") {
 					out[name] = append(out[name], id)
